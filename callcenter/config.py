@@ -1,0 +1,252 @@
+"""Typed configuration: defaults < config/callcenter.toml (or $CALLCENTER_CONFIG) < environment.
+
+Every key can be overridden as `CALLCENTER_<SECTION>__<KEY>` (top-level keys as
+`CALLCENTER_<KEY>`), plus a few short aliases. `load()` is the only reader; nothing is read at
+import time. A bad file or value raises `ConfigError` naming the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_type_hints
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from callcenter.domain.trunks import LINE_KINDS, Trunk
+
+DEFAULT_FILE = Path("config/callcenter.toml")
+ALIASES = {
+    "CALLCENTER_DATABASE_URL": ("database", "url"),
+    "CALLCENTER_AMI_HOST": ("ami", "host"),
+    "CALLCENTER_AMI_PORT": ("ami", "port"),
+    "CALLCENTER_AMI_USER": ("ami", "username"),
+    "CALLCENTER_AMI_SECRET": ("ami", "secret"),
+}
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class PbxConfig:
+    name: str = "pbx1"
+    area_code: str = "342"
+    inbound_contexts: tuple[str, ...] = ("from-trunk",)
+
+
+@dataclass(frozen=True)
+class AmiConfig:
+    host: str = "127.0.0.1"
+    port: int = 5038
+    username: str = "callcenter"
+    secret: str = "callcenter"
+    connect_timeout: float = 5.0
+    action_timeout: float = 10.0
+    ping_interval: float = 10.0
+    ping_timeout: float = 5.0
+    reconnect_min: float = 0.5
+    reconnect_max: float = 30.0
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    url: str = "sqlite+aiosqlite:///var/callcenter.db"
+    echo: bool = False
+
+
+@dataclass(frozen=True)
+class IntakeConfig:
+    memory_queue: int = 10_000
+    journal: str = "var/intake-journal.jsonl"
+    batch_size: int = 500
+    retry_max: float = 10.0
+
+
+@dataclass(frozen=True)
+class LogConfig:
+    format: str = "console"
+    level: str = "info"
+
+
+@dataclass(frozen=True)
+class DemoConfig:
+    interval: float = 6.0
+
+
+def _default_trunks() -> tuple[Trunk, ...]:
+    def both(name: str) -> tuple[str, ...]:
+        return (f"PJSIP/{name}", f"SIP/{name}")
+
+    return (
+        Trunk("landline", "landline", both("landline")),
+        Trunk("kyivstar", "mobile", both("kyivstar")),
+        Trunk("vodafone", "mobile", both("vodafone")),
+    )
+
+
+@dataclass(frozen=True)
+class Config:
+    timezone: str = "Europe/Kyiv"
+    pbx: PbxConfig = field(default_factory=PbxConfig)
+    ami: AmiConfig = field(default_factory=AmiConfig)
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    intake: IntakeConfig = field(default_factory=IntakeConfig)
+    log: LogConfig = field(default_factory=LogConfig)
+    demo: DemoConfig = field(default_factory=DemoConfig)
+    trunks: tuple[Trunk, ...] = field(default_factory=_default_trunks)
+
+    def replace(self, **changes: Any) -> Config:
+        return dataclasses.replace(self, **changes)
+
+
+def load(path: str | os.PathLike[str] | None = None,
+         environ: Mapping[str, str] | None = None) -> Config:
+    env = os.environ if environ is None else environ
+    data = _read_file(_config_path(path, env))
+    for (section, key), value in _env_overrides(env).items():
+        target = data if section is None else data.setdefault(section, {})
+        if not isinstance(target, dict):
+            raise ConfigError(f"{section}: expected a table")
+        target[key] = value
+    config = _build(data)
+    _validate(config)
+    return config
+
+
+def _config_path(path: str | os.PathLike[str] | None, env: Mapping[str, str]) -> Path | None:
+    if path is not None:
+        return Path(path)
+    if env.get("CALLCENTER_CONFIG"):
+        return Path(env["CALLCENTER_CONFIG"])
+    return DEFAULT_FILE if DEFAULT_FILE.exists() else None
+
+
+def _read_file(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file {path} does not exist") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path}: {exc}") from exc
+
+
+def _env_overrides(env: Mapping[str, str]) -> dict[tuple[str | None, str], str]:
+    found: dict[tuple[str | None, str], str] = {}
+    for name, value in env.items():
+        if name in ALIASES:
+            found[ALIASES[name]] = value
+        elif name.startswith("CALLCENTER_") and name != "CALLCENTER_CONFIG":
+            rest = name.removeprefix("CALLCENTER_").lower()
+            section, sep, key = rest.partition("__")
+            if sep:
+                found.setdefault((section, key), value)
+            elif rest in {f.name for f in dataclasses.fields(Config)}:
+                found.setdefault((None, rest), value)
+    return found
+
+
+def _build(data: dict[str, Any]) -> Config:
+    known = {f.name: f for f in dataclasses.fields(Config)}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise ConfigError(f"{unknown[0]}: unknown key or section")
+    values: dict[str, Any] = {}
+    hints = get_type_hints(Config)
+    for name, value in data.items():
+        if name == "trunks":
+            values[name] = _trunks(value)
+        elif dataclasses.is_dataclass(hints[name]):
+            values[name] = _section(name, hints[name], value)
+        else:
+            values[name] = _coerce(name, hints[name], value)
+    return Config(**values)
+
+
+def _section(name: str, cls: Any, value: Any) -> Any:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{name}: expected a table")
+    hints = get_type_hints(cls)
+    unknown = sorted(set(value) - set(hints))
+    if unknown:
+        raise ConfigError(f"{name}.{unknown[0]}: unknown key")
+    return cls(**{k: _coerce(f"{name}.{k}", hints[k], v) for k, v in value.items()})
+
+
+def _coerce(key: str, kind: Any, value: Any) -> Any:
+    try:
+        if kind is bool:
+            return _boolean(value)
+        if kind in (int, float):
+            if isinstance(value, bool):
+                raise ValueError
+            return kind(value)
+        if kind is str:
+            if not isinstance(value, str):
+                raise ValueError
+            return value
+        return _strings(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{key}: expected {_kind_name(kind)}, got {value!r}") from exc
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in {"1", "true", "yes", "on", "0", "false",
+                                                    "no", "off"}:
+        return value.lower() in {"1", "true", "yes", "on"}
+    raise ValueError
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ValueError
+
+
+def _kind_name(kind: Any) -> str:
+    names = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}
+    return names.get(kind, "a list of strings")
+
+
+def _trunks(value: Any) -> tuple[Trunk, ...]:
+    if not isinstance(value, list) or not value:
+        raise ConfigError("trunks: expected a non-empty array of tables ([[trunks]])")
+    return tuple(_trunk(i, item) for i, item in enumerate(value))
+
+
+def _trunk(index: int, item: Any) -> Trunk:
+    key = f"trunks[{index}]"
+    if not isinstance(item, dict):
+        raise ConfigError(f"{key}: expected a table")
+    name = _coerce(f"{key}.name", str, item.get("name"))
+    kind = _coerce(f"{key}.kind", str, item.get("kind"))
+    if kind not in LINE_KINDS:
+        raise ConfigError(f"{key}.kind: expected one of {', '.join(LINE_KINDS)}, got {kind!r}")
+    channels = _coerce(f"{key}.channels", tuple, item.get("channels", [f"PJSIP/{name}"]))
+    return Trunk(name, kind, channels)
+
+
+def _validate(config: Config) -> None:
+    try:
+        ZoneInfo(config.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"timezone: unknown time zone {config.timezone!r}") from exc
+    if config.log.format not in {"console", "json"}:
+        raise ConfigError(f"log.format: expected console or json, got {config.log.format!r}")
+    if not config.pbx.area_code.isdigit():
+        raise ConfigError(f"pbx.area_code: expected digits, got {config.pbx.area_code!r}")
+    if not 0 < config.ami.port < 65536:
+        raise ConfigError(f"ami.port: expected 1..65535, got {config.ami.port}")
+    if config.intake.memory_queue < 1 or config.intake.batch_size < 1:
+        raise ConfigError("intake.memory_queue and intake.batch_size: expected at least 1")

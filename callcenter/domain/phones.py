@@ -1,0 +1,65 @@
+"""Residents' phone numbers: normalization to E.164, carrier, masking for logs."""
+
+from __future__ import annotations
+
+import phonenumbers
+from phonenumbers import carrier as carriers
+
+# What Asterisk and carriers put in CallerIDNum when the number is withheld.
+_WITHHELD = frozenset({"", "anonymous", "unknown", "<unknown>", "restricted", "private",
+                       "unavailable", "withheld", "s"})
+_REGION = "UA"
+
+
+def is_withheld(raw: str) -> bool:
+    return raw.strip().lower() in _WITHHELD
+
+
+def normalize(raw: str, *, area_code: str) -> str | None:
+    """E.164 for a caller number, None when withheld or not a phone number.
+
+    `+380342123456`, `380342123456`, `0342123456` and the six-digit local `123456` (with the
+    configured area code) are the same resident.
+    """
+    text = raw.strip()
+    if is_withheld(text):
+        return None
+    digits = "".join(ch for ch in text if ch.isdigit())
+    candidate = _dialable(text, digits, area_code)
+    try:
+        number = phonenumbers.parse(candidate, _REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _dialable(text: str, digits: str, area_code: str) -> str:
+    if text.startswith("+"):
+        return "+" + digits
+    if digits.startswith("00"):
+        return "+" + digits[2:]
+    if len(digits) == 6:
+        return "0" + area_code + digits
+    if digits.startswith("380") and len(digits) == 12:
+        return "+" + digits
+    return digits
+
+
+def carrier_of(e164: str | None) -> str | None:
+    """The mobile carrier's name in Ukrainian (Київстар, Vodafone Україна, lifecell), else None."""
+    if not e164:
+        return None
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return None
+    return carriers.name_for_number(number, "uk") or None
+
+
+def mask(number: str | None) -> str | None:
+    """`+380671234567` -> `+38067***4567`, for logs."""
+    if not number or len(number) < 8:
+        return number and "***"
+    return number[:6] + "***" + number[-4:]

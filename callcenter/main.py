@@ -1,0 +1,125 @@
+"""The composition root: builds adapters, wires services, runs them in one TaskGroup."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import structlog
+
+from callcenter import logs
+from callcenter.ami.link import AmiLink, LinkSettings
+from callcenter.config import Config
+from callcenter.db import migrate
+from callcenter.db.call_store import SqlCallStore
+from callcenter.db.engine import Database
+from callcenter.domain import ami_events
+from callcenter.domain.calls import CallTracker
+from callcenter.domain.trunks import TrunkDirectory
+from callcenter.services.backlog import Backlog
+from callcenter.services.intake import Intake
+from callcenter.simulator.pbx import SimulatedPbx
+
+log = structlog.get_logger("callcenter")
+DEMO_DATABASE = "sqlite+aiosqlite:///var/demo.db"
+
+
+@dataclass
+class Listener:
+    """The running pieces of one AMI listener process."""
+
+    db: Database
+    intake: Intake
+    link: AmiLink
+
+    async def run(self) -> None:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(self.link.run(), name="ami-link")
+            group.create_task(self.intake.consume(), name="intake-consume")
+            group.create_task(self.intake.write(), name="intake-write")
+
+    async def drain(self, timeout: float = 5.0) -> None:
+        """Give the writer a moment to empty the backlog, then keep the rest in the journal."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                while len(self.intake.backlog) or not self.intake.inbox.empty():
+                    await asyncio.sleep(0.05)
+        self.intake.backlog.save()
+        await self.db.close()
+
+
+def build_listener(config: Config) -> Listener:
+    db = Database(config.database.url, echo=config.database.echo)
+    trunks = TrunkDirectory(config.trunks, config.pbx.inbound_contexts)
+    journal = Path(config.intake.journal)
+    intake = Intake(
+        tracker=CallTracker(trunks, area_code=config.pbx.area_code),
+        store=SqlCallStore(db, pbx=config.pbx.name, timezone=config.timezone),
+        backlog=Backlog(journal, memory_limit=config.intake.memory_queue),
+        batch_size=config.intake.batch_size,
+        retry_max=config.intake.retry_max,
+        rejected=journal.with_name(journal.name + ".rejected"),
+    )
+    a = config.ami
+    settings = LinkSettings(a.host, a.port, a.username, a.secret, a.connect_timeout,
+                            a.action_timeout, a.ping_interval, a.ping_timeout,
+                            a.reconnect_min, a.reconnect_max)
+    link = AmiLink(settings, on_frame=intake.frame_received, on_login=intake.on_login,
+                   wanted=ami_events.is_wanted)
+    return Listener(db, intake, link)
+
+
+async def prepare_database(url: str) -> None:
+    await asyncio.to_thread(migrate.upgrade, url)
+
+
+async def run_until_signal(main: Callable[[], Awaitable[None]],
+                           on_stop: Callable[[], Awaitable[None]]) -> None:
+    """Run `main` until it ends or SIGINT/SIGTERM arrives; then run `on_stop`."""
+    task = asyncio.ensure_future(main())
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, task.cancel)
+    try:
+        await task
+    except asyncio.CancelledError:
+        log.info("stopping")
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        await on_stop()
+
+
+async def serve(config: Config) -> None:
+    logs.configure(fmt=config.log.format, level=config.log.level)
+    await prepare_database(config.database.url)
+    listener = build_listener(config)
+    log.info("serving", ami=f"{config.ami.host}:{config.ami.port}", pbx=config.pbx.name)
+    await run_until_signal(listener.run, listener.drain)
+
+
+async def demo(config: Config, *, calls: int | None = None) -> None:
+    """Everything on SQLite against the built-in PBX on loopback."""
+    logs.configure(fmt=config.log.format, level=config.log.level)
+    async with SimulatedPbx(username=config.ami.username, secret=config.ami.secret) as pbx:
+        config = config.replace(ami=dataclasses.replace(config.ami, host="127.0.0.1",
+                                                        port=pbx.port))
+        await prepare_database(config.database.url)
+        listener = build_listener(config)
+        log.info("demo_started", pbx=f"127.0.0.1:{pbx.port}", database=config.database.url,
+                 see="callcenter --database " + config.database.url + " appeals list")
+
+        async def both() -> None:
+            async with asyncio.TaskGroup() as group:
+                listener_task = group.create_task(listener.run())
+                await pbx.play_demo(interval=config.demo.interval, calls=calls)
+                await pbx.wait_idle()
+                await asyncio.sleep(1.0)
+                listener_task.cancel()
+
+        await run_until_signal(both, listener.drain)

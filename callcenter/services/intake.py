@@ -1,0 +1,182 @@
+"""Call intake: AMI frames -> call tracker -> facts -> backlog -> database, in order.
+
+The AMI link hands every wanted frame to `frame_received` (a plain, cheap callback). `consume`
+interprets frames in a supervised task; `write` applies facts to the store in batches and, while
+the database is away, lets them wait in the backlog (memory, then journal).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import structlog
+from structlog.contextvars import bound_contextvars
+
+from callcenter.domain import ami_events as ami
+from callcenter.domain.calls import CallTracker
+from callcenter.domain.errors import StoreUnavailable
+from callcenter.domain.events import CallEnded, CallEntered, CallFact, LinkResynced
+from callcenter.services import fact_codec
+from callcenter.services.backlog import Backlog
+
+log = structlog.get_logger("callcenter.intake")
+RESYNC_PREFIX = "callcenter-resync-"
+
+
+class CallStore(Protocol):
+    async def apply(self, facts: Sequence[CallFact]) -> None: ...
+
+
+class AmiActions(Protocol):
+    async def action(self, fields: Mapping[str, Any], *, as_list: bool | None = None,
+                     timeout: float | None = None) -> Any: ...
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Intake:
+    def __init__(self, *, tracker: CallTracker, store: CallStore, backlog: Backlog,
+                 batch_size: int = 500, retry_max: float = 10.0,
+                 rejected: Path | None = None, clock: Callable[[], datetime] = utc_now) -> None:
+        self.tracker = tracker
+        self.store = store
+        self.backlog = backlog
+        self.inbox: asyncio.Queue[tuple[ami.Headers, datetime]] = asyncio.Queue()
+        self._batch_size = batch_size
+        self._retry_max = retry_max
+        self._rejected = rejected
+        self._clock = clock
+        self._wake = asyncio.Event()
+        self._resyncs = 0
+        self._snapshots: dict[str, list[ami.ChannelSnapshot]] = {}
+        self.facts_written = 0
+        self.database_ok = True
+
+    # -- from the AMI link ---------------------------------------------------------------
+
+    def frame_received(self, headers: ami.Headers) -> None:
+        self.inbox.put_nowait((headers, self._clock()))
+
+    async def on_login(self, link: AmiActions) -> None:
+        """After every (re)connect: ask which channels are up; the answer is queued in order."""
+        self._resyncs += 1
+        await link.action({"Action": "CoreShowChannels",
+                           "ActionID": f"{RESYNC_PREFIX}{self._resyncs}"}, as_list=True)
+
+    # -- interpreting --------------------------------------------------------------------
+
+    async def consume(self) -> None:
+        while True:
+            headers, received_at = await self.inbox.get()
+            try:
+                self.interpret(headers, received_at)
+            except Exception:  # a frame we cannot interpret must not stop the intake
+                log.exception("intake_frame_failed", ami_event=ami.header(headers, "Event"))
+
+    def interpret(self, headers: ami.Headers, received_at: datetime) -> None:
+        name = ami.header(headers, "Event")
+        action_id = ami.header(headers, "ActionID")
+        if action_id.startswith(RESYNC_PREFIX):
+            self._collect_snapshot(name, action_id, headers, received_at)
+            return
+        if action_id:
+            return  # items of other actions' answers
+        event = ami.parse_event(headers, received_at)
+        if event is not None:
+            self._record(self.tracker.handle(event))
+
+    def _collect_snapshot(self, name: str, action_id: str, headers: ami.Headers,
+                          at: datetime) -> None:
+        items = self._snapshots.setdefault(action_id, [])
+        snapshot = ami.parse_snapshot(headers)
+        if snapshot is not None:
+            items.append(snapshot)
+        if name == "CoreShowChannelsComplete":
+            self._record(self.tracker.resync(self._snapshots.pop(action_id), at))
+
+    def _record(self, facts: list[CallFact]) -> None:
+        for fact in facts:
+            self.backlog.put(fact)
+            _log_fact(fact)
+        if facts:
+            self._wake.set()
+
+    # -- writing -------------------------------------------------------------------------
+
+    async def write(self) -> None:
+        delay = 0.2
+        while True:
+            await self._wake.wait()
+            batch = self.backlog.peek(self._batch_size)
+            if not batch:
+                self._wake.clear()
+                continue
+            try:
+                await self._apply(batch)
+            except StoreUnavailable as exc:
+                self._report_waiting(exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self._retry_max)
+                continue
+            delay = 0.2
+            self.backlog.commit(len(batch))
+            self.facts_written += len(batch)
+
+    async def _apply(self, batch: list[CallFact]) -> None:
+        try:
+            await self.store.apply(batch)
+        except StoreUnavailable:
+            raise
+        except Exception:
+            log.exception("intake_batch_failed", facts=len(batch))
+            await self._apply_one_by_one(batch)
+        if not self.database_ok:
+            log.info("intake_database_back", waiting=len(self.backlog))
+        self.database_ok = True
+
+    async def _apply_one_by_one(self, batch: list[CallFact]) -> None:
+        for fact in batch:
+            try:
+                await self.store.apply([fact])
+            except StoreUnavailable:
+                raise
+            except Exception as exc:
+                self._reject(fact, exc)
+
+    def _reject(self, fact: CallFact, exc: Exception) -> None:
+        log.error("intake_fact_rejected", fact=type(fact).__name__, error=str(exc))
+        if self._rejected is not None:
+            with self._rejected.open("a", encoding="utf-8") as handle:
+                handle.write(fact_codec.encode(fact) + "\n")
+
+    def _report_waiting(self, exc: StoreUnavailable) -> None:
+        log.warning("intake_waiting_for_database", error=str(exc), waiting=len(self.backlog),
+                    in_journal=self.backlog.in_journal)
+        self.database_ok = False
+
+
+def _log_fact(fact: CallFact) -> None:
+    if isinstance(fact, LinkResynced):
+        log.info("calls_resynced", live=len(fact.live_call_ids))
+        return
+    with bound_contextvars(call_id=fact.call_id):
+        if isinstance(fact, CallEntered):
+            log.info("call_entered", trunk=fact.trunk, line=fact.line, caller=fact.caller,
+                     carrier=fact.carrier, resynced=fact.resynced)
+        elif isinstance(fact, CallEnded):
+            log.info("call_ended", outcome=fact.outcome, cause=fact.cause,
+                     link_down=fact.link_down)
+        else:
+            log.debug("call_fact", fact=type(fact).__name__, **_fields(fact))
+
+
+def _fields(fact: CallFact) -> dict[str, Any]:
+    return {f.name: getattr(fact, f.name) for f in dataclasses.fields(fact)
+            if f.name not in {"call_id", "at"}}
