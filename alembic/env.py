@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from alembic import context
 from sqlalchemy.engine import Connection
 
+from alembic import context
 from callcenter.config import load
 from callcenter.db.engine import make_engine
 from callcenter.db.models import Base, UtcDateTime

@@ -16,7 +16,7 @@ from callcenter.ami.link import AmiAuthError
 from callcenter.db import appeal_queries, migrate
 from callcenter.db.engine import Database
 from callcenter.domain.errors import StoreUnavailable
-from callcenter.domain.listing import appeal_json
+from callcenter.domain.listing import AppealListItem, HistoryItem, appeal_json
 
 
 def parser() -> argparse.ArgumentParser:
@@ -124,7 +124,7 @@ def print_appeals(config: configuration.Config, args: argparse.Namespace) -> Non
 
 
 async def _fetch(url: str, since: datetime | None, limit: int | None
-                 ) -> list[appeal_queries.AppealListItem]:
+                 ) -> list[AppealListItem]:
     db = Database(url)
     try:
         return await appeal_queries.list_appeals(db, since=since, limit=limit)
@@ -133,7 +133,7 @@ async def _fetch(url: str, since: datetime | None, limit: int | None
 
 
 def print_history(config: configuration.Config, number: str) -> int:
-    async def fetch() -> list[appeal_queries.HistoryItem]:
+    async def fetch() -> list[HistoryItem]:
         db = Database(config.database.url)
         try:
             return await appeal_queries.appeal_history(db, number)

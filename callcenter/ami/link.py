@@ -7,6 +7,7 @@ a loud, final error (AmiAuthError), not a silent retry.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -105,10 +106,8 @@ class AmiLink:
             delay = min(delay * 2, self.settings.reconnect_max)
 
     async def _pause(self, seconds: float) -> None:
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stop.wait(), seconds)
-        except TimeoutError:
-            pass
 
     async def _session(self) -> None:
         await self._connect()

@@ -10,8 +10,13 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from callcenter.domain.errors import StoreUnavailable
 
@@ -49,7 +54,7 @@ def _sqlite_engine(url: str, database: str | None, echo: bool,
 
 
 def is_connection_error(exc: BaseException) -> bool:
-    if isinstance(exc, OperationalError | OSError | ConnectionError | TimeoutError):
+    if isinstance(exc, OperationalError | InterfaceError | OSError | TimeoutError):
         return True
     return isinstance(exc, DBAPIError) and exc.connection_invalidated
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from callcenter.simulator.frames import Frame, header
@@ -14,9 +15,6 @@ class Phases:
     talk: list[Frame]  # from the answering DialEnd to the first (Soft)HangupRequest
     hangup: list[Frame]  # the rest
 
-    def __iter__(self) -> object:
-        return iter((self.enter, self.ring, self.talk, self.hangup))
-
 
 def split_phases(frames: list[Frame]) -> Phases:
     """Playback sends enter+ring, waits ring_seconds, sends talk, waits talk_seconds, sends
@@ -26,15 +24,15 @@ def split_phases(frames: list[Frame]) -> Phases:
     answer = _find(frames, called, _is_answer)
     if answer < len(frames):
         hangup = _find(frames, answer, _is_hangup_request)
-        return Phases(frames[:called], frames[called:answer], frames[answer:hangup], frames[hangup:])
+        talk = frames[answer:hangup]
+        return Phases(frames[:called], frames[called:answer], talk, frames[hangup:])
     linkedid = header(frames[0], "Linkedid") if frames else ""
     end = _find(frames, called, lambda f: _is_caller_hangup(f, linkedid))
     return Phases(frames[:called], frames[called:end], [], frames[end:])
 
 
-def _find(frames: list[Frame], start: int, test: object) -> int:
+def _find(frames: list[Frame], start: int, test: Callable[[Frame], bool]) -> int:
     """Index of the first frame from `start` that passes `test`, else len(frames)."""
-    assert callable(test)
     for index in range(start, len(frames)):
         if test(frames[index]):
             return index
