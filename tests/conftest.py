@@ -1,0 +1,96 @@
+"""Shared fixtures: real databases (SQLite always; PostgreSQL when reachable, always under CI)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import asyncpg
+import pytest
+
+from callcenter.db import migrate
+
+PG_HOST, PG_PORT = "127.0.0.1", 5432
+Eventually = Callable[..., Awaitable[Any]]
+
+
+def postgres_reachable() -> bool:
+    try:
+        with socket.create_connection((PG_HOST, PG_PORT), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def require_postgres() -> None:
+    if postgres_reachable():
+        return
+    if os.environ.get("CI"):
+        pytest.fail("PostgreSQL at 127.0.0.1:5432 is required under CI (.ci/run starts it)")
+    pytest.skip("PostgreSQL at 127.0.0.1:5432 is not reachable")
+
+
+async def create_pg_database() -> str:
+    name = f"cc_test_{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user="postgres",
+                                 database="postgres")
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return name
+
+
+async def drop_pg_database(name: str) -> None:
+    conn = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user="postgres",
+                                 database="postgres")
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Any
+                             ) -> AsyncIterator[str]:
+    """A fresh, empty database on each engine (no schema)."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/callcenter.db"
+        return
+    require_postgres()
+    name = await create_pg_database()
+    try:
+        yield f"postgresql+asyncpg://postgres@{PG_HOST}:{PG_PORT}/{name}"
+    finally:
+        await drop_pg_database(name)
+
+
+@pytest.fixture
+async def database_url(empty_database_url: str) -> str:
+    """A fresh database on each engine, migrated for real to the newest revision."""
+    await asyncio.to_thread(migrate.upgrade, empty_database_url)
+    return empty_database_url
+
+
+async def _eventually(check: Callable[[], Any], timeout: float = 10.0,
+                      interval: float = 0.02) -> Any:
+    """Wait until `check()` (sync or async) returns something truthy; return it."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = check()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s: {check}")
+        await asyncio.sleep(interval)
+
+
+@pytest.fixture
+def eventually() -> Eventually:
+    return _eventually
