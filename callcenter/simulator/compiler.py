@@ -18,9 +18,7 @@ NAME_KEYS = frozenset(
     {"CallerIDName", "ConnectedLineName", "DestCallerIDName", "DestConnectedLineName"}
 )
 UUID = re.compile(r"(?P<v>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
-CHANNEL = re.compile(
-    r"(?:PJSIP|SIP|IAX2|DAHDI|Local)/[^\s,/;]+?-(?P<v>[0-9a-f]{8})(?![0-9A-Za-z])"
-)
+CHANNEL = re.compile(r"(?:PJSIP|SIP|IAX2|DAHDI|Local)/[^\s,/;]+?-(?P<v>[0-9a-f]{8})(?![0-9A-Za-z])")
 
 Piece = tuple[bool, str]  # (is a slot, slot name or literal text)
 
@@ -114,9 +112,9 @@ def _compile_value(key: str, value: str, orig: Originals, passes: list[Pass]) ->
     return CompiledValue(key, value, _format(pieces))
 
 
-def _split(pieces: list[Piece], pattern: re.Pattern[str], slot_for: Callable[[str], str]) -> (
-    list[Piece]
-):
+def _split(
+    pieces: list[Piece], pattern: re.Pattern[str], slot_for: Callable[[str], str]
+) -> list[Piece]:
     out: list[Piece] = []
     for is_slot, text in pieces:
         if is_slot:
