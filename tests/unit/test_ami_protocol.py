@@ -1,0 +1,64 @@
+"""Pure functions of the AMI wire (callcenter.ami.protocol)."""
+
+from __future__ import annotations
+
+import pytest
+
+from callcenter.ami.protocol import frame_event, parse_frame
+
+CRLF = "\r\n"
+
+
+def frame(*lines: str) -> str:
+    return CRLF.join(lines)
+
+
+def test_parse_frame_reads_headers() -> None:
+    headers = parse_frame(frame("Event: Hangup", "Uniqueid: 1795907974.0", "Cause: 16"))
+    assert headers == {"Event": "Hangup", "Uniqueid": "1795907974.0", "Cause": "16"}
+
+
+def test_parse_frame_turns_repeated_keys_into_a_list() -> None:
+    headers = parse_frame(frame(
+        "Event: Newchannel",
+        "ChanVariable: TRUNK=landline",
+        "ChanVariable: APPEAL_REC=/x.wav",
+        "ChanVariable: THIRD=3",
+    ))
+    assert headers["ChanVariable"] == ["TRUNK=landline", "APPEAL_REC=/x.wav", "THIRD=3"]
+
+
+def test_parse_frame_keeps_empty_values_and_colons_inside_values() -> None:
+    headers = parse_frame(frame("Event: VarSet", "AccountCode: ", "Value: sip:+380@127.0.0.1:5071"))
+    assert headers["AccountCode"] == ""
+    assert headers["Value"] == "sip:+380@127.0.0.1:5071"
+
+
+@pytest.mark.parametrize("junk", ["no separator here", "", ": value without key", "bad key:value"])
+def test_parse_frame_skips_junk_lines(junk: str) -> None:
+    headers = parse_frame(frame("Event: Hangup", junk, "Cause: 16"))
+    assert headers == {"Event": "Hangup", "Cause": "16"}
+
+
+def test_parse_frame_keeps_cyrillic() -> None:
+    headers = parse_frame(frame("Event: Newchannel", "CallerIDName: Іван Петренко"))
+    assert headers["CallerIDName"] == "Іван Петренко"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (frame("Event: VarSet", "Channel: SIP/landline-00000000",
+               "Variable: MIXMONITOR_FILENAME", "Value: /x.wav"),
+         ("VarSet", "MIXMONITOR_FILENAME")),
+        (frame("Event: VarSet", "Channel: SIP/landline-00000000", "Variable: RTPAUDIOQOS"),
+         ("VarSet", "RTPAUDIOQOS")),
+        (frame("Event: VarSet", "Channel: SIP/landline-00000000"), ("VarSet", "")),
+        (frame("Event: Newchannel", "Channel: SIP/landline-00000000"), ("Newchannel", "")),
+        ("Event: Hangup", ("Hangup", "")),
+        (frame("Response: Success", "ActionID: x", "Message: ok"), ("", "")),
+        (frame("Response: Goodbye"), ("", "")),
+    ],
+)
+def test_frame_event(raw: str, expected: tuple[str, str]) -> None:
+    assert frame_event(raw) == expected

@@ -1,0 +1,69 @@
+"""Residents' numbers: E.164 normalization, carrier, masking (callcenter.domain.phones)."""
+
+from __future__ import annotations
+
+import pytest
+
+from callcenter.domain.phones import carrier_of, mask, normalize
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("+380342123456", "+380342123456"),
+        ("380342123456", "+380342123456"),
+        ("0342123456", "+380342123456"),
+        ("123456", "+380342123456"),  # six-digit local number takes the area code
+        (" 123456 ", "+380342123456"),
+        ("0671234567", "+380671234567"),
+        ("+380 (67) 123-45-67", "+380671234567"),
+        ("00380671234567", "+380671234567"),
+    ],
+)
+def test_normalize_gives_e164(raw: str, expected: str) -> None:
+    assert normalize(raw, area_code="342") == expected
+
+
+def test_normalize_uses_the_configured_area_code() -> None:
+    assert normalize("123456", area_code="322") == "+380322123456"  # Lviv
+
+
+@pytest.mark.parametrize("raw", ["", "   ", "anonymous", "Anonymous", "<unknown>", "restricted"])
+def test_withheld_numbers_are_none(raw: str) -> None:
+    assert normalize(raw, area_code="342") is None
+
+
+@pytest.mark.parametrize("raw", ["abc", "1001", "1580"])
+def test_garbage_and_operator_extensions_are_none(raw: str) -> None:
+    assert normalize(raw, area_code="342") is None
+
+
+@pytest.mark.parametrize(
+    ("number", "carrier"),
+    [
+        ("+380671234567", "Київстар"),
+        ("+380501234567", "Vodafone Україна"),
+        ("+380631234567", "lifecell"),
+        ("+380342123456", None),  # landline
+        (None, None),
+        ("", None),
+    ],
+)
+def test_carrier_of(number: str | None, carrier: str | None) -> None:
+    assert carrier_of(number) == carrier
+
+
+@pytest.mark.parametrize(
+    ("number", "masked"),
+    [
+        ("+380671234567", "+38067***4567"),
+        ("+380342123456", "+38034***3456"),
+        (None, None),
+    ],
+)
+def test_mask(number: str | None, masked: str | None) -> None:
+    assert mask(number) == masked
+
+
+def test_mask_never_shows_a_short_value_in_full() -> None:
+    assert mask("1001") == "***"
