@@ -184,10 +184,14 @@ def _coerce(key: str, kind: Any, value: Any) -> Any:
     try:
         if kind is bool:
             return _boolean(value)
-        if kind in (int, float):
+        if kind is int:
+            if isinstance(value, bool | float):
+                raise ValueError
+            return int(value)
+        if kind is float:
             if isinstance(value, bool):
                 raise ValueError
-            return kind(value)
+            return float(value)
         if kind is str:
             if not isinstance(value, str):
                 raise ValueError

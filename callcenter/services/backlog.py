@@ -93,7 +93,7 @@ class Backlog:
         taken, offset = 0, self._read_offset
         with self._journal.open("rb") as handle:
             handle.seek(offset)
-            while taken < limit:
+            while len(facts) < limit:
                 raw = handle.readline()
                 if not raw.endswith(b"\n"):
                     break

@@ -112,11 +112,16 @@ class Intake:
 
     async def write(self) -> None:
         delay = 0.2
+        if len(self.backlog):
+            self._wake.set()  # a journal left by the previous run
         while True:
             await self._wake.wait()
             batch = self.backlog.peek(self._batch_size)
             if not batch:
-                self._wake.clear()
+                if len(self.backlog):
+                    self.backlog.commit(0)  # only unreadable journal lines: skip them
+                else:
+                    self._wake.clear()
                 continue
             try:
                 await self._apply(batch)

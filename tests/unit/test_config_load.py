@@ -158,8 +158,7 @@ def test_a_missing_file_names_the_file(tmp_path: Path) -> None:
 
 
 def test_a_fractional_port_is_rejected(toml: WriteToml) -> None:
-    # BUG: `_coerce` calls int(5038.5) for an integer key, which silently truncates to 5038
-    # (same for intake.memory_queue / batch_size) instead of raising "ami.port: ...".
+    # Never truncate silently: 5038.5 is not a port.
     with pytest.raises(ConfigError) as caught:
         load(toml("[ami]\nport = 5038.5\n"), {})
     assert str(caught.value).startswith("ami.port: ")
