@@ -16,7 +16,7 @@ import structlog
 
 from callcenter.domain.phones import mask
 
-PHONE_KEYS = frozenset({"caller", "caller_raw", "number", "phone"})
+PHONE_KEYS = frozenset({"caller", "caller_raw", "phone"})
 
 
 def mask_phone_numbers(_logger: Any, _name: str, event: MutableMapping[str, Any]

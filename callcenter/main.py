@@ -117,6 +117,8 @@ async def demo(config: Config, *, calls: int | None = None) -> None:
         async def both() -> None:
             async with asyncio.TaskGroup() as group:
                 listener_task = group.create_task(listener.run())
+                while not listener.link.logged_in:
+                    await asyncio.sleep(0.05)
                 await pbx.play_demo(interval=config.demo.interval, calls=calls)
                 await pbx.wait_idle()
                 await asyncio.sleep(1.0)
