@@ -65,10 +65,7 @@ def build_listener(config: Config) -> Listener:
         retry_max=config.intake.retry_max,
         rejected=journal.with_name(journal.name + ".rejected"),
     )
-    a = config.ami
-    settings = LinkSettings(a.host, a.port, a.username, a.secret, a.connect_timeout,
-                            a.action_timeout, a.ping_interval, a.ping_timeout,
-                            a.reconnect_min, a.reconnect_max)
+    settings = LinkSettings(**dataclasses.asdict(config.ami))
     link = AmiLink(settings, on_frame=intake.frame_received, on_login=intake.on_login,
                    wanted=ami_events.is_wanted)
     return Listener(db, intake, link)

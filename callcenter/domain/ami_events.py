@@ -213,19 +213,13 @@ def _queue_abandon(h: Headers, at: datetime) -> AmiEvent:
 
 
 def _agent_called(h: Headers, at: datetime) -> AmiEvent:
-    return AgentCalled(
-        *_base(h, at),
-        seat=header(h, "Interface"),
-        dest_uniqueid=header(h, "DestUniqueid"),
-    )
+    return AgentCalled(*_base(h, at), seat=header(h, "Interface"),
+                       dest_uniqueid=header(h, "DestUniqueid"))
 
 
 def _agent_ring_no_answer(h: Headers, at: datetime) -> AmiEvent:
-    return AgentRingNoAnswer(
-        *_base(h, at),
-        seat=header(h, "Interface"),
-        dest_uniqueid=header(h, "DestUniqueid"),
-    )
+    return AgentRingNoAnswer(*_base(h, at), seat=header(h, "Interface"),
+                             dest_uniqueid=header(h, "DestUniqueid"))
 
 
 def _agent_connect(h: Headers, at: datetime) -> AmiEvent:
