@@ -28,6 +28,7 @@ from callcenter.domain.events import (
 )
 
 SYSTEM = "system"
+PK_CACHE_LIMIT = 50_000
 log = structlog.get_logger("callcenter.db")
 Handler = Callable[[AsyncSession, Any], Coroutine[Any, Any, None]]
 
@@ -39,6 +40,10 @@ class SqlCallStore:
         self._db = db
         self._pbx = pbx
         self._timezone = timezone
+        self._pks: dict[str, int] = {}
+        self._fresh_pks: dict[str, int] = {}
+        self._years: set[int] = set()
+        self._fresh_years: set[int] = set()
         self._handlers: dict[type, Handler] = {
             CallEntered: self._entered,
             CallQueued: self._queued,
@@ -51,15 +56,28 @@ class SqlCallStore:
         }
 
     async def apply(self, facts: Sequence[CallFact]) -> None:
+        self._fresh_pks = {}
+        self._fresh_years = set()
         async with self._db.transaction() as session:
             for fact in facts:
                 await self._handlers[type(fact)](session, fact)
+        # Only committed rows may be remembered.
+        if len(self._pks) > PK_CACHE_LIMIT:
+            self._pks.clear()
+        self._pks.update(self._fresh_pks)
+        self._years.update(self._fresh_years)
 
     def _where_call(self, call_id: str) -> Any:
         return (Call.pbx == self._pbx) & (Call.linkedid == call_id)
 
     async def _call_pk(self, session: AsyncSession, call_id: str) -> int | None:
-        return await session.scalar(select(Call.id).where(self._where_call(call_id)))
+        """The row id of a call; (pbx, linkedid) -> id never changes, so it is cached."""
+        pk = self._pks.get(call_id) or self._fresh_pks.get(call_id)
+        if pk is None:
+            pk = await session.scalar(select(Call.id).where(self._where_call(call_id)))
+            if pk is not None:
+                self._fresh_pks[call_id] = pk
+        return pk
 
     # -- entering: the call row and its automatic appeal ---------------------------------
 
@@ -71,7 +89,14 @@ class SqlCallStore:
             "outcome": "in_progress", "cause_text": "", "resynced": fact.resynced,
             "link_down": False,
         }
-        await session.execute(self._insert_ignore(Call).values(**values))
+        fresh = await session.scalar(
+            self._insert_ignore(Call).values(**values).returning(Call.id))
+        if fresh is not None:
+            # A row this transaction created cannot have an appeal yet, nor can another
+            # transaction add one before we commit: no check, no savepoint needed.
+            self._fresh_pks[fact.call_id] = fresh
+            await self._new_auto_appeal(session, fresh, fact)
+            return
         pk = await self._call_pk(session, fact.call_id)
         if pk is not None and not await self._has_auto_appeal(session, pk):
             await self._open_auto_appeal(session, pk, fact)
@@ -88,13 +113,20 @@ class SqlCallStore:
                                 fact: CallEntered) -> None:
         try:
             async with session.begin_nested():
-                number = await open_appeal(
-                    session, self._insert_ignore(AppealCounter), timezone=self._timezone,
-                    channel=appeals.Channel.PHONE, opened_at=fact.at, call_pk=call_pk,
-                    automatic=True, caller=fact.caller, caller_name=fact.caller_name,
-                    comment=f"call on trunk {fact.trunk}")
+                await self._new_auto_appeal(session, call_pk, fact)
         except IntegrityError:
             return  # another process opened it first: exactly one automatic appeal per call
+
+    async def _new_auto_appeal(self, session: AsyncSession, call_pk: int,
+                               fact: CallEntered) -> None:
+        year = appeals.year_of(fact.at, self._timezone)
+        if year not in self._years:
+            await session.execute(self._insert_ignore(AppealCounter).values(year=year, last=0))
+            self._fresh_years.add(year)
+        number = await open_appeal(
+            session, timezone=self._timezone, channel=appeals.Channel.PHONE, opened_at=fact.at,
+            call_pk=call_pk, automatic=True, caller=fact.caller, caller_name=fact.caller_name,
+            comment=f"call on trunk {fact.trunk}")
         log.info("appeal_opened", number=number, call_id=fact.call_id)
 
     # -- during the call -----------------------------------------------------------------
@@ -115,12 +147,11 @@ class SqlCallStore:
     async def _close_ring(self, session: AsyncSession, call_id: str, seat: str,
                           result: str) -> None:
         pk = await self._call_pk(session, call_id)
-        ring = await session.scalar(
-            select(func.max(CallRing.id)).where(CallRing.call_id == pk, CallRing.seat == seat,
-                                                CallRing.result.is_(None)))
-        if ring is not None:
-            await session.execute(update(CallRing).where(CallRing.id == ring)
-                                  .values(result=result))
+        latest = (select(func.max(CallRing.id)).where(
+            CallRing.call_id == pk, CallRing.seat == seat, CallRing.result.is_(None))
+            .scalar_subquery())
+        await session.execute(update(CallRing).where(CallRing.id == latest)
+                              .values(result=result))
 
     async def _answered(self, session: AsyncSession, fact: CallAnswered) -> None:
         await session.execute(
@@ -138,6 +169,7 @@ class SqlCallStore:
         row = (await session.execute(
             select(Call.id, Call.answered_at).where(self._where_call(fact.call_id),
                                                     Call.ended_at.is_(None)))).first()
+        self._pks.pop(fact.call_id, None)
         if row is None:
             return  # unknown or already ended: applying a fact twice changes nothing
         await session.execute(update(Call).where(Call.id == row.id).values(
@@ -166,32 +198,33 @@ class SqlCallStore:
                                                  link_down=True))
 
 
-async def next_sequence(session: AsyncSession, counter_insert: Any, year: int) -> int:
-    """The next appeal sequence of a year; the row lock serializes concurrent writers."""
-    await session.execute(counter_insert.values(year=year, last=0))
+async def next_sequence(session: AsyncSession, year: int) -> int:
+    """The next appeal sequence of a year (its counter row must exist); the row lock
+    serializes concurrent writers."""
     value = await session.scalar(
         update(AppealCounter).where(AppealCounter.year == year)
         .values(last=AppealCounter.last + 1).returning(AppealCounter.last))
-    assert value is not None
+    if value is None:
+        raise LookupError(f"no appeal counter row for {year}")
     return int(value)
 
 
-async def open_appeal(session: AsyncSession, counter_insert: Any, *, timezone: str,
-                      channel: appeals.Channel, opened_at: datetime, call_pk: int | None,
-                      automatic: bool, caller: str | None, caller_name: str | None,
-                      comment: str) -> str:
+async def open_appeal(session: AsyncSession, *, timezone: str, channel: appeals.Channel,
+                      opened_at: datetime, call_pk: int | None, automatic: bool,
+                      caller: str | None, caller_name: str | None, comment: str) -> str:
     year = appeals.year_of(opened_at, timezone)
-    sequence = await next_sequence(session, counter_insert, year)
-    appeal = Appeal(
-        number=appeals.format_number(year, sequence), year=year, sequence=sequence,
-        channel=channel.value, status=appeals.Status.NEW.value, call_id=call_pk,
-        auto_call_id=call_pk if automatic else None, caller=caller, caller_name=caller_name,
-        opened_at=opened_at, updated_at=opened_at)
-    session.add(appeal)
-    await session.flush()
-    session.add(AppealHistory(appeal_id=appeal.id, at=opened_at, actor=SYSTEM, action="opened",
-                              from_status=None, to_status=appeal.status, comment=comment))
-    return appeal.number
+    sequence = await next_sequence(session, year)
+    number = appeals.format_number(year, sequence)
+    status = appeals.Status.NEW.value
+    appeal_id = await session.scalar(insert(Appeal).values(
+        number=number, year=year, sequence=sequence, channel=channel.value, status=status,
+        call_id=call_pk, auto_call_id=call_pk if automatic else None, caller=caller,
+        caller_name=caller_name, opened_at=opened_at, updated_at=opened_at,
+    ).returning(Appeal.id))
+    await session.execute(insert(AppealHistory).values(
+        appeal_id=appeal_id, at=opened_at, actor=SYSTEM, action="opened", from_status=None,
+        to_status=status, comment=comment))
+    return number
 
 
 async def change_status(session: AsyncSession, appeal: Appeal, target: appeals.Status, *,
