@@ -34,24 +34,23 @@ def require_postgres() -> None:
     pytest.skip("PostgreSQL at 127.0.0.1:5432 is not reachable")
 
 
-async def create_pg_database() -> str:
-    name = f"cc_test_{uuid.uuid4().hex[:12]}"
+async def _admin(sql: str) -> None:
     conn = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user="postgres",
                                  database="postgres")
     try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
+        await conn.execute(sql)
     finally:
         await conn.close()
+
+
+async def create_pg_database() -> str:
+    name = f"cc_test_{uuid.uuid4().hex[:12]}"
+    await _admin(f'CREATE DATABASE "{name}"')
     return name
 
 
 async def drop_pg_database(name: str) -> None:
-    conn = await asyncpg.connect(host=PG_HOST, port=PG_PORT, user="postgres",
-                                 database="postgres")
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
+    await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -89,15 +89,5 @@ class Database:
                 raise StoreUnavailable(f"database unavailable: {exc}") from exc
             raise
 
-    async def ping(self) -> bool:
-        try:
-            async with self.engine.connect() as conn:
-                await conn.exec_driver_sql("SELECT 1")
-        except Exception as exc:
-            if is_connection_error(exc):
-                return False
-            raise
-        return True
-
     async def close(self) -> None:
         await self.engine.dispose()
