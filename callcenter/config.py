@@ -25,6 +25,8 @@ ALIASES = {
     "CALLCENTER_AMI_PORT": ("ami", "port"),
     "CALLCENTER_AMI_USER": ("ami", "username"),
     "CALLCENTER_AMI_SECRET": ("ami", "secret"),
+    "CALLCENTER_HTTP_HOST": ("http", "host"),
+    "CALLCENTER_HTTP_PORT": ("http", "port"),
 }
 
 
@@ -78,6 +80,47 @@ class DemoConfig:
     interval: float = 6.0
 
 
+@dataclass(frozen=True)
+class HttpConfig:
+    host: str = "127.0.0.1"
+    port: int = 8580
+    # Origins allowed to open the operator WebSocket besides the server's own; empty = own only.
+    allowed_origins: tuple[str, ...] = ()
+    secure_cookies: bool = False
+    session_hours: float = 12.0
+    login_attempts: int = 5
+    login_lockout: float = 300.0
+
+
+@dataclass(frozen=True)
+class ReferenceConfig:
+    """Data files beside the config file: appeal categories, streets, city services directory."""
+
+    categories: str = "config/categories.toml"
+    streets: str = "config/streets.toml"
+    directory: str = "config/directory.toml"
+
+
+@dataclass(frozen=True)
+class OperatorConfig:
+    wrap_up_seconds: float = 30.0
+    queue: str = "operators"
+
+
+@dataclass(frozen=True)
+class RecordingsConfig:
+    spool_dir: str = "var/spool/monitor"
+    asterisk_spool_dir: str = "/var/spool/asterisk/monitor"
+    dir: str = "recordings"
+    format: str = "mp3"
+    bitrate: str = "32k"
+    workers: int = 2
+    settle_seconds: float = 2.0
+    missing_after: float = 600.0
+    original_days: int = 90
+    retention_days: int = 1095
+
+
 def _default_trunks() -> tuple[Trunk, ...]:
     def both(name: str) -> tuple[str, ...]:
         return (f"PJSIP/{name}", f"SIP/{name}")
@@ -98,6 +141,10 @@ class Config:
     intake: IntakeConfig = field(default_factory=IntakeConfig)
     log: LogConfig = field(default_factory=LogConfig)
     demo: DemoConfig = field(default_factory=DemoConfig)
+    http: HttpConfig = field(default_factory=HttpConfig)
+    reference: ReferenceConfig = field(default_factory=ReferenceConfig)
+    operator: OperatorConfig = field(default_factory=OperatorConfig)
+    recordings: RecordingsConfig = field(default_factory=RecordingsConfig)
     trunks: tuple[Trunk, ...] = field(default_factory=_default_trunks)
 
     def replace(self, **changes: Any) -> Config:

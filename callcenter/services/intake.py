@@ -32,6 +32,19 @@ class CallStore(Protocol):
     async def apply(self, facts: Sequence[CallFact]) -> None: ...
 
 
+class CallWatcher(Protocol):
+    """Told about facts twice: the moment they are known, and once they are in the database.
+
+    `facts_seen` runs on the intake's hot path (screen pops): it must only look up memory and
+    hand work off. `facts_stored` runs after the batch committed (recordings, pop cards): it
+    should enqueue, not do long work, because the writer waits for it.
+    """
+
+    def facts_seen(self, facts: Sequence[CallFact]) -> None: ...
+
+    async def facts_stored(self, facts: Sequence[CallFact]) -> None: ...
+
+
 class AmiActions(Protocol):
     async def action(self, fields: Mapping[str, Any], *, as_list: bool | None = None,
                      timeout: float | None = None) -> Any: ...
@@ -44,7 +57,8 @@ def utc_now() -> datetime:
 class Intake:
     def __init__(self, *, tracker: CallTracker, store: CallStore, backlog: Backlog,
                  batch_size: int = 500, retry_max: float = 10.0,
-                 rejected: Path | None = None, clock: Callable[[], datetime] = utc_now) -> None:
+                 rejected: Path | None = None, clock: Callable[[], datetime] = utc_now,
+                 watchers: Sequence[CallWatcher] = ()) -> None:
         self.tracker = tracker
         self.store = store
         self.backlog = backlog
@@ -53,6 +67,7 @@ class Intake:
         self._retry_max = retry_max
         self._rejected = rejected
         self._clock = clock
+        self.watchers = list(watchers)
         self._wake = asyncio.Event()
         self._resyncs = 0
         self._snapshots: dict[str, list[ami.ChannelSnapshot]] = {}
@@ -107,6 +122,8 @@ class Intake:
             _log_fact(fact)
         if facts:
             self._wake.set()
+            for watcher in self.watchers:
+                _guarded(watcher.facts_seen, facts)
 
     # -- writing -------------------------------------------------------------------------
 
@@ -133,6 +150,14 @@ class Intake:
             delay = 0.2
             self.backlog.commit(len(batch))
             self.facts_written += len(batch)
+            await self._tell_stored(batch)
+
+    async def _tell_stored(self, batch: list[CallFact]) -> None:
+        for watcher in self.watchers:
+            try:
+                await watcher.facts_stored(batch)
+            except Exception:  # a watcher's failure must not stop the intake
+                log.exception("intake_watcher_failed", watcher=type(watcher).__name__)
 
     async def _apply(self, batch: list[CallFact]) -> None:
         try:
@@ -165,6 +190,13 @@ class Intake:
         log.warning("intake_waiting_for_database", error=str(exc), waiting=len(self.backlog),
                     in_journal=self.backlog.in_journal)
         self.database_ok = False
+
+
+def _guarded(seen: Callable[[Sequence[CallFact]], None], facts: list[CallFact]) -> None:
+    try:
+        seen(facts)
+    except Exception:  # a watcher's failure must not stop the intake
+        log.exception("intake_watcher_failed", watcher=type(seen).__qualname__)
 
 
 def _log_fact(fact: CallFact) -> None:

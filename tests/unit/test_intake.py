@@ -26,7 +26,7 @@ from callcenter.domain.events import (
 from callcenter.domain.trunks import Trunk, TrunkDirectory
 from callcenter.services import fact_codec
 from callcenter.services.backlog import Backlog
-from callcenter.services.intake import Intake
+from callcenter.services.intake import CallWatcher, Intake
 
 TRACES = Path(__file__).resolve().parents[2] / "callcenter" / "simulator" / "traces"
 RECEIVED = datetime(2026, 11, 28, 23, 19, 40, tzinfo=UTC)
@@ -113,7 +113,8 @@ def new_tracker() -> CallTracker:
 
 
 def new_intake(tmp_path: Path, store: FakeStore, *, memory_limit: int = 100,
-               batch_size: int = 500, tracker: CallTracker | None = None) -> Intake:
+               batch_size: int = 500, tracker: CallTracker | None = None,
+               watchers: Sequence[CallWatcher] = ()) -> Intake:
     return Intake(
         tracker=tracker or new_tracker(),
         store=store,
@@ -122,6 +123,7 @@ def new_intake(tmp_path: Path, store: FakeStore, *, memory_limit: int = 100,
         retry_max=0.05,
         rejected=tmp_path / "journal.jsonl.rejected",
         clock=lambda: RECEIVED,
+        watchers=watchers,
     )
 
 
@@ -180,6 +182,51 @@ async def test_facts_are_written_in_order(tmp_path: Path) -> None:
     assert store.written == expected
     assert (len(intake.backlog), intake.facts_written, intake.database_ok) == (
         0, len(expected), True)
+
+
+class RecordingWatcher:
+    def __init__(self, *, fail: bool = False) -> None:
+        self.seen: list[CallFact] = []
+        self.stored: list[CallFact] = []
+        self.fail = fail
+
+    def facts_seen(self, facts: Sequence[CallFact]) -> None:
+        self.seen.extend(facts)
+        if self.fail:
+            raise RuntimeError("watcher broke")
+
+    async def facts_stored(self, facts: Sequence[CallFact]) -> None:
+        self.stored.extend(facts)
+        if self.fail:
+            raise RuntimeError("watcher broke")
+
+
+async def test_watchers_see_facts_at_once_and_again_once_stored(tmp_path: Path) -> None:
+    store = FakeStore()
+    watcher = RecordingWatcher()
+    intake = new_intake(tmp_path, store, watchers=[watcher])
+    expected = expected_facts("landline-answered")
+
+    interpret_all(intake, trace_frames("landline-answered"))
+    assert (watcher.seen, watcher.stored) == (expected, [])
+
+    async with running(intake.write()):
+        await eventually(lambda: len(watcher.stored) == len(expected))
+    assert watcher.stored == store.written == expected
+
+
+async def test_a_failing_watcher_loses_nothing(tmp_path: Path) -> None:
+    store = FakeStore()
+    broken, healthy = RecordingWatcher(fail=True), RecordingWatcher()
+    intake = new_intake(tmp_path, store, watchers=[broken, healthy])
+    expected = expected_facts("landline-answered", "vodafone-abandoned")
+
+    async with running(intake.write()):
+        interpret_all(intake, trace_frames("landline-answered"))
+        interpret_all(intake, trace_frames("vodafone-abandoned"))
+        await eventually(lambda: len(healthy.stored) == len(expected))
+
+    assert store.written == healthy.seen == broken.stored == expected
 
 
 async def test_frames_received_are_consumed_with_the_clock_time(tmp_path: Path) -> None:

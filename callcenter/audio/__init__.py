@@ -1,0 +1,1 @@
+"""The audio adapter: pydub + ffmpeg conversion of recordings."""

@@ -1,0 +1,1 @@
+"""The notification adapter: e-mail (SMTP) and signed webhooks to contractors."""

@@ -1,0 +1,1 @@
+"""The web adapter: FastAPI REST, WebSocket screen pops, server-rendered pages."""
