@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 
 from callcenter import config as configuration
 from callcenter import main as app
+from callcenter import user_commands
 from callcenter.ami.link import AmiAuthError
 from callcenter.db import appeal_queries, migrate
 from callcenter.db.engine import Database
-from callcenter.domain.errors import StoreUnavailable
+from callcenter.domain.errors import DomainError, StoreUnavailable
 from callcenter.domain.listing import AppealListItem, HistoryItem, appeal_json
 
 
@@ -25,7 +26,8 @@ def parser() -> argparse.ArgumentParser:
                                     "config/callcenter.toml)")
     p.add_argument("--database", help="database URL (overrides the config)")
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="run the AMI listener against the configured Asterisk")
+    sub.add_parser("serve", help="run the AMI listener and the web server")
+    sub.add_parser("web", help="run only the web server (more web processes beside one serve)")
     demo = sub.add_parser("demo", help="run everything against the built-in PBX (SQLite)")
     demo.add_argument("--calls", type=int, help="stop after this many calls")
     demo.add_argument("--interval", type=float, help="seconds between calls")
@@ -41,7 +43,34 @@ def parser() -> argparse.ArgumentParser:
     listing.add_argument("--limit", type=int)
     history = appeals.add_parser("history", help="the history of one appeal")
     history.add_argument("number")
+    users_parser(sub)
     return p
+
+
+def users_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    users = sub.add_parser("users", help="users, roles, seats, sessions").add_subparsers(
+        dest="users_command", required=True)
+    add = users.add_parser("add", help="add a user; the password is read from stdin "
+                                       "(--password-stdin), asked for, or generated")
+    add.add_argument("name")
+    add.add_argument("--role", required=True,
+                     choices=["operator", "supervisor", "contractor", "admin"])
+    add.add_argument("--seat", help="an operator's default seat, e.g. PJSIP/op1001")
+    add.add_argument("--display-name", default="", help="the name shown to colleagues")
+    add.add_argument("--contractor", help="a contractor user's contractor code")
+    add.add_argument("--password-stdin", action="store_true")
+    users.add_parser("list", help="list users")
+    for command, text in (("passwd", "set a new password (ends the user's sessions)"),
+                          ("disable", "disable the account and end its sessions"),
+                          ("enable", "enable the account"),
+                          ("revoke", "end every session of the user")):
+        one = users.add_parser(command, help=text)
+        one.add_argument("name")
+        if command == "passwd":
+            one.add_argument("--password-stdin", action="store_true")
+    seat = users.add_parser("seat", help="set (or clear with '-') an operator's default seat")
+    seat.add_argument("name")
+    seat.add_argument("seat")
 
 
 def _since(text: str) -> datetime:
@@ -77,11 +106,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreUnavailable as exc:
         print(f"callcenter: {exc}", file=sys.stderr)
         return 4
+    except DomainError as exc:
+        print(f"callcenter: {exc}", file=sys.stderr)
+        return 1
 
 
 def dispatch(args: argparse.Namespace, config: configuration.Config) -> int:
     if args.command == "serve":
         _run(app.serve(config))
+    elif args.command == "web":
+        _run(app.serve_web(config))
+    elif args.command == "users":
+        return user_commands.run(args, config)
     elif args.command == "demo":
         _run(app.demo(config, calls=args.calls))
     elif args.command == "db":
@@ -97,7 +133,15 @@ def _run(coro: object) -> None:
     try:
         asyncio.run(coro)  # type: ignore[arg-type]
     except* AmiAuthError as group:
-        raise group.exceptions[0] from None
+        raise first_leaf(group) from None
+
+
+def first_leaf(group: BaseExceptionGroup[AmiAuthError]) -> AmiAuthError:
+    """The first exception inside (possibly nested) task groups."""
+    found = group.exceptions[0]
+    while isinstance(found, BaseExceptionGroup):
+        found = found.exceptions[0]
+    return found
 
 
 def run_db(command: str, url: str) -> None:

@@ -6,11 +6,13 @@ import asyncio
 import contextlib
 import dataclasses
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
+import uvicorn
+from fastapi import FastAPI
 
 from callcenter import logs
 from callcenter.ami.link import AmiLink, LinkSettings
@@ -18,12 +20,17 @@ from callcenter.config import Config
 from callcenter.db import migrate
 from callcenter.db.call_store import SqlCallStore
 from callcenter.db.engine import Database
+from callcenter.db.user_store import SqlUserStore
 from callcenter.domain import ami_events
 from callcenter.domain.calls import CallTracker
 from callcenter.domain.trunks import TrunkDirectory
+from callcenter.services.auth import Auth, SignInPolicy
 from callcenter.services.backlog import Backlog
 from callcenter.services.intake import Intake
 from callcenter.simulator.pbx import SimulatedPbx
+from callcenter.web.app import WebParts, create_app
+from callcenter.web.health import Readiness
+from callcenter.web.metrics import Metrics
 
 log = structlog.get_logger("callcenter")
 DEMO_DATABASE = "sqlite+aiosqlite:///var/demo.db"
@@ -71,6 +78,56 @@ def build_listener(config: Config) -> Listener:
     return Listener(db, intake, link)
 
 
+def build_auth(config: Config, db: Database) -> Auth:
+    policy = SignInPolicy(session_hours=config.http.session_hours,
+                          attempts=config.http.login_attempts,
+                          lockout_seconds=config.http.login_lockout)
+    return Auth(SqlUserStore(db), policy=policy)
+
+
+def build_web(config: Config, db: Database, *, listener: Listener | None = None,
+              metrics: Metrics | None = None) -> FastAPI:
+    """The web app; `listener` is given in the process that holds the AMI link."""
+    metrics = metrics or Metrics()
+    readiness = Readiness(database=db.ping)
+    if listener is not None:
+        link = listener.link
+        readiness.ami_logged_in = lambda: link.logged_in
+        metrics.watch_link(lambda: link.reconnects, lambda: link.logged_in)
+        metrics.watch_calls(lambda: listener.intake.tracker.calls_in_progress)
+    parts = WebParts(auth=build_auth(config, db), readiness=readiness, metrics=metrics,
+                     secure_cookies=config.http.secure_cookies,
+                     allowed_origins=config.http.allowed_origins)
+    return create_app(parts)
+
+
+class HttpServer(uvicorn.Server):
+    """uvicorn without its own signal handling: `run_until_signal` owns SIGINT/SIGTERM."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def uvicorn_config(app: FastAPI, config: Config) -> uvicorn.Config:
+    return uvicorn.Config(app, host=config.http.host, port=config.http.port, log_config=None,
+                          access_log=False, lifespan="off", ws_ping_interval=20.0,
+                          ws_ping_timeout=20.0)
+
+
+async def serve_http(app: FastAPI, config: Config) -> None:
+    server = HttpServer(uvicorn_config(app, config))
+    task = asyncio.ensure_future(server.serve())
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        server.should_exit = True
+        await task
+        raise
+    if not server.started:
+        raise OSError(f"cannot listen on {config.http.host}:{config.http.port}")
+
+
 async def prepare_database(url: str) -> None:
     await asyncio.to_thread(migrate.upgrade, url)
 
@@ -96,8 +153,26 @@ async def serve(config: Config) -> None:
     logs.configure(fmt=config.log.format, level=config.log.level)
     await prepare_database(config.database.url)
     listener = build_listener(config)
-    log.info("serving", ami=f"{config.ami.host}:{config.ami.port}", pbx=config.pbx.name)
-    await run_until_signal(listener.run, listener.drain)
+    app = build_web(config, listener.db, listener=listener)
+    log.info("serving", ami=f"{config.ami.host}:{config.ami.port}", pbx=config.pbx.name,
+             http=f"http://{config.http.host}:{config.http.port}/")
+
+    async def both() -> None:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(listener.run(), name="listener")
+            group.create_task(serve_http(app, config), name="http")
+
+    await run_until_signal(both, listener.drain)
+
+
+async def serve_web(config: Config) -> None:
+    """Only the web side (no AMI link): for more web processes beside one `serve`."""
+    logs.configure(fmt=config.log.format, level=config.log.level)
+    await prepare_database(config.database.url)
+    db = Database(config.database.url, echo=config.database.echo)
+    app = build_web(config, db)
+    log.info("serving_web", http=f"http://{config.http.host}:{config.http.port}/")
+    await run_until_signal(lambda: serve_http(app, config), db.close)
 
 
 async def demo(config: Config, *, calls: int | None = None) -> None:

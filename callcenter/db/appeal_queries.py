@@ -19,7 +19,7 @@ async def list_appeals(db: Database, *, since: datetime | None = None,
         query = query.where(Appeal.opened_at >= since)
     if limit is not None:
         query = query.limit(limit)
-    async with db.transaction() as session:
+    async with db.reading() as session:
         rows = (await session.execute(query)).all()
     return [_item(appeal, call) for appeal, call in rows]
 
@@ -48,7 +48,7 @@ def _item(appeal: Appeal, call: Call | None) -> AppealListItem:
 async def appeal_history(db: Database, number: str) -> list[HistoryItem]:
     query = (select(AppealHistory).join(Appeal, Appeal.id == AppealHistory.appeal_id)
              .where(Appeal.number == number).order_by(AppealHistory.id))
-    async with db.transaction() as session:
+    async with db.reading() as session:
         rows = (await session.scalars(query)).all()
     return [HistoryItem(at=r.at, actor=r.actor, action=r.action, from_status=r.from_status,
                         to_status=r.to_status, comment=r.comment) for r in rows]

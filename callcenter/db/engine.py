@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -48,7 +48,9 @@ def _sqlite_engine(url: str, database: str | None, echo: bool,
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers begin deferred: WAL lets them run beside the one writer.
+        reader = connection.get_execution_options().get("reader", False)
+        connection.exec_driver_sql("BEGIN" if reader else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -67,6 +69,8 @@ class Database:
         self.engine = make_engine(url, echo=echo)
         self.dialect = self.engine.dialect.name
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._readers = async_sessionmaker(self.engine.execution_options(reader=True),
+                                           expire_on_commit=False)
         # SQLite has one writer at a time: queue writers here instead of in "database is locked".
         self._writer = asyncio.Lock() if self.dialect == "sqlite" else None
 
@@ -80,14 +84,30 @@ class Database:
             yield session
 
     @asynccontextmanager
-    async def _session(self) -> AsyncIterator[AsyncSession]:
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A read-only scope: never waits for the writer (SQLite WAL readers run beside it)."""
+        async with self._session(self._readers) as session:
+            yield session
+
+    @asynccontextmanager
+    async def _session(self, factory: async_sessionmaker[AsyncSession] | None = None
+                       ) -> AsyncIterator[AsyncSession]:
         try:
-            async with self._sessions() as session, session.begin():
+            async with (factory or self._sessions)() as session, session.begin():
                 yield session
         except Exception as exc:
             if is_connection_error(exc):
                 raise StoreUnavailable(f"database unavailable: {exc}") from exc
             raise
+
+    async def ping(self) -> bool:
+        """True when the database answers a trivial query within a few seconds."""
+        try:
+            async with asyncio.timeout(3.0), self.reading() as session:
+                await session.execute(text("SELECT 1"))
+        except (StoreUnavailable, TimeoutError):
+            return False
+        return True
 
     async def close(self) -> None:
         await self.engine.dispose()

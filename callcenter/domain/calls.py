@@ -75,6 +75,10 @@ class CallTracker:
         }
 
     @property
+    def calls_in_progress(self) -> int:
+        return len(self._calls)
+
+    @property
     def live_call_ids(self) -> frozenset[str]:
         return frozenset(self._calls)
 

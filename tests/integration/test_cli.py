@@ -5,11 +5,21 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
+
 from callcenter.simulator import SimulatedPbx
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def callcenter(*args: str, cwd: Path, env: dict[str, str] | None = None,
@@ -51,8 +61,62 @@ async def test_serve_with_a_wrong_secret_stops_loudly(tmp_path: Path) -> None:
             sys.executable, "-m", "callcenter", "serve", cwd=tmp_path,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
             env={**os.environ, "CALLCENTER_AMI_PORT": str(pbx.port),
-                 "CALLCENTER_AMI_SECRET": "wrong",
+                 "CALLCENTER_AMI_SECRET": "wrong", "CALLCENTER_HTTP_PORT": str(free_port()),
                  "CALLCENTER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/cc.db"})
         _, stderr = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 3
     assert "refused AMI login for user 'callcenter'" in stderr.decode()
+
+
+def test_users_add_list_and_disable(tmp_path: Path) -> None:
+    env = {"CALLCENTER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/cc.db"}
+    added = subprocess.run(
+        [sys.executable, "-m", "callcenter", "users", "add", "--role", "operator", "--seat",
+         "PJSIP/op1001", "--display-name", "Олена Коваль", "--password-stdin", "olena"],
+        input="long enough secret\n", cwd=tmp_path, capture_output=True, text=True,
+        env={**os.environ, **env}, check=False, timeout=60)
+    assert added.returncode == 0, added.stderr
+    generated = callcenter("users", "add", "--role", "supervisor", "petro", cwd=tmp_path,
+                           env=env)
+    assert "password: " in generated.stdout
+    duplicate = callcenter("users", "add", "--role", "admin", "olena", cwd=tmp_path, env=env)
+    assert duplicate.returncode == 1 and "already exists" in duplicate.stderr
+    bad_seat = callcenter("users", "add", "--role", "operator", "--seat", "op 1", "ivan",
+                          cwd=tmp_path, env=env)
+    assert bad_seat.returncode == 1 and "PJSIP/op1001" in bad_seat.stderr
+    assert callcenter("users", "disable", "petro", cwd=tmp_path, env=env).returncode == 0
+    listing = callcenter("users", "list", cwd=tmp_path, env=env).stdout.splitlines()
+    assert listing[0].split()[:3] == ["olena", "operator", "PJSIP/op1001"]
+    assert "Олена Коваль" in listing[0]
+    assert listing[1].split()[:2] == ["petro", "supervisor"] and "disabled" in listing[1]
+
+
+async def test_serve_runs_the_web_beside_the_listener(tmp_path: Path) -> None:
+    port = free_port()
+    async with SimulatedPbx() as pbx:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "callcenter", "serve", cwd=tmp_path,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+            env={**os.environ, "CALLCENTER_AMI_PORT": str(pbx.port),
+                 "CALLCENTER_HTTP_PORT": str(port),
+                 "CALLCENTER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/cc.db"})
+        try:
+            ready = await wait_ready(f"http://127.0.0.1:{port}/readyz")
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert ready == {"status": "ready", "checks": {"database": True, "ami": True}}
+    assert process.returncode == 0, stderr.decode()
+
+
+async def wait_ready(url: str) -> object:
+    async with httpx.AsyncClient() as client:
+        for _ in range(300):
+            try:
+                response = await client.get(url)
+                if response.status_code == 200:
+                    return response.json()
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"{url} never became ready")

@@ -9,13 +9,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from conftest import PG_HOST, PG_PORT, create_pg_database, drop_pg_database, require_postgres
 
 from callcenter.config import AmiConfig, Config, DatabaseConfig, IntakeConfig
 from callcenter.db import migrate
 from callcenter.db.appeal_queries import list_appeals
 from callcenter.main import build_listener
 from callcenter.simulator import SimulatedPbx
+from tests.conftest import PG_HOST, PG_PORT, create_pg_database, drop_pg_database, require_postgres
 
 FAST = {"ring_seconds": 0.02, "talk_seconds": 0.02}
 

@@ -1,0 +1,128 @@
+"""Every error an HTTP client can see, mapped in one place to a status and a stable error_id.
+
+API clients (and any request under /api/ or asking for JSON) get
+`{"error_id": ..., "message": ..., "details": [...]}` with the message in the request's
+language; a page request that is not signed in is sent to the sign-in page instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
+
+from callcenter.domain.errors import DomainError, InvalidTransition, StoreUnavailable
+from callcenter.domain.users import (
+    AccountLocked,
+    Forbidden,
+    InvalidUser,
+    NotSignedIn,
+    SignInFailed,
+)
+from callcenter.web.access import CsrfFailed
+from callcenter.web.i18n import N_, gettext, language_of
+
+log = structlog.get_logger("callcenter.web")
+
+
+@dataclass(frozen=True)
+class ErrorRule:
+    status: int
+    message: str
+
+
+# Most specific first: the first rule whose class the exception is an instance of wins.
+RULES: list[tuple[type[Exception], ErrorRule]] = [
+    (AccountLocked, ErrorRule(429, N_("Too many failed sign-ins. Try again in a few minutes."))),
+    (SignInFailed, ErrorRule(401, N_("Wrong user name or password."))),
+    (NotSignedIn, ErrorRule(401, N_("Please sign in."))),
+    (CsrfFailed, ErrorRule(403, N_("The form is out of date. Reload the page and try again."))),
+    (Forbidden, ErrorRule(403, N_("You may not do this."))),
+    (InvalidUser, ErrorRule(422, N_("The user data is not valid."))),
+    (InvalidTransition, ErrorRule(409, N_("The appeal cannot move to that status now."))),
+    (StoreUnavailable, ErrorRule(503, N_("The database is unavailable. Your input is kept; "
+                                         "try again in a moment."))),
+    (DomainError, ErrorRule(422, N_("The request cannot be done."))),
+]
+HTTP_IDS = {400: "bad_request", 404: "not_found", 405: "method_not_allowed",
+            413: "too_large", 415: "unsupported_media_type", 429: "too_many_requests"}
+HTTP_MESSAGES = {404: N_("Not found."), 405: N_("This method is not allowed here.")}
+
+
+def rule_for(exc: Exception) -> ErrorRule:
+    for kind, rule in RULES:
+        if isinstance(exc, kind):
+            return rule
+    return ErrorRule(500, N_("Something went wrong on our side. It has been logged."))
+
+
+def wants_page(request: Request) -> bool:
+    if request.url.path.startswith("/api/"):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def error_body(request: Request, error_id: str, message: str, details: Any = None,
+               status: int = 400) -> JSONResponse:
+    text = gettext(language_of(request), message)
+    content: dict[str, Any] = {"error_id": error_id, "message": text}
+    if details:
+        content["details"] = details
+    return JSONResponse(content, status_code=status)
+
+
+async def domain_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, NotSignedIn) and wants_page(request):
+        target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        return RedirectResponse(f"/login?next={target}", status_code=303)
+    rule = rule_for(exc)
+    error_id = getattr(exc, "error_id", "internal")
+    if rule.status == 500:
+        log.error("request_failed", path=request.url.path, exc_info=exc)
+        error_id = "internal"
+    headers = {"Retry-After": "60"} if rule.status in (429, 503) else None
+    response = error_body(request, error_id, rule.message, status=rule.status)
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    language = language_of(request)
+    details = [{"field": ".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]),
+                "problem": gettext(language, _problem(e["type"]))} for e in exc.errors()]
+    return error_body(request, "validation", N_("Some fields are not filled in correctly."),
+                      details, status=422)
+
+
+def _problem(kind: str) -> str:
+    if kind == "missing":
+        return N_("This field is required.")
+    if kind.startswith("string_too"):
+        return N_("The text has a wrong length.")
+    if kind.endswith("parsing") or kind.endswith("type"):
+        return N_("The value has a wrong format.")
+    return N_("The value is not valid.")
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    error_id = HTTP_IDS.get(exc.status_code, f"http_{exc.status_code}")
+    message = HTTP_MESSAGES.get(exc.status_code, N_("The request cannot be done."))
+    response = error_body(request, error_id, message, status=exc.status_code)
+    response.headers.update(exc.headers or {})
+    return response
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(DomainError, domain_error)
+    app.add_exception_handler(Exception, domain_error)

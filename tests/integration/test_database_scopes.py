@@ -1,0 +1,47 @@
+"""The session scopes: readers never wait behind the one writer; ping tells the truth."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from sqlalchemy import select
+
+from callcenter.db.engine import Database
+from callcenter.db.models import AppealCounter
+
+
+async def test_a_reader_runs_while_a_write_transaction_is_open(database_url: str) -> None:
+    db = Database(database_url)
+    writer_open, reader_done = asyncio.Event(), asyncio.Event()
+
+    async def write() -> None:
+        async with db.transaction() as session:
+            session.add(AppealCounter(year=2026, last=7))
+            await session.flush()
+            writer_open.set()
+            await asyncio.wait_for(reader_done.wait(), 10)
+
+    async def read() -> list[int]:
+        await writer_open.wait()
+        async with db.reading() as session:
+            years = list(await session.scalars(select(AppealCounter.year)))
+        reader_done.set()
+        return years
+
+    try:
+        async with asyncio.timeout(15):
+            _, seen = await asyncio.gather(write(), read())
+        assert seen == []  # the uncommitted row is not visible, and nobody waited
+        assert await db.ping()
+    finally:
+        await db.close()
+
+
+async def test_ping_is_false_when_the_database_cannot_be_opened(tmp_path: Path) -> None:
+    (tmp_path / "cc.db").mkdir()  # a directory where the file should be
+    db = Database(f"sqlite+aiosqlite:///{tmp_path}/cc.db")
+    try:
+        assert not await db.ping()
+    finally:
+        await db.close()
