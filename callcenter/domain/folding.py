@@ -7,11 +7,12 @@ with plain `LIKE` — identical results on SQLite and PostgreSQL.
 
 What `fold` does, in this order:
 
-1. `№` becomes a space (NFKC would turn it into "No").
+1. `№` becomes a space (NFKC would turn it into "No"), and every apostrophe variant becomes
+   `'` (NFKC would turn `´` into a space and an accent).
 2. Unicode NFKC: compatibility forms become plain ones (full-width digits, ligatures,
    non-breaking and other exotic spaces, superscripts), and letters are composed (й, ї).
 3. Latin letters that look like Cyrillic ones (`i`, `a`, `o`, `c`, `e`, `p`, `x`, `y`, and the
-   capitals `A B C E H I K M O P T X`, plus `ï`) become Cyrillic inside a word that has
+   capitals `A B C E H I K M O P T X`, plus `ï Ï`) become Cyrillic inside a word that has
    Cyrillic letters, and in a letter run right after a digit (house numbers: `12A` -> `12А`).
    Typing a Latin `i` for the Ukrainian `і` is common and invisible on screen.
 4. Unicode casefold (full case folding, stronger than lower()).
@@ -35,17 +36,19 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_NUMERO = str.maketrans({"№": " "})
 _APOSTROPHES = "'’‘ʼʹ`´′"
+# Before NFKC: it would turn № into "No" and ´ into a space and a combining accent.
+_BEFORE = str.maketrans({"№": " ", **dict.fromkeys(_APOSTROPHES, "'")})
 _STRESS = "\u0301\u0300"
-_LETTERS = str.maketrans({"ґ": "г", "ё": "е", **dict.fromkeys(_APOSTROPHES + _STRESS, None)})
+_LETTERS = str.maketrans({"ґ": "г", "ё": "е", **dict.fromkeys("'" + _STRESS, None)})
 _LOOKALIKES = str.maketrans({
     "A": "А", "B": "В", "C": "С", "E": "Е", "H": "Н", "I": "І", "K": "К", "M": "М",
     "O": "О", "P": "Р", "T": "Т", "X": "Х",
     "a": "а", "c": "с", "e": "е", "i": "і", "o": "о", "p": "р", "x": "х", "y": "у", "ï": "ї",
+    "Ï": "Ї",
 })
 # A run of letters (apostrophes and stress marks inside words belong to the word).
-_WORD = re.compile(rf"[^\W\d_]+(?:[{_APOSTROPHES}{_STRESS}]+[^\W\d_]+)*")
+_WORD = re.compile(rf"[^\W\d_]+(?:['{_STRESS}]+[^\W\d_]+)*")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _NOT_KEY = re.compile(r"[^\w/]|_")
 _SPACES = re.compile(r"\s+")
@@ -53,7 +56,7 @@ _SPACES = re.compile(r"\s+")
 
 def fold(text: str) -> str:
     """The search key of `text` (see the module docstring for exactly what it does)."""
-    text = unicodedata.normalize("NFKC", text.translate(_NUMERO))
+    text = unicodedata.normalize("NFKC", text.translate(_BEFORE))
     text = _WORD.sub(_cyrillic_lookalikes, text)
     text = unicodedata.normalize("NFC", text.casefold()).translate(_LETTERS)
     text = _NOT_KEY.sub(" ", text)
