@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import takewhile
 from typing import Literal
 
 from callcenter.domain.errors import InvalidHouseNumber, InvalidHouseRange
@@ -128,9 +129,8 @@ def _with_letter(raw: str | None, text: str) -> str:
     """`1`, `1 а`, `1-а` -> `1`, `1А`, `1А` (the part after `/`, a building, a flat)."""
     if not raw:
         return ""
-    digits = re.match(r"\d+", raw)
-    assert digits is not None  # the patterns only capture a number first
-    return str(int(digits.group())) + _letter(re.sub(r"[\d\s-]", "", raw), text)
+    number = int("".join(takewhile(str.isdigit, raw)))  # the patterns capture digits first
+    return str(number) + _letter(re.sub(r"[\d\s-]", "", raw), text)
 
 
 def _last_flat(text: str) -> re.Match[str] | None:
@@ -141,14 +141,12 @@ def _last_flat(text: str) -> re.Match[str] | None:
 def _split_house(text: str) -> tuple[str, str]:
     """(street, house): the house starts at `буд.` or at the first number after a name word."""
     named = False
-    for token in re.finditer(r"\S+", text):
+    for token in re.finditer(r"\S+", text.replace(",", ", ")):
         word = fold(token.group())
-        if word in _HOUSE_MARKERS and named:
-            return _street_part(text[:token.start()]), text[token.start():].strip(" ,")
-        if token.group()[0].isdigit() and named:
-            return _street_part(text[:token.start()]), text[token.start():].strip(" ,")
-        if any(ch.isalpha() for ch in word) and word not in KIND_WORDS:
-            named = True
+        if named and (word in _HOUSE_MARKERS or token.group()[0].isdigit()):
+            street = token.string[:token.start()]
+            return _street_part(street), token.string[token.start():].strip(" ,")
+        named = named or (any(ch.isalpha() for ch in word) and word not in KIND_WORDS)
     return _street_part(text), ""
 
 

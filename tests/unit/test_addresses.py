@@ -127,6 +127,7 @@ def test_bad_flats_are_refused(typed: str) -> None:
         ("Південний бульвар, 32", "Південний", House(32), None),
         ("м. Івано-Франківськ, вул. Галицька, 2", "Галицька", House(2), None),
         ("Незалежності", "Незалежності", None, None),
+        ("вул.Незалежності,12,кв.5", "Незалежності", House(12), "5"),  # no spaces at all
     ],
 )
 def test_parse_address_splits_and_finds_the_street(
