@@ -20,3 +20,31 @@ class StoreUnavailable(DomainError):
     """The database cannot be reached right now; the caller should keep the data and retry."""
 
     error_id = "store_unavailable"
+
+
+class ReferenceDataError(DomainError):
+    """A reference data file (categories, streets, directory) has a bad entry; names it."""
+
+    error_id = "reference_data_invalid"
+
+
+class InvalidHouseNumber(DomainError):
+    """What was typed as a house (or flat) number is not one: `12А`, `12/1`, `12 корп. 2`."""
+
+    error_id = "invalid_house_number"
+
+    def __init__(self, text: str, reason: str) -> None:
+        super().__init__(f"{text!r} is not a house number: {reason}")
+        self.text = text
+        self.reason = reason
+
+
+class InvalidHouseRange(DomainError):
+    """A house range in a rule is malformed (`1-99 odd`, `2-40 even`, `12А`, `all`)."""
+
+    error_id = "invalid_house_range"
+
+    def __init__(self, spec: str, reason: str) -> None:
+        super().__init__(f"house range {spec!r}: {reason}")
+        self.spec = spec
+        self.reason = reason
