@@ -23,10 +23,10 @@ from callcenter.db.recording_store import SqlRecordingStore
 from callcenter.domain import ami_events
 from callcenter.domain.calls import CallTracker
 from callcenter.domain.trunks import TrunkDirectory
-from callcenter.services.backlog import Backlog
 from callcenter.services.archive import Archive
+from callcenter.services.backlog import Backlog
 from callcenter.services.intake import Intake
-from callcenter.services.recordings import RecordingSettings, Recordings
+from callcenter.services.recordings import Recordings, RecordingSettings
 from callcenter.simulator.pbx import SimulatedPbx
 
 log = structlog.get_logger("callcenter")

@@ -27,7 +27,7 @@ from callcenter.db.models import Appeal, AppealHistory, Recording
 from callcenter.db.recording_store import SqlRecordingStore
 from callcenter.domain.events import CallEnded, CallEntered, CallFact, RecordingAnnounced
 from callcenter.services.archive import Archive
-from callcenter.services.recordings import RecordingSettings, Recordings
+from callcenter.services.recordings import Recordings, RecordingSettings
 
 ASTERISK = "/var/spool/asterisk/monitor"
 T0 = datetime(2026, 11, 28, 21, 30, tzinfo=UTC)  # 23:30 in Kyiv: the archive folder's date

@@ -7,14 +7,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from conftest import Eventually
 from recording_rig import ASTERISK, Rig, settings_for
 from sounds import decoded_seconds, speech_wav, tone_frames, tone_wav, wav_header
 
 from callcenter.db import appeal_queries
 from callcenter.db.engine import Database
 from callcenter.domain.listing import appeal_json
-
-from conftest import Eventually
 
 
 @pytest.fixture
