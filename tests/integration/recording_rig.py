@@ -124,7 +124,7 @@ class Rig:
 
 async def _work(url: str, spool: Path, archive: Path, timeout: float) -> None:
     db = Database(url)
-    rig = Rig(db, spool, archive, settings_for(spool, retry_first=3600.0))
+    rig = Rig(db, spool, archive, settings_for(spool))
     rig.start()
     try:
         async with asyncio.timeout(timeout):
