@@ -141,9 +141,19 @@ class Retained:
 
 @dataclass(frozen=True, slots=True)
 class PurgeStep:
+    """What retention removes of one recording now (paths relative to recordings.dir)."""
+
     id: str
-    paths: tuple[str, ...]  # relative to recordings.dir
-    whole: bool  # the compressed copy goes too: the recording becomes `purged`
+    original_path: str | None
+    stored_path: str | None  # set: the compressed copy goes, the recording becomes `purged`
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return tuple(p for p in (self.stored_path, self.original_path) if p)
+
+    @property
+    def whole(self) -> bool:
+        return self.stored_path is not None
 
 
 def purge_dates(stored_at: datetime, *, original_days: int,
@@ -157,9 +167,8 @@ def purge_step(item: Retained, now: datetime) -> PurgeStep | None:
     if item.legal_hold:
         return None
     if item.purge_after is not None and item.purge_after <= now and item.stored_path:
-        paths = (item.stored_path, *([item.original_path] if item.original_path else []))
-        return PurgeStep(item.id, paths, whole=True)
+        return PurgeStep(item.id, item.original_path, item.stored_path)
     due = item.original_purge_after is not None and item.original_purge_after <= now
     if due and item.original_path:
-        return PurgeStep(item.id, (item.original_path,), whole=False)
+        return PurgeStep(item.id, item.original_path, None)
     return None

@@ -74,8 +74,11 @@ class Rig:
         await self.tell(facts)
 
     async def tell(self, facts: Sequence[CallFact]) -> None:
-        await SqlCallStore(self.db, pbx="pbx1", timezone="Europe/Kyiv").apply(facts)
+        await self.tell_store_only(facts)
         await self.service.facts_stored(facts)
+
+    async def tell_store_only(self, facts: Sequence[CallFact]) -> None:
+        await SqlCallStore(self.db, pbx="pbx1", timezone="Europe/Kyiv").apply(facts)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self.service.run())
@@ -100,6 +103,10 @@ class Rig:
     async def settled_row(self) -> Recording | None:
         row = await self.row()
         return row if row.state != "pending" else None
+
+    async def appeals(self) -> list[Appeal]:
+        async with self.db.transaction() as session:
+            return list((await session.scalars(select(Appeal).order_by(Appeal.id))).all())
 
     async def appeal(self) -> tuple[Appeal, list[AppealHistory]]:
         async with self.db.transaction() as session:
