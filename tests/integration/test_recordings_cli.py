@@ -118,7 +118,7 @@ async def test_reconcile_claims_requeues_and_reports(rig: Rig, eventually: Event
     assert "claimed       call 40.0 (appeal 2026-000002): 40.0.wav" in out
     assert "claimed       call 41.0 (appeal 2026-000003): 41.0.wav" in out
     assert "no recording  call 42.0 (appeal 2026-000004)" in out
-    assert "is there now" in out and "re-queued" in out
+    assert f"re-queued     {missing.id}: {rig.spool_file('43.0')} is there now" in out
     assert "UNCLAIMED     stray.wav: no call without a recording matches" in out
     assert "ORPHAN        2026/01/02/0123.mp3: no recording row" in out
     assert ("reconcile: 2 claimed, 1 re-queued, 0 retried now, 1 calls without a recording, "
