@@ -138,9 +138,11 @@ async def demo(config: Config, *, calls: int | None = None) -> None:
                 listener_task = group.create_task(listener.run())
                 while not listener.link.logged_in:
                     await asyncio.sleep(0.05)
-                await pbx.play_demo(interval=config.demo.interval, calls=calls)
+                await pbx.play_demo(interval=config.demo.interval, calls=calls,
+                                    spool=Path(config.recordings.spool_dir))
                 await pbx.wait_idle()
-                await asyncio.sleep(1.0)
+                # time for the last recordings to settle and be stored
+                await asyncio.sleep(config.recordings.settle_seconds + 2.0)
                 listener_task.cancel()
 
         await run_until_signal(both, listener.drain)
