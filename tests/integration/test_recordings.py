@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from conftest import Eventually
-from recording_rig import ASTERISK, Rig, settings_for
+from recording_rig import ASTERISK, T0, Rig, settings_for
 from sounds import decoded_seconds, speech_wav, tone_frames, tone_wav, wav_header
 
 from callcenter.db import appeal_queries
 from callcenter.db.engine import Database
+from callcenter.domain.events import CallEnded, CallEntered, RecordingAnnounced
 from callcenter.domain.listing import appeal_json
 
 
@@ -193,3 +194,23 @@ async def test_an_announced_path_outside_the_spool_is_flagged(
     rig.start()
     row = await eventually(rig.settled_row)
     assert row.state == "missing" and ASTERISK in (row.reason or "")
+
+
+async def test_an_announcement_the_watcher_never_heard_of_is_adopted(
+        rig: Rig, eventually: Eventually) -> None:
+    """The process died between storing the call and making the row: the worker's sweep at
+    start-up finds the announced path and makes the row."""
+    tone_wav(rig.spool_file("11.0"), 1.0)
+    await rig.tell_store_only([
+        CallEntered("11.0", T0, "landline", "landline", "PJSIP/landline-1", None, "", None,
+                    None),
+        RecordingAnnounced("11.0", T0, f"{ASTERISK}/11.0.wav"),
+        CallEnded("11.0", T0, "answered", 16, ""),
+    ])
+    assert await rig.rows() == []
+    rig.start()
+
+    async def stored() -> bool:
+        return [r.state for r in await rig.rows()] == ["stored"]
+
+    await eventually(stored)
