@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from callcenter import logs
 from callcenter.audio.encoder import PydubEncoder, ffmpeg_path
 from callcenter.db import migrate
 from callcenter.db.call_store import SqlCallStore
@@ -67,11 +68,9 @@ def ffmpeg_alone(encoder: PydubEncoder, source: Path, target: Path) -> float:
 class Pipeline:
     """The recordings worker on a fresh SQLite database; one due row per run."""
 
-    def __init__(self, work: Path, encoder: PydubEncoder) -> None:
+    def __init__(self, work: Path, url: str, encoder: PydubEncoder) -> None:
         self.spool = work / "spool"
         self.spool.mkdir()
-        url = f"sqlite+aiosqlite:///{work / 'bench.db'}"
-        migrate.upgrade(url)
         self.db = Database(url)
         settings = RecordingSettings(spool_dir=str(self.spool), asterisk_spool_dir=ASTERISK,
                                      workers=1, settle_seconds=0.0)
@@ -115,7 +114,9 @@ async def measure(args: argparse.Namespace, work: Path) -> int:
     encoder = PydubEncoder()
     sample = work / "sample.wav"
     kind = make_wav(sample, args.seconds)
-    pipeline = Pipeline(work, encoder)
+    url = f"sqlite+aiosqlite:///{work / 'bench.db'}"
+    await asyncio.to_thread(migrate.upgrade, url)
+    pipeline = Pipeline(work, url, encoder)
     alone, ours = [], []
     try:
         for run in range(args.runs):
@@ -154,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--seconds", type=float, default=180.0)
     args = parser.parse_args(argv)
+    logs.configure(level="warning")
     with tempfile.TemporaryDirectory(prefix="cc-bench-rec-") as work:
         try:
             return asyncio.run(measure(args, Path(work)))
