@@ -86,9 +86,16 @@ async def test_reconcile_claims_requeues_and_reports(rig: Rig, eventually: Event
     rig.service = Rig(rig.db, rig.spool, rig.archive,
                       settings_for(rig.spool, missing_after=0.0)).service
     await rig.call("43.0")
+    # And one whose spool path cannot be read (a directory), failing and waiting to retry.
+    rig.spool_file("44.0").mkdir()
+    await rig.call("44.0")
     rig.start()
-    missing = await eventually(rig.settled_row)
+    await eventually(lambda: _state_of(rig, "missing"))
+    await eventually(lambda: _failing(rig))
     await rig.stop()
+    rows = await rig.rows()
+    missing = next(r for r in rows if r.state == "missing")
+    failing = next(r for r in rows if r.attempts > 0)
     # A call whose recording row was never made (the watcher was not told) ...
     await rig.tell_store_only([
         CallEntered("40.0", T0, "landline", "landline", "PJSIP/landline-1", None, "", None,
@@ -111,30 +118,37 @@ async def test_reconcile_claims_requeues_and_reports(rig: Rig, eventually: Event
     orphan.parent.mkdir(parents=True)
     orphan.write_bytes(b"ID3")
     tone_wav(rig.spool_file("43.0"), 1.0)  # the missing one turned up
+    rig.spool_file("44.0").rmdir()
+    tone_wav(rig.spool_file("44.0"), 1.0)  # and the unreadable one is fine now
 
     result = await callcenter(rig, "reconcile")
     assert result.returncode == 1, result.stderr  # the stray file and the orphan need a person
     out = result.stdout
-    assert "claimed       call 40.0 (appeal 2026-000002): 40.0.wav" in out
-    assert "claimed       call 41.0 (appeal 2026-000003): 41.0.wav" in out
-    assert "no recording  call 42.0 (appeal 2026-000004)" in out
+    assert "claimed       call 40.0 (appeal 2026-000003): 40.0.wav" in out
+    assert "claimed       call 41.0 (appeal 2026-000004): 41.0.wav" in out
+    assert "no recording  call 42.0 (appeal 2026-000005)" in out
     assert f"re-queued     {missing.id}: {rig.spool_file('43.0')} is there now" in out
+    assert f"retry now     {failing.id}: IsADirectoryError: " in out
     assert "UNCLAIMED     stray.wav: no call without a recording matches" in out
     assert "ORPHAN        2026/01/02/0123.mp3: no recording row" in out
-    assert ("reconcile: 2 claimed, 1 re-queued, 0 retried now, 1 calls without a recording, "
+    assert ("reconcile: 2 claimed, 1 re-queued, 1 retried now, 1 calls without a recording, "
             "1 spool files nobody claimed, 1 archive files without a recording") in out
 
     rig.service = rig.new_service()
     rig.start()
-    await eventually(lambda: _all_in(rig, "stored", 3))
+    await eventually(lambda: _all_in(rig, "stored", 4))
     appeals_flagged = [a.recording_problem for a in await rig.appeals()]
-    assert appeals_flagged == [None, None, None, None]  # 43.0's flag cleared once stored
+    assert appeals_flagged == [None] * 5  # 43.0's flag cleared once stored
     again = await callcenter(rig, "reconcile")
     assert "0 claimed, 0 re-queued" in again.stdout
 
 
 async def _state_of(rig: Rig, state: str) -> bool:
     return any(r.state == state for r in await rig.rows())
+
+
+async def _failing(rig: Rig) -> bool:
+    return any(r.attempts > 0 for r in await rig.rows())
 
 
 async def _all_in(rig: Rig, state: str, count: int) -> bool:
