@@ -1,4 +1,8 @@
-"""`callcenter` command line: serve, demo, db, appeals."""
+"""`callcenter` command line: serve, demo, db, appeals, recordings.
+
+Exit codes: 0 done; 1 the command found something for a person (see each command's help);
+2 configuration error; 3 AMI login refused; 4 database unavailable.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,9 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from callcenter import config as configuration
@@ -16,8 +21,16 @@ from callcenter import user_commands
 from callcenter.ami.link import AmiAuthError
 from callcenter.db import appeal_queries, migrate
 from callcenter.db.engine import Database
+from callcenter.db.recording_upkeep import SqlRecordingUpkeep
 from callcenter.domain.errors import DomainError, StoreUnavailable
 from callcenter.domain.listing import AppealListItem, HistoryItem, appeal_json
+from callcenter.services.archive import Archive
+from callcenter.services.recording_upkeep import (
+    PurgeReport,
+    ReconcileReport,
+    RecordingUpkeep,
+    VerifyReport,
+)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -44,6 +57,7 @@ def parser() -> argparse.ArgumentParser:
     history = appeals.add_parser("history", help="the history of one appeal")
     history.add_argument("number")
     users_parser(sub)
+    add_recordings_commands(sub)
     return p
 
 
@@ -71,6 +85,23 @@ def users_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     seat = users.add_parser("seat", help="set (or clear with '-') an operator's default seat")
     seat.add_argument("name")
     seat.add_argument("seat")
+
+
+def add_recordings_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    recordings = sub.add_parser("recordings", help="the recordings archive").add_subparsers(
+        dest="recordings_command", required=True)
+    recordings.add_parser(
+        "reconcile", help="calls without recordings, spool files nobody claimed, archive files "
+                          "without a row; fixes what it safely can; exit 1 if a file needs a "
+                          "person")
+    recordings.add_parser(
+        "verify", help="recompute the SHA-256 of every archived file; exit 1 on any mismatch "
+                       "or missing file")
+    purge = recordings.add_parser(
+        "purge", help="apply retention (originals after original_days, compressed copies "
+                      "after retention_days; never on legal hold); exit 1 if a file could "
+                      "not be deleted")
+    purge.add_argument("--dry-run", action="store_true", help="only say what would go")
 
 
 def _since(text: str) -> datetime:
@@ -122,6 +153,8 @@ def dispatch(args: argparse.Namespace, config: configuration.Config) -> int:
         _run(app.demo(config, calls=args.calls))
     elif args.command == "db":
         run_db(args.db_command, config.database.url)
+    elif args.command == "recordings":
+        return run_recordings(config, args)
     elif args.appeals_command == "list":
         print_appeals(config, args)
     else:
@@ -192,3 +225,66 @@ def print_history(config: configuration.Config, number: str) -> int:
         print(f"{r.at.isoformat()}  {r.actor:<10} {r.action:<12} "
               f"{r.from_status or '-'} -> {r.to_status or '-'}  {r.comment}")
     return 0
+
+
+def run_recordings(config: configuration.Config, args: argparse.Namespace) -> int:
+    commands: dict[str, Callable[[RecordingUpkeep], Awaitable[int]]] = {
+        "reconcile": reconcile,
+        "verify": verify,
+        "purge": lambda upkeep: purge(upkeep, dry_run=args.dry_run),
+    }
+
+    async def run() -> int:
+        db = Database(config.database.url)
+        r = config.recordings
+        try:
+            upkeep = RecordingUpkeep(
+                store=SqlRecordingUpkeep(db, pbx=config.pbx.name), archive=Archive(Path(r.dir)),
+                spool_dir=r.spool_dir, asterisk_spool_dir=r.asterisk_spool_dir)
+            return await commands[args.recordings_command](upkeep)
+        finally:
+            await db.close()
+
+    return asyncio.run(run())
+
+
+def _lines(label: str, items: list[str]) -> None:
+    for item in items:
+        print(f"{label:<13} {item}")
+
+
+async def reconcile(upkeep: RecordingUpkeep) -> int:
+    report: ReconcileReport = await upkeep.reconcile()
+    _lines("claimed", report.claimed)
+    _lines("re-queued", report.requeued)
+    _lines("retry now", report.retried)
+    _lines("temp removed", report.temps_removed)
+    _lines("no recording", report.unrecorded)
+    _lines("UNCLAIMED", report.unclaimed)
+    _lines("ORPHAN", report.orphans)
+    print(f"reconcile: {len(report.claimed)} claimed, {len(report.requeued)} re-queued, "
+          f"{len(report.retried)} retried now, {len(report.unrecorded)} calls without a "
+          f"recording, {len(report.unclaimed)} spool files nobody claimed, "
+          f"{len(report.orphans)} archive files without a recording")
+    return 1 if report.needs_attention else 0
+
+
+async def verify(upkeep: RecordingUpkeep) -> int:
+    report: VerifyReport = await upkeep.verify()
+    for problem in report.problems:
+        print(problem)
+    print(f"verify: {report.checked} files checked, {len(report.problems)} problems")
+    return 1 if report.problems else 0
+
+
+async def purge(upkeep: RecordingUpkeep, *, dry_run: bool) -> int:
+    report: PurgeReport = await upkeep.purge(dry_run=dry_run)
+    verb = "would delete" if dry_run else "deleted"
+    for step in report.steps:
+        print(f"{verb:<13} {step.id} {' '.join(step.paths)}")
+    _lines("on hold", report.held)
+    _lines("FAILED", report.failed)
+    print(f"purge{' (dry run)' if dry_run else ''}: {len(report.steps)} recordings, "
+          f"{sum(len(s.paths) for s in report.steps)} files {verb}, "
+          f"{len(report.held)} kept on legal hold, {len(report.failed)} failed")
+    return 1 if report.failed else 0

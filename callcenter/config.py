@@ -119,6 +119,9 @@ class RecordingsConfig:
     missing_after: float = 600.0
     original_days: int = 90
     retention_days: int = 1095
+    sample_rate: int = 16000
+    remove_from_spool: bool = True
+    poll_interval: float = 1.0
 
 
 def _default_trunks() -> tuple[Trunk, ...]:
@@ -301,3 +304,6 @@ def _validate(config: Config) -> None:
         raise ConfigError(f"ami.port: expected 1..65535, got {config.ami.port}")
     if config.intake.memory_queue < 1 or config.intake.batch_size < 1:
         raise ConfigError("intake.memory_queue and intake.batch_size: expected at least 1")
+    if config.recordings.workers < 1:
+        raise ConfigError(f"recordings.workers: expected at least 1, got "
+                          f"{config.recordings.workers}")

@@ -16,17 +16,21 @@ from fastapi import FastAPI
 
 from callcenter import logs
 from callcenter.ami.link import AmiLink, LinkSettings
+from callcenter.audio.encoder import PydubEncoder
 from callcenter.config import Config
 from callcenter.db import migrate
 from callcenter.db.call_store import SqlCallStore
 from callcenter.db.engine import Database
+from callcenter.db.recording_store import SqlRecordingStore
 from callcenter.db.user_store import SqlUserStore
 from callcenter.domain import ami_events
 from callcenter.domain.calls import CallTracker
 from callcenter.domain.trunks import TrunkDirectory
+from callcenter.services.archive import Archive
 from callcenter.services.auth import Auth, SignInPolicy
 from callcenter.services.backlog import Backlog
 from callcenter.services.intake import Intake
+from callcenter.services.recordings import Recordings, RecordingSettings
 from callcenter.simulator.pbx import SimulatedPbx
 from callcenter.web.app import WebParts, create_app
 from callcenter.web.health import Readiness
@@ -43,12 +47,15 @@ class Listener:
     db: Database
     intake: Intake
     link: AmiLink
+    recordings: Recordings | None = None
 
     async def run(self) -> None:
         async with asyncio.TaskGroup() as group:
             group.create_task(self.link.run(), name="ami-link")
             group.create_task(self.intake.consume(), name="intake-consume")
             group.create_task(self.intake.write(), name="intake-write")
+            if self.recordings is not None:
+                group.create_task(self.recordings.run(), name="recordings")
 
     async def drain(self, timeout: float = 5.0) -> None:
         """Give the writer a moment to empty the backlog, then keep the rest in the journal."""
@@ -64,6 +71,7 @@ def build_listener(config: Config) -> Listener:
     db = Database(config.database.url, echo=config.database.echo)
     trunks = TrunkDirectory(config.trunks, config.pbx.inbound_contexts)
     journal = Path(config.intake.journal)
+    recordings = build_recordings(config, db)
     intake = Intake(
         tracker=CallTracker(trunks, area_code=config.pbx.area_code),
         store=SqlCallStore(db, pbx=config.pbx.name, timezone=config.timezone),
@@ -71,11 +79,25 @@ def build_listener(config: Config) -> Listener:
         batch_size=config.intake.batch_size,
         retry_max=config.intake.retry_max,
         rejected=journal.with_name(journal.name + ".rejected"),
+        watchers=[recordings],
     )
     settings = LinkSettings(**dataclasses.asdict(config.ami))
     link = AmiLink(settings, on_frame=intake.frame_received, on_login=intake.on_login,
                    wanted=ami_events.is_wanted)
-    return Listener(db, intake, link)
+    return Listener(db, intake, link, recordings)
+
+
+def build_recordings(config: Config, db: Database) -> Recordings:
+    r = config.recordings
+    settings = RecordingSettings(
+        spool_dir=r.spool_dir, asterisk_spool_dir=r.asterisk_spool_dir,
+        timezone=config.timezone, workers=r.workers, settle_seconds=r.settle_seconds,
+        missing_after=r.missing_after, original_days=r.original_days,
+        retention_days=r.retention_days, remove_from_spool=r.remove_from_spool,
+        poll_interval=r.poll_interval)
+    encoder = PydubEncoder(format=r.format, bitrate=r.bitrate, sample_rate=r.sample_rate)
+    return Recordings(store=SqlRecordingStore(db, pbx=config.pbx.name),
+                      archive=Archive(Path(r.dir)), encoder=encoder, settings=settings)
 
 
 def build_auth(config: Config, db: Database) -> Auth:
@@ -191,9 +213,11 @@ async def demo(config: Config, *, calls: int | None = None) -> None:
                 listener_task = group.create_task(listener.run())
                 while not listener.link.logged_in:
                     await asyncio.sleep(0.05)
-                await pbx.play_demo(interval=config.demo.interval, calls=calls)
+                await pbx.play_demo(interval=config.demo.interval, calls=calls,
+                                    spool=Path(config.recordings.spool_dir))
                 await pbx.wait_idle()
-                await asyncio.sleep(1.0)
+                # time for the last recordings to settle and be stored
+                await asyncio.sleep(config.recordings.settle_seconds + 2.0)
                 listener_task.cancel()
 
         await run_until_signal(both, listener.drain)

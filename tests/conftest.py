@@ -13,6 +13,7 @@ import asyncpg
 import pytest
 
 from callcenter.db import migrate
+from tests.web_rig import LiveWeb, WebRig, make_web, serving
 
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 Eventually = Callable[..., Awaitable[Any]]
@@ -93,3 +94,20 @@ async def _eventually(check: Callable[[], Any], timeout: float = 10.0,
 @pytest.fixture
 def eventually() -> Eventually:
     return _eventually
+
+
+@pytest.fixture
+async def web(database_url: str) -> AsyncIterator[WebRig]:
+    """The web app as main.py builds it, on a fresh database of each engine."""
+    rig = await make_web(database_url)
+    try:
+        yield rig
+    finally:
+        await rig.db.close()
+
+
+@pytest.fixture
+async def live_web(web: WebRig) -> AsyncIterator[LiveWeb]:
+    """The same app served by uvicorn on a loopback port (WebSockets, Chromium)."""
+    async with serving(web) as live:
+        yield live

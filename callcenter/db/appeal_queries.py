@@ -42,6 +42,7 @@ def _item(appeal: Appeal, call: Call | None) -> AppealListItem:
         answered_at=call.answered_at if call else None,
         ended_at=call.ended_at if call else None,
         recording_path=call.recording_path if call else None,
+        recording_problem=appeal.recording_problem,
     )
 
 

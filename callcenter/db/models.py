@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -120,6 +121,8 @@ class Appeal(Base):
     category: Mapped[str | None] = mapped_column(String(64))
     address: Mapped[str | None] = mapped_column(String(256))
     description: Mapped[str | None] = mapped_column(Text)
+    # Why the call's recording is missing, corrupt or incomplete; null while all is well.
+    recording_problem: Mapped[str | None] = mapped_column(Text)
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -173,3 +176,38 @@ class UserSession(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+class Recording(Base):
+    """One MixMonitor file of a call: pending until stored (or found missing / corrupt).
+
+    `id` is unguessable (it will appear in URLs); paths are relative to `recordings.dir`.
+    """
+
+    __tablename__ = "recordings"
+    __table_args__ = (UniqueConstraint("call_id", "announced_path"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"), index=True)
+    announced_path: Mapped[str] = mapped_column(String(1024))
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    format: Mapped[str | None] = mapped_column(String(16))
+    duration: Mapped[float | None] = mapped_column(Float)
+    original_sha256: Mapped[str | None] = mapped_column(String(64))
+    original_size: Mapped[int | None] = mapped_column(BigInteger)
+    original_path: Mapped[str | None] = mapped_column(String(512))
+    stored_sha256: Mapped[str | None] = mapped_column(String(64))
+    stored_size: Mapped[int | None] = mapped_column(BigInteger)
+    stored_path: Mapped[str | None] = mapped_column(String(512))
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    stored_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    original_purge_after: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    purge_after: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    original_purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -29,6 +29,7 @@ class AppealListItem:
     answered_at: datetime | None
     ended_at: datetime | None
     recording_path: str | None
+    recording_problem: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,4 +65,5 @@ def appeal_json(item: AppealListItem, timezone: str) -> dict[str, Any]:
         "answered_at": _local(item.answered_at, zone),
         "ended_at": _local(item.ended_at, zone),
         "recording_path": item.recording_path,
+        "recording_problem": item.recording_problem,
     }

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
+import struct
+import wave
 from dataclasses import dataclass
 from itertools import count
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -43,9 +47,31 @@ DEMO_CALLS = (
 )
 
 
-def start_demo_call(pbx: SimulatedPbx, index: int) -> str:
-    """Start call number `index` of the rotation; returns its Linkedid."""
+def write_recording(path: Path, seconds: float, *, freq: float = 440.0) -> None:
+    """What MixMonitor would leave in the spool: an 8 kHz mono 16-bit WAV (a tone here)."""
+    step = 2 * math.pi * freq / 8000
+    second = b"".join(struct.pack("<h", int(6000 * math.sin(step * i))) for i in range(8000))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(second * max(1, round(seconds)))
+
+
+def start_demo_call(pbx: SimulatedPbx, index: int, spool: Path | None = None) -> str:
+    """Start call number `index` of the rotation; returns its Linkedid. With `spool`, also
+    leave its recording there, named after the Linkedid as the dialplan names it."""
     call = DEMO_CALLS[index % len(DEMO_CALLS)]
+    if spool is not None:
+        linkedid = _start(pbx, call)
+        write_recording(spool / f"{linkedid}.wav", call.ring_seconds + call.talk_seconds,
+                        freq=300.0 + 40 * (index % len(DEMO_CALLS)))
+        return linkedid
+    return _start(pbx, call)
+
+
+def _start(pbx: SimulatedPbx, call: DemoCall) -> str:
     return pbx.start_call(
         call.scenario,
         caller=call.caller,
@@ -57,12 +83,13 @@ def start_demo_call(pbx: SimulatedPbx, index: int) -> str:
 
 
 async def run_demo(
-    pbx: SimulatedPbx, stop: asyncio.Event | None, interval: float, calls: int | None = None
+    pbx: SimulatedPbx, stop: asyncio.Event | None, interval: float, calls: int | None = None,
+    spool: Path | None = None,
 ) -> None:
     """Start a call every `interval` seconds until `stop` is set (forever without one), or
     until `calls` calls have started (returns right after starting the last one)."""
     for index in count():
-        start_demo_call(pbx, index)
+        start_demo_call(pbx, index, spool)
         if calls is not None and index + 1 >= calls:
             return
         if await _stopped(stop, interval):

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Mapping
+from pathlib import Path
 from types import TracebackType
 
 from callcenter.simulator.actions import handle_action
@@ -197,14 +198,16 @@ class SimulatedPbx:
         await self._flushed()
 
     async def play_demo(
-        self, stop: asyncio.Event | None = None, *, interval: float = 6.0, calls: int | None = None
+        self, stop: asyncio.Event | None = None, *, interval: float = 6.0,
+        calls: int | None = None, spool: Path | None = None,
     ) -> None:
         """Start a call every `interval` seconds from the demo rotation until `stop` is set
         (forever without one) or `calls` calls have started. Calls may overlap; returns
-        without waiting for them (see wait_idle)."""
+        without waiting for them (see wait_idle). With `spool`, each call leaves a WAV there
+        as MixMonitor would."""
         if calls is not None and calls <= 0:
             return
-        await run_demo(self, stop, interval, calls)
+        await run_demo(self, stop, interval, calls, spool)
 
     def broadcast(self, frames: list[Frame]) -> None:
         """Queue events to every client that wants their class (nothing while silent)."""

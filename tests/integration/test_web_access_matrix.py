@@ -17,7 +17,7 @@ from websockets.typing import Origin
 
 from callcenter.domain.users import Role
 from callcenter.web.access import access_of, allow, endpoints, require_declared
-from tests.integration.conftest import PASSWORD, LiveWeb, WebRig
+from tests.web_rig import PASSWORD, LiveWeb, WebRig
 
 ROLES = [role.value for role in Role]
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from callcenter.web.access import SESSION_COOKIE
-from tests.integration.conftest import PASSWORD, WebRig
+from tests.web_rig import PASSWORD, WebRig
 
 
 async def token_for(client: httpx.AsyncClient, name: str, password: str = PASSWORD,

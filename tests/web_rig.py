@@ -1,4 +1,4 @@
-"""Fixtures for web tests: the real app as main.py builds it, on a real database."""
+"""The web app as main.py builds it, on a real database, and served on a loopback port."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import httpx
-import pytest
 from fastapi import FastAPI
 
 from callcenter import config as configuration
@@ -51,20 +50,16 @@ class WebRig:
         return self.tokens[name]
 
 
-def web_config(database_url: str) -> configuration.Config:
-    config = configuration.load(environ={})
-    return config.replace(database=configuration.DatabaseConfig(url=database_url))
-
-
-@pytest.fixture
-async def web(database_url: str) -> AsyncIterator[WebRig]:
+async def make_web(database_url: str) -> WebRig:
     config = web_config(database_url)
     db = Database(database_url)
     app = main.build_web(config, db)
-    try:
-        yield WebRig(app=app, db=db, auth=app.state.auth, config=config)
-    finally:
-        await db.close()
+    return WebRig(app=app, db=db, auth=app.state.auth, config=config)
+
+
+def web_config(database_url: str) -> configuration.Config:
+    config = configuration.load(environ={})
+    return config.replace(database=configuration.DatabaseConfig(url=database_url))
 
 
 @dataclass
@@ -98,9 +93,3 @@ async def serving(rig: WebRig) -> AsyncIterator[LiveWeb]:
     finally:
         server.should_exit = True
         await task
-
-
-@pytest.fixture
-async def live_web(web: WebRig) -> AsyncIterator[LiveWeb]:
-    async with serving(web) as live:
-        yield live
