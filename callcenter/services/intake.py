@@ -26,6 +26,7 @@ from callcenter.services.backlog import Backlog
 
 log = structlog.get_logger("callcenter.intake")
 RESYNC_PREFIX = "callcenter-resync-"
+BATCH_GROWTH = 4  # a writer far behind takes batches up to this many times batch_size
 
 
 class CallStore(Protocol):
@@ -133,7 +134,7 @@ class Intake:
             self._wake.set()  # a journal left by the previous run
         while True:
             await self._wake.wait()
-            batch = self.backlog.peek(self._batch_size)
+            batch = self.backlog.peek(self._batch_limit())
             if not batch:
                 if len(self.backlog):
                     self.backlog.commit(0)  # only unreadable journal lines: skip them
@@ -151,6 +152,13 @@ class Intake:
             self.backlog.commit(len(batch))
             self.facts_written += len(batch)
             await self._tell_stored(batch)
+
+    def _batch_limit(self) -> int:
+        """`batch_size` facts; when the backlog is long, a quarter of it, up to BATCH_GROWTH
+        times as many: a batch costs about as many statements whatever its size, so a
+        writer that fell behind catches up faster."""
+        grown = min(len(self.backlog) // 4, self._batch_size * BATCH_GROWTH)
+        return max(self._batch_size, grown)
 
     async def _tell_stored(self, batch: list[CallFact]) -> None:
         for watcher in self.watchers:
