@@ -1,7 +1,8 @@
 """The automatic appeals of one batch's calls: opened at entry, moved when the call ends.
 
 Exactly one automatic appeal per call: `appeals.auto_call_id` is unique. Numbers come from the
-per-year counter, bumped once per year and batch for the calls the batch created.
+per-year counter, bumped once per year and batch by the number of appeals the batch opens,
+and given out in the order the calls entered.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ class FoundAppeal(NamedTuple):
 
 
 class AutoAppeals:
-    """Collects history rows while it works; `finish` writes them."""
+    """One transaction's automatic appeals. `new_years`: the counter rows it created, to be
+    remembered only once the transaction committed."""
 
     def __init__(self, session: AsyncSession, *, dialect: str, timezone: str,
                  known_years: set[int]) -> None:
