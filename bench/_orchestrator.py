@@ -78,8 +78,10 @@ def orchestrate(args: argparse.Namespace) -> int:
           flush=True)
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="cc-bench-") as tmp:
-        for planned in runs(args):
-            figures = measure(planned, args, Path(tmp),
+        for index, planned in enumerate(runs(args)):
+            directory = Path(tmp) / str(index)  # a run never sees another's database
+            directory.mkdir()
+            figures = measure(planned, args, directory,
                               events[(planned.calls, planned.concurrent)], [sys.executable])
             rows.append(Row(planned.label, figures, planned.check))
             print(line(rows[-1], rows[0].figures["events_per_s"]), flush=True)

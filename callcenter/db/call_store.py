@@ -1,36 +1,49 @@
-"""Applies the call tracker's facts to the database, idempotently, a batch per transaction."""
+"""Applies the call tracker's facts to the database, idempotently, a batch per transaction.
+
+A batch is grouped by call and each call's facts are merged in memory first (`call_changes`),
+so that a batch costs a handful of statements whatever its size: one multi-row insert for the
+calls it creates (already queued, answered, ended... if the batch says so), one select and
+one executemany update for calls stored earlier, ring closes and one ring insert, one counter
+update per year, one insert of appeals and one of history rows. The result is what applying
+the facts one at a time would give; applying a batch twice changes nothing.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Sequence
-from datetime import datetime
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-import structlog
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter.db.engine import Database
-from callcenter.db.models import Appeal, AppealCounter, AppealHistory, Call, CallRing
-from callcenter.domain import appeals
-from callcenter.domain.events import (
-    CallAnswered,
-    CallEnded,
-    CallEntered,
-    CallFact,
-    CallQueued,
-    CallRang,
-    CallRingTimedOut,
-    LinkResynced,
-    RecordingAnnounced,
+from callcenter.db.auto_appeals import AutoAppeals
+from callcenter.db.call_changes import (
+    ROW_COLUMNS,
+    CallChanges,
+    CallRow,
+    CallScopedFact,
+    Numbered,
+    RingKey,
+    fold,
+    from_entered,
 )
+from callcenter.db.engine import Database, insert_ignore
+from callcenter.db.models import Base
+from callcenter.domain.events import CallEnded, CallFact, CallRang, LinkResynced
 
-SYSTEM = "system"
-PK_CACHE_LIMIT = 50_000
-log = structlog.get_logger("callcenter.db")
-Handler = Callable[[AsyncSession, Any], Coroutine[Any, Any, None]]
+CALLS = Base.metadata.tables["calls"]
+RINGS = Base.metadata.tables["call_rings"]
+Plans = dict[str, tuple[int, CallChanges]]  # linkedid -> (calls.id, changes)
+
+UPDATE_CALL = (update(CALLS).where(CALLS.c.id == bindparam("pk"))
+               .values({name: bindparam(f"new_{name}") for name in ROW_COLUMNS}))
+_LATEST_OPEN_RING = (select(func.max(RINGS.c.id))
+                     .where(RINGS.c.call_id == bindparam("ring_call"),
+                            RINGS.c.seat == bindparam("ring_seat"), RINGS.c.result.is_(None),
+                            RINGS.c.rang_at <= bindparam("closed_at"))
+                     .scalar_subquery())
+CLOSE_RING = (update(RINGS).where(RINGS.c.id == _LATEST_OPEN_RING)
+              .values(result=bindparam("new_result")))
 
 
 class SqlCallStore:
@@ -40,199 +53,146 @@ class SqlCallStore:
         self._db = db
         self._pbx = pbx
         self._timezone = timezone
-        self._pks: dict[str, int] = {}
-        self._fresh_pks: dict[str, int] = {}
-        self._years: set[int] = set()
-        self._fresh_years: set[int] = set()
-        self._handlers: dict[type, Handler] = {
-            CallEntered: self._entered,
-            CallQueued: self._queued,
-            CallRang: self._rang,
-            CallRingTimedOut: self._ring_timed_out,
-            CallAnswered: self._answered,
-            RecordingAnnounced: self._recording,
-            CallEnded: self._ended,
-            LinkResynced: self._resynced,
-        }
+        self._years: set[int] = set()  # years whose counter row is known to exist
 
     async def apply(self, facts: Sequence[CallFact]) -> None:
-        self._fresh_pks = {}
-        self._fresh_years = set()
         async with self._db.transaction() as session:
-            for fact in facts:
-                await self._handlers[type(fact)](session, fact)
-        # Only committed rows may be remembered.
-        if len(self._pks) > PK_CACHE_LIMIT:
-            self._pks.clear()
-        self._pks.update(self._fresh_pks)
-        self._years.update(self._fresh_years)
-
-    def _where_call(self, call_id: str) -> Any:
-        return (Call.pbx == self._pbx) & (Call.linkedid == call_id)
-
-    async def _call_pk(self, session: AsyncSession, call_id: str) -> int | None:
-        """The row id of a call; (pbx, linkedid) -> id never changes, so it is cached."""
-        pk = self._pks.get(call_id) or self._fresh_pks.get(call_id)
-        if pk is None:
-            pk = await session.scalar(select(Call.id).where(self._where_call(call_id)))
-            if pk is not None:
-                self._fresh_pks[call_id] = pk
-        return pk
-
-    # -- entering: the call row and its automatic appeal ---------------------------------
-
-    async def _entered(self, session: AsyncSession, fact: CallEntered) -> None:
-        values = {
-            "pbx": self._pbx, "linkedid": fact.call_id, "trunk": fact.trunk, "line": fact.line,
-            "channel": fact.channel, "caller": fact.caller, "caller_raw": fact.caller_raw,
-            "caller_name": fact.caller_name, "carrier": fact.carrier, "entered_at": fact.at,
-            "outcome": "in_progress", "cause_text": "", "resynced": fact.resynced,
-            "link_down": False,
-        }
-        fresh = await session.scalar(
-            self._insert_ignore(Call).values(**values).returning(Call.id))
-        if fresh is not None:
-            # A row this transaction created cannot have an appeal yet, nor can another
-            # transaction add one before we commit: no check, no savepoint needed.
-            self._fresh_pks[fact.call_id] = fresh
-            await self._new_auto_appeal(session, fresh, fact)
-            return
-        pk = await self._call_pk(session, fact.call_id)
-        if pk is not None and not await self._has_auto_appeal(session, pk):
-            await self._open_auto_appeal(session, pk, fact)
-
-    def _insert_ignore(self, table: type[Any]) -> Any:
-        dialect = postgresql if self._db.dialect == "postgresql" else sqlite
-        return dialect.insert(table).on_conflict_do_nothing()
-
-    async def _has_auto_appeal(self, session: AsyncSession, call_pk: int) -> bool:
-        found = await session.scalar(select(Appeal.id).where(Appeal.auto_call_id == call_pk))
-        return found is not None
-
-    async def _open_auto_appeal(self, session: AsyncSession, call_pk: int,
-                                fact: CallEntered) -> None:
-        try:
-            async with session.begin_nested():
-                await self._new_auto_appeal(session, call_pk, fact)
-        except IntegrityError:
-            return  # another process opened it first: exactly one automatic appeal per call
-
-    async def _new_auto_appeal(self, session: AsyncSession, call_pk: int,
-                               fact: CallEntered) -> None:
-        year = appeals.year_of(fact.at, self._timezone)
-        if year not in self._years:
-            await session.execute(self._insert_ignore(AppealCounter).values(year=year, last=0))
-            self._fresh_years.add(year)
-        number = await open_appeal(
-            session, timezone=self._timezone, channel=appeals.Channel.PHONE, opened_at=fact.at,
-            call_pk=call_pk, automatic=True, caller=fact.caller, caller_name=fact.caller_name,
-            comment=f"call on trunk {fact.trunk}")
-        log.info("appeal_opened", number=number, call_id=fact.call_id)
-
-    # -- during the call -----------------------------------------------------------------
-
-    async def _queued(self, session: AsyncSession, fact: CallQueued) -> None:
-        await session.execute(update(Call).where(self._where_call(fact.call_id))
-                              .values(queued_at=func.coalesce(Call.queued_at, fact.at)))
-
-    async def _rang(self, session: AsyncSession, fact: CallRang) -> None:
-        pk = await self._call_pk(session, fact.call_id)
-        if pk is not None:
-            await session.execute(insert(CallRing).values(call_id=pk, seat=fact.seat,
-                                                          rang_at=fact.at))
-
-    async def _ring_timed_out(self, session: AsyncSession, fact: CallRingTimedOut) -> None:
-        await self._close_ring(session, fact.call_id, fact.seat, "no_answer")
-
-    async def _close_ring(self, session: AsyncSession, call_id: str, seat: str,
-                          result: str) -> None:
-        pk = await self._call_pk(session, call_id)
-        latest = (select(func.max(CallRing.id)).where(
-            CallRing.call_id == pk, CallRing.seat == seat, CallRing.result.is_(None))
-            .scalar_subquery())
-        await session.execute(update(CallRing).where(CallRing.id == latest)
-                              .values(result=result))
-
-    async def _answered(self, session: AsyncSession, fact: CallAnswered) -> None:
-        await session.execute(
-            update(Call).where(self._where_call(fact.call_id), Call.answered_at.is_(None))
-            .values(answered_at=fact.at, operator=fact.seat))
-        await self._close_ring(session, fact.call_id, fact.seat, "answered")
-
-    async def _recording(self, session: AsyncSession, fact: RecordingAnnounced) -> None:
-        await session.execute(update(Call).where(self._where_call(fact.call_id))
-                              .values(recording_path=fact.path))
-
-    # -- the end ------------------------------------------------------------------------
-
-    async def _ended(self, session: AsyncSession, fact: CallEnded) -> None:
-        row = (await session.execute(
-            select(Call.id, Call.answered_at).where(self._where_call(fact.call_id),
-                                                    Call.ended_at.is_(None)))).first()
-        self._pks.pop(fact.call_id, None)
-        if row is None:
-            return  # unknown or already ended: applying a fact twice changes nothing
-        await session.execute(update(Call).where(Call.id == row.id).values(
-            ended_at=fact.at, outcome=fact.outcome, cause=fact.cause, cause_text=fact.cause_text,
-            link_down=fact.link_down))
-        target = appeals.status_after_call(fact.outcome, answered=row.answered_at is not None)
-        if target is not None:
-            await self._move_auto_appeal(session, row.id, target, fact)
-
-    async def _move_auto_appeal(self, session: AsyncSession, call_pk: int,
-                                target: appeals.Status, fact: CallEnded) -> None:
-        appeal = await session.scalar(select(Appeal).where(Appeal.auto_call_id == call_pk))
-        if appeal is None or appeal.status != appeals.Status.NEW:
-            return
-        comment = f"call {fact.outcome}" + (" while the AMI link was down" if fact.link_down
-                                            else "")
-        await change_status(session, appeal, target, at=fact.at, actor=SYSTEM,
-                            action="call_ended", comment=comment)
-
-    async def _resynced(self, session: AsyncSession, fact: LinkResynced) -> None:
-        lost = (await session.scalars(
-            select(Call.linkedid).where(Call.pbx == self._pbx, Call.ended_at.is_(None),
-                                        Call.linkedid.not_in(fact.live_call_ids)))).all()
-        for call_id in lost:
-            await self._ended(session, CallEnded(call_id, fact.at, "unknown", None, "",
-                                                 link_down=True))
+            batch = _Batch(session, pbx=self._pbx, dialect=self._db.dialect,
+                           appeals=AutoAppeals(session, dialect=self._db.dialect,
+                                               timezone=self._timezone,
+                                               known_years=self._years))
+            for part in _parts(facts):
+                if isinstance(part, LinkResynced):
+                    await batch.resynced(part)
+                else:
+                    await batch.write(part)
+        self._years.update(batch.appeals.new_years)  # only committed rows may be remembered
 
 
-async def next_sequence(session: AsyncSession, year: int) -> int:
-    """The next appeal sequence of a year (its counter row must exist); the row lock
-    serializes concurrent writers."""
-    value = await session.scalar(
-        update(AppealCounter).where(AppealCounter.year == year)
-        .values(last=AppealCounter.last + 1).returning(AppealCounter.last))
-    if value is None:
-        raise LookupError(f"no appeal counter row for {year}")
-    return int(value)
+def _parts(facts: Sequence[CallFact]) -> Iterator[list[CallScopedFact] | LinkResynced]:
+    """Runs of call facts, and the resyncs between them (a resync sees what came before)."""
+    run: list[CallScopedFact] = []
+    for fact in facts:
+        if not isinstance(fact, LinkResynced):
+            run.append(fact)
+            continue
+        if run:
+            yield run
+            run = []
+        yield fact
+    if run:
+        yield run
 
 
-async def open_appeal(session: AsyncSession, *, timezone: str, channel: appeals.Channel,
-                      opened_at: datetime, call_pk: int | None, automatic: bool,
-                      caller: str | None, caller_name: str | None, comment: str) -> str:
-    year = appeals.year_of(opened_at, timezone)
-    sequence = await next_sequence(session, year)
-    number = appeals.format_number(year, sequence)
-    status = appeals.Status.NEW.value
-    appeal_id = await session.scalar(insert(Appeal).values(
-        number=number, year=year, sequence=sequence, channel=channel.value, status=status,
-        call_id=call_pk, auto_call_id=call_pk if automatic else None, caller=caller,
-        caller_name=caller_name, opened_at=opened_at, updated_at=opened_at,
-    ).returning(Appeal.id))
-    await session.execute(insert(AppealHistory).values(
-        appeal_id=appeal_id, at=opened_at, actor=SYSTEM, action="opened", from_status=None,
-        to_status=status, comment=comment))
-    return number
+def _by_call(facts: list[CallScopedFact]) -> dict[str, list[Numbered]]:
+    calls: dict[str, list[Numbered]] = {}
+    for order, fact in enumerate(facts):
+        calls.setdefault(fact.call_id, []).append((order, fact))
+    return calls
 
 
-async def change_status(session: AsyncSession, appeal: Appeal, target: appeals.Status, *,
-                        at: datetime, actor: str, action: str, comment: str) -> None:
-    current = appeals.Status(appeal.status)
-    appeals.check_transition(current, target)
-    appeal.status = target.value
-    appeal.updated_at = at
-    session.add(AppealHistory(appeal_id=appeal.id, at=at, actor=actor, action=action,
-                              from_status=current.value, to_status=target.value,
-                              comment=comment))
+class _Batch:
+    """One transaction's writes."""
+
+    def __init__(self, session: AsyncSession, *, pbx: str, dialect: str,
+                 appeals: AutoAppeals) -> None:
+        self._session = session
+        self._pbx = pbx
+        self._dialect = dialect
+        self.appeals = appeals
+
+    async def write(self, facts: list[CallScopedFact]) -> None:
+        calls = _by_call(facts)
+        new = await self._insert_new_calls(calls)
+        stored = await self._update_stored_calls(
+            {call_id: items for call_id, items in calls.items() if call_id not in new})
+        await self._write_rings(new, stored)
+        await self.appeals.settle(new=list(new.values()), stored=list(stored.values()))
+
+    async def resynced(self, fact: LinkResynced) -> None:
+        """Calls still open that Asterisk no longer has (a previous process's too) ended
+        while the link was down."""
+        lost = await self._session.scalars(
+            select(CALLS.c.linkedid).where(CALLS.c.pbx == self._pbx, CALLS.c.ended_at.is_(None),
+                                           CALLS.c.linkedid.not_in(fact.live_call_ids))
+            .order_by(CALLS.c.id))
+        await self.write([CallEnded(call_id, fact.at, "unknown", None, "", link_down=True)
+                          for call_id in lost.all()])
+
+    # -- calls ---------------------------------------------------------------------------
+
+    async def _insert_new_calls(self, calls: dict[str, list[Numbered]]) -> Plans:
+        """Insert every call with a `CallEntered`, merged with its later facts; a row that
+        exists already is left alone here (ON CONFLICT DO NOTHING on pbx, linkedid)."""
+        planned = {call_id: changes for call_id, items in calls.items()
+                   if (changes := from_entered(items)) is not None}
+        if not planned:
+            return {}
+        rows = [self._new_row(call_id, changes) for call_id, changes in
+                sorted(planned.items(), key=lambda item: item[1].entered_order)]
+        inserted = await self._session.execute(
+            insert_ignore(self._dialect, CALLS).returning(CALLS.c.id, CALLS.c.linkedid), rows)
+        return {linkedid: (int(pk), planned[linkedid]) for pk, linkedid in inserted}
+
+    def _new_row(self, call_id: str, changes: CallChanges) -> dict[str, Any]:
+        entered = changes.entered
+        assert entered is not None
+        return {"pbx": self._pbx, "linkedid": call_id, "trunk": entered.trunk,
+                "line": entered.line, "channel": entered.channel, "caller": entered.caller,
+                "caller_raw": entered.caller_raw, "caller_name": entered.caller_name,
+                "carrier": entered.carrier, "entered_at": entered.at,
+                "resynced": entered.resynced, **changes.row.values()}
+
+    async def _update_stored_calls(self, calls: dict[str, list[Numbered]]) -> Plans:
+        """Calls stored before: their rows as found (locked on PostgreSQL), the batch's
+        facts merged over them, one UPDATE statement for all that changed."""
+        if not calls:
+            return {}
+        found = (await self._session.execute(
+            select(CALLS.c.id, CALLS.c.linkedid, *(CALLS.c[name] for name in ROW_COLUMNS))
+            .where(CALLS.c.pbx == self._pbx, CALLS.c.linkedid.in_(list(calls)))
+            .order_by(CALLS.c.id).with_for_update())).all()
+        rung = [row.id for row in found
+                if any(isinstance(fact, CallRang) for _, fact in calls[row.linkedid])]
+        rings = await self._stored_rings(rung)
+        plans: Plans = {}
+        updates = []
+        for row in found:
+            before = {name: row._mapping[name] for name in ROW_COLUMNS}
+            changes = fold(calls[row.linkedid], CallRow(**before), rings.get(row.id))
+            plans[row.linkedid] = (row.id, changes)
+            if changes.row != CallRow(**before):
+                updates.append({"pk": row.id, **{f"new_{name}": value for name, value
+                                                 in changes.row.values().items()}})
+        if updates:
+            await self._session.execute(UPDATE_CALL, updates)
+        return plans
+
+    async def _stored_rings(self, call_pks: list[int]) -> dict[int, set[RingKey]]:
+        if not call_pks:
+            return {}
+        rows = await self._session.execute(
+            select(RINGS.c.call_id, RINGS.c.seat, RINGS.c.rang_at)
+            .where(RINGS.c.call_id.in_(call_pks)))
+        rings: dict[int, set[RingKey]] = {}
+        for call_pk, seat, rang_at in rows:
+            rings.setdefault(call_pk, set()).add((seat, rang_at))
+        return rings
+
+    # -- rings ---------------------------------------------------------------------------
+
+    async def _write_rings(self, new: Plans, stored: Plans) -> None:
+        # Close stored rings first: this batch's rings are newer and must not be taken
+        # for them. (A new call has no stored ring to close.)
+        closes = [{"ring_call": pk, "ring_seat": close.seat, "closed_at": close.at,
+                   "new_result": close.result}
+                  for pk, changes in stored.values() for close in changes.closes]
+        if closes:
+            await self._session.execute(CLOSE_RING, closes)
+        rings = sorted(((ring.order, pk, ring) for pk, changes in [*new.values(),
+                                                                   *stored.values()]
+                        for ring in changes.rings), key=lambda item: item[0])
+        if rings:
+            await self._session.execute(insert(RINGS), [
+                {"call_id": pk, "seat": ring.seat, "rang_at": ring.rang_at,
+                 "result": ring.result} for _, pk, ring in rings])

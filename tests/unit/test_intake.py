@@ -412,6 +412,25 @@ async def test_the_journal_of_a_previous_run_is_written_at_start_up(tmp_path: Pa
     assert store.written == expected
 
 
+async def test_a_writer_far_behind_takes_bigger_batches(tmp_path: Path) -> None:
+    names = ["landline-answered", "kyivstar-operator-hangup", "vodafone-abandoned",
+             "kyivstar-ringnoanswer-abandoned", "pjsip-landline-answered"]
+    store = FakeStore()
+    intake = new_intake(tmp_path, store, batch_size=2)
+    for name in names:
+        interpret_all(intake, trace_frames(name))
+    waiting = len(intake.backlog)
+    assert waiting >= 4 * 2 * 4  # enough for the largest batch
+
+    async with running(intake.write()):
+        await eventually(lambda: len(intake.backlog) == 0)
+
+    assert store.written == expected_facts(*names)
+    sizes = [len(batch) for batch in store.batches]
+    assert sizes[0] == 8  # a quarter of the backlog, at most 4 times batch_size
+    assert max(sizes) == 8 and sizes[-1] <= 2  # and back to batch_size once caught up
+
+
 @pytest.mark.parametrize("batch_size", [1, 500])
 async def test_a_torn_journal_line_does_not_stall_the_writer(tmp_path: Path,
                                                              batch_size: int) -> None:

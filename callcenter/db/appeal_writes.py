@@ -1,0 +1,97 @@
+"""Writing appeals: numbers from the per-year counter, new appeals, status changes, history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter.db.models import Appeal, AppealCounter, AppealHistory, Base
+from callcenter.domain import appeals
+
+SYSTEM = "system"
+APPEALS = Base.metadata.tables["appeals"]
+HISTORY = Base.metadata.tables["appeal_history"]
+
+
+class OpenedAppeal(NamedTuple):
+    id: int
+    number: str
+
+
+async def reserve_sequences(session: AsyncSession, year: int, count: int = 1) -> int:
+    """Take `count` consecutive appeal sequences of a year (its counter row must exist);
+    returns the first. The row lock serializes concurrent writers."""
+    value = await session.scalar(
+        update(AppealCounter).where(AppealCounter.year == year)
+        .values(last=AppealCounter.last + count).returning(AppealCounter.last))
+    if value is None:
+        raise LookupError(f"no appeal counter row for {year}")
+    return int(value) - count + 1
+
+
+async def next_sequence(session: AsyncSession, year: int) -> int:
+    """The next appeal sequence of a year (its counter row must exist)."""
+    return await reserve_sequences(session, year)
+
+
+async def open_appeal(session: AsyncSession, *, timezone: str, channel: appeals.Channel,
+                      opened_at: datetime, call_pk: int | None, automatic: bool,
+                      caller: str | None, caller_name: str | None,
+                      comment: str) -> OpenedAppeal:
+    year = appeals.year_of(opened_at, timezone)
+    sequence = await next_sequence(session, year)
+    number = appeals.format_number(year, sequence)
+    status = appeals.Status.NEW.value
+    appeal_id = await session.scalar(insert(Appeal).values(
+        number=number, year=year, sequence=sequence, channel=channel.value, status=status,
+        call_id=call_pk, auto_call_id=call_pk if automatic else None, caller=caller,
+        caller_name=caller_name, opened_at=opened_at, updated_at=opened_at,
+    ).returning(Appeal.id))
+    await session.execute(insert(AppealHistory).values(
+        appeal_id=appeal_id, at=opened_at, actor=SYSTEM, action="opened", from_status=None,
+        to_status=status, comment=comment))
+    assert appeal_id is not None
+    return OpenedAppeal(int(appeal_id), number)
+
+
+async def change_status(session: AsyncSession, appeal: Appeal, target: appeals.Status, *,
+                        at: datetime, actor: str, action: str, comment: str) -> None:
+    current = appeals.Status(appeal.status)
+    appeals.check_transition(current, target)
+    appeal.status = target.value
+    appeal.updated_at = at
+    session.add(AppealHistory(appeal_id=appeal.id, at=at, actor=actor, action=action,
+                              from_status=current.value, to_status=target.value,
+                              comment=comment))
+
+
+# -- many at once (the intake's batches) ------------------------------------------------
+
+
+def history_row(appeal_id: int, *, at: datetime, action: str, from_status: str | None,
+                to_status: str, comment: str) -> dict[str, Any]:
+    """A system history row for `insert_history`."""
+    return {"appeal_id": appeal_id, "at": at, "actor": SYSTEM, "action": action,
+            "from_status": from_status, "to_status": to_status, "comment": comment}
+
+
+async def insert_appeals(session: AsyncSession, rows: list[dict[str, Any]]) -> dict[int, int]:
+    """Insert automatic appeals (rows of `appeals` columns); auto_call_id -> appeal id."""
+    result = await session.execute(
+        insert(APPEALS).returning(APPEALS.c.id, APPEALS.c.auto_call_id), rows)
+    return {int(auto_call_id): int(appeal_id) for appeal_id, auto_call_id in result}
+
+
+async def move_appeals(session: AsyncSession, moves: list[dict[str, Any]]) -> None:
+    """Set status and updated_at of many appeals: rows of appeal_id, new_status, new_at."""
+    await session.execute(
+        update(APPEALS).where(APPEALS.c.id == bindparam("appeal_id"))
+        .values(status=bindparam("new_status"), updated_at=bindparam("new_at")), moves)
+
+
+async def insert_history(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(HISTORY), rows)

@@ -1,0 +1,94 @@
+"""Merging one call's facts of a batch in memory (callcenter.db.call_changes), pure."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from callcenter.db.call_changes import CallRow, RingClose, fold, from_entered
+from callcenter.domain.appeals import Status
+from callcenter.domain.events import (
+    CallAnswered,
+    CallEnded,
+    CallEntered,
+    CallQueued,
+    CallRang,
+    CallRingTimedOut,
+    RecordingAnnounced,
+)
+
+T0 = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+OP1, OP2 = "PJSIP/op1001", "PJSIP/op1002"
+
+
+def at(seconds: float) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+def entered(seconds: float = 0) -> CallEntered:
+    return CallEntered("1.0", at(seconds), "landline", "landline", "SIP/landline-1",
+                       "+380342123456", "342123456", None, None)
+
+
+def numbered(*facts: object) -> list:
+    return list(enumerate(facts))
+
+
+def test_a_seat_rung_twice_keeps_two_rings_each_closed_once() -> None:
+    changes = fold(numbered(CallRang("1.0", at(1), OP1), CallRingTimedOut("1.0", at(16), OP1),
+                            CallRang("1.0", at(18), OP1), CallAnswered("1.0", at(20), OP1)),
+                   CallRow())
+    assert [(r.rang_at, r.result) for r in changes.rings] == [(at(1), "no_answer"),
+                                                              (at(18), "answered")]
+    assert changes.closes == []
+
+
+def test_a_close_without_its_ring_in_the_batch_is_left_for_the_stored_rings() -> None:
+    changes = fold(numbered(CallRingTimedOut("1.0", at(16), OP2),
+                            CallRang("1.0", at(17), OP2)), CallRow())
+    assert changes.closes == [RingClose(OP2, "no_answer", at(16))]
+    assert [(r.seat, r.result) for r in changes.rings] == [(OP2, None)]
+
+
+def test_a_ring_already_stored_is_not_added_again() -> None:
+    changes = fold(numbered(CallRang("1.0", at(1), OP1), CallRang("1.0", at(1), OP2)),
+                   CallRow(), {(OP1, at(1))})
+    assert [r.seat for r in changes.rings] == [OP2]
+
+
+def test_first_queue_and_answer_win_the_last_recording_wins() -> None:
+    row = fold(numbered(CallQueued("1.0", at(1), "q", 1), CallQueued("1.0", at(2), "q", 1),
+                        RecordingAnnounced("1.0", at(2), "/a.wav"),
+                        CallAnswered("1.0", at(3), OP1), CallAnswered("1.0", at(4), OP2),
+                        RecordingAnnounced("1.0", at(5), "/b.wav")), CallRow()).row
+    assert (row.queued_at, row.answered_at, row.operator, row.recording_path) == (
+        at(1), at(3), OP1, "/b.wav")
+
+
+def test_an_end_counts_once_and_an_answer_after_it_does_not_save_the_appeal() -> None:
+    changes = fold(numbered(CallEnded("1.0", at(9), "failed", 0, "x"),
+                            CallAnswered("1.0", at(10), OP1),
+                            CallEnded("1.0", at(11), "answered", 16, "y")), CallRow())
+    assert (changes.row.ended_at, changes.row.outcome, changes.target) == (
+        at(9), "failed", Status.MISSED)
+    assert changes.ended is not None and changes.ended.at == at(9)
+
+
+def test_a_stored_answer_or_end_is_respected() -> None:
+    answered = CallRow(answered_at=at(3), operator=OP1)
+    assert fold(numbered(CallEnded("1.0", at(9), "abandoned", 0, "")), answered).target is None
+    ended = CallRow(ended_at=at(5), outcome="unknown")
+    changes = fold(numbered(CallEnded("1.0", at(9), "abandoned", 0, "")), ended)
+    assert (changes.ended, changes.row.outcome) == (None, "unknown")
+
+
+def test_a_new_row_ignores_what_came_before_its_call_entered() -> None:
+    changes = from_entered(numbered(CallQueued("1.0", at(0), "q", 1), entered(1),
+                                    CallQueued("1.0", at(2), "q", 1), entered(1)))
+    assert changes is not None
+    assert (changes.entered_order, changes.row.queued_at) == (1, at(2))
+    assert from_entered(numbered(CallQueued("1.0", at(0), "q", 1))) is None
+
+
+def test_an_end_before_the_call_entered_does_not_move_the_appeal_it_opens() -> None:
+    changes = fold(numbered(CallEnded("1.0", at(9), "failed", 0, ""), entered(0)), CallRow())
+    assert changes.target == Status.MISSED and not changes.ended_after_entered
