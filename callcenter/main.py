@@ -24,6 +24,7 @@ from callcenter.db.user_store import SqlUserStore
 from callcenter.domain import ami_events
 from callcenter.domain.calls import CallTracker
 from callcenter.domain.trunks import TrunkDirectory
+from callcenter.pop_wiring import PopSide, bind_link, link_pops, web_parts, web_pops
 from callcenter.services.auth import Auth, SignInPolicy
 from callcenter.services.backlog import Backlog
 from callcenter.services.intake import Intake
@@ -43,9 +44,12 @@ class Listener:
     db: Database
     intake: Intake
     link: AmiLink
+    pops: PopSide | None = None
 
     async def run(self) -> None:
         async with asyncio.TaskGroup() as group:
+            if self.pops is not None:
+                group.create_task(self.pops.run(), name="pops")
             group.create_task(self.link.run(), name="ami-link")
             group.create_task(self.intake.consume(), name="intake-consume")
             group.create_task(self.intake.write(), name="intake-write")
@@ -64,6 +68,7 @@ def build_listener(config: Config) -> Listener:
     db = Database(config.database.url, echo=config.database.echo)
     trunks = TrunkDirectory(config.trunks, config.pbx.inbound_contexts)
     journal = Path(config.intake.journal)
+    pops = link_pops(config, db)
     intake = Intake(
         tracker=CallTracker(trunks, area_code=config.pbx.area_code),
         store=SqlCallStore(db, pbx=config.pbx.name, timezone=config.timezone),
@@ -71,11 +76,13 @@ def build_listener(config: Config) -> Listener:
         batch_size=config.intake.batch_size,
         retry_max=config.intake.retry_max,
         rejected=journal.with_name(journal.name + ".rejected"),
+        watchers=[pops.service] if pops.service else [],
     )
     settings = LinkSettings(**dataclasses.asdict(config.ami))
     link = AmiLink(settings, on_frame=intake.frame_received, on_login=intake.on_login,
                    wanted=ami_events.is_wanted)
-    return Listener(db, intake, link)
+    bind_link(pops, config, intake=intake, link=link)
+    return Listener(db, intake, link, pops)
 
 
 def build_auth(config: Config, db: Database) -> Auth:
@@ -86,8 +93,9 @@ def build_auth(config: Config, db: Database) -> Auth:
 
 
 def build_web(config: Config, db: Database, *, listener: Listener | None = None,
-              metrics: Metrics | None = None) -> FastAPI:
-    """The web app; `listener` is given in the process that holds the AMI link."""
+              metrics: Metrics | None = None, pops: PopSide | None = None) -> FastAPI:
+    """The web app; `listener` is given in the process that holds the AMI link, `pops` in a
+    web-only one (its `run()` follows the other processes' pops)."""
     metrics = metrics or Metrics()
     readiness = Readiness(database=db.ping)
     if listener is not None:
@@ -95,9 +103,12 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
         readiness.ami_logged_in = lambda: link.logged_in
         metrics.watch_link(lambda: link.reconnects, lambda: link.logged_in)
         metrics.watch_calls(lambda: listener.intake.tracker.calls_in_progress)
+    pops = listener.pops if listener is not None and listener.pops else pops or web_pops(db)
+    routers, pop_web = web_parts(pops, metrics)
     parts = WebParts(auth=build_auth(config, db), readiness=readiness, metrics=metrics,
                      secure_cookies=config.http.secure_cookies,
-                     allowed_origins=config.http.allowed_origins)
+                     allowed_origins=config.http.allowed_origins,
+                     routers=routers, state={"pops": pop_web})
     return create_app(parts)
 
 
@@ -170,9 +181,16 @@ async def serve_web(config: Config) -> None:
     logs.configure(fmt=config.log.format, level=config.log.level)
     await prepare_database(config.database.url)
     db = Database(config.database.url, echo=config.database.echo)
-    app = build_web(config, db)
+    pops = web_pops(db)
+    app = build_web(config, db, pops=pops)
     log.info("serving_web", http=f"http://{config.http.host}:{config.http.port}/")
-    await run_until_signal(lambda: serve_http(app, config), db.close)
+
+    async def both() -> None:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(pops.run(), name="pops")
+            group.create_task(serve_http(app, config), name="http")
+
+    await run_until_signal(both, db.close)
 
 
 async def demo(config: Config, *, calls: int | None = None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,7 +63,9 @@ class Intake:
         self.tracker = tracker
         self.store = store
         self.backlog = backlog
-        self.inbox: asyncio.Queue[tuple[ami.Headers, datetime]] = asyncio.Queue()
+        self.inbox: asyncio.Queue[tuple[ami.Headers, datetime, float]] = asyncio.Queue()
+        # time.monotonic() when the frame being interpreted arrived (screen-pop latency)
+        self.received = 0.0
         self._batch_size = batch_size
         self._retry_max = retry_max
         self._rejected = rejected
@@ -77,7 +80,7 @@ class Intake:
     # -- from the AMI link ---------------------------------------------------------------
 
     def frame_received(self, headers: ami.Headers) -> None:
-        self.inbox.put_nowait((headers, self._clock()))
+        self.inbox.put_nowait((headers, self._clock(), time.monotonic()))
 
     async def on_login(self, link: AmiActions) -> None:
         """After every (re)connect: ask which channels are up; the answer is queued in order."""
@@ -89,7 +92,7 @@ class Intake:
 
     async def consume(self) -> None:
         while True:
-            headers, received_at = await self.inbox.get()
+            headers, received_at, self.received = await self.inbox.get()
             try:
                 self.interpret(headers, received_at)
             except Exception:  # a frame we cannot interpret must not stop the intake
