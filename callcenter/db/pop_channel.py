@@ -61,6 +61,7 @@ class PopChannel:
         self._wake = asyncio.Event()
         self._seen: OrderedDict[int, None] = OrderedDict()
         self.last_id = 0
+        self.ready = asyncio.Event()  # set once replayed: following from here on
         self.published = 0
         self.dropped = 0
 
@@ -140,6 +141,7 @@ class PopChannel:
             self.last_id = max(self.last_id, rows[-1][0])
         else:
             await self._remember_newest()
+        self.ready.set()
         log.info("pops_replayed", messages=len(rows), last_id=self.last_id)
 
     async def _remember_newest(self) -> None:
