@@ -86,7 +86,8 @@ class Board:
         elif kind == "reset":
             self.waiting.clear()
             for state in self.seats.values():
-                state.call_id, state.talking, state.since = None, False, at
+                if state.call_id is not None:
+                    state.call_id, state.talking, state.since = None, False, at
 
     def _seat(self, seat: str, at: datetime) -> SeatState | None:
         state = self.seats.get(seat)
