@@ -123,7 +123,7 @@ class HttpServer(uvicorn.Server):
 def uvicorn_config(app: FastAPI, config: Config) -> uvicorn.Config:
     return uvicorn.Config(app, host=config.http.host, port=config.http.port, log_config=None,
                           access_log=False, lifespan="off", ws_ping_interval=20.0,
-                          ws_ping_timeout=20.0)
+                          ws_ping_timeout=20.0, ws_per_message_deflate=False)
 
 
 async def serve_http(app: FastAPI, config: Config) -> None:

@@ -62,7 +62,7 @@ class PopSide:
 def link_pops(config: Config, db: Database) -> PopSide:
     """The pop side of a process with an AMI link; finish with `bind_link` once built."""
     relay = PopRelay()
-    channel = PopChannel(db)
+    channel = PopChannel(db, replays=False)
     relay.publisher = channel
     service = PopService(cards=SqlCardSource(db, pbx=config.pbx.name), relay=relay)
     return PopSide(db, relay, channel, ForwardedPauses(db), service=service)

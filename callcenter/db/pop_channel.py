@@ -51,8 +51,12 @@ def notify_payload(row_id: int, origin: str, item: Envelope) -> str:
 
 class PopChannel:
     def __init__(self, db: Database, *, origin: str | None = None, poll_interval: float = 0.05,
-                 retention: float = 3600.0, queue_limit: int = QUEUE_LIMIT) -> None:
+                 retention: float = 3600.0, queue_limit: int = QUEUE_LIMIT,
+                 replays: bool = True) -> None:
         self.db = db
+        # A web-only process rebuilds its state from the recent rows; the process holding
+        # the AMI link starts afresh (it tells the others with a "reset") and skips them.
+        self.replays = replays
         self.origin = origin or secrets.token_hex(8)
         self.poll_interval = poll_interval
         self.retention = timedelta(seconds=retention)
@@ -131,6 +135,10 @@ class PopChannel:
 
     async def replay(self, receive: Receive) -> None:
         """Rebuild state from the recent rows (nothing delivered); remembers the last id."""
+        if not self.replays:
+            await self._remember_newest()
+            self.ready.set()
+            return
         query = (select(PopMessage.id, PopMessage.origin, PopMessage.seat, PopMessage.body)
                  .where(PopMessage.at >= utc_now() - self.retention).order_by(PopMessage.id))
         async with self.db.reading() as session:

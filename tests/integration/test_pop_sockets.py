@@ -88,3 +88,16 @@ async def test_the_board_socket_sends_the_board(live_web: LiveWeb) -> None:
     assert board["waiting"] == []
     assert [(s["seat"], s["state"], s["user"]) for s in board["seats"]] == [
         ("PJSIP/op1001", "idle", "olena")]
+
+
+async def test_the_board_page_is_ukrainian_by_default(live_web: LiveWeb) -> None:
+    token = await live_web.rig.token("sofia", "supervisor")
+    async with live_web.rig.client(token) as client:
+        page = await client.get("/supervisor/board")
+        english = await client.get("/supervisor/board?lang=en")
+        script = await client.get("/static/board.js")
+    assert page.status_code == 200
+    assert "Табло в реальному часі" in page.text
+    assert 'data-state-wrap_up="обробка після дзвінка"' in page.text
+    assert "Live board" in english.text
+    assert "/ws/board" in script.text
