@@ -66,6 +66,7 @@ class Intake:
         self.inbox: asyncio.Queue[tuple[ami.Headers, datetime, float]] = asyncio.Queue()
         # time.monotonic() when the frame being interpreted arrived (screen-pop latency)
         self.received = 0.0
+        self._handed_off = False  # watchers got facts from the frame just interpreted
         self._batch_size = batch_size
         self._retry_max = retry_max
         self._rejected = rejected
@@ -97,6 +98,9 @@ class Intake:
                 self.interpret(headers, received_at)
             except Exception:  # a frame we cannot interpret must not stop the intake
                 log.exception("intake_frame_failed", ami_event=ami.header(headers, "Event"))
+            if self._handed_off:  # let what the watchers handed off (screen pops) go out now
+                self._handed_off = False
+                await asyncio.sleep(0)
 
     def interpret(self, headers: ami.Headers, received_at: datetime) -> None:
         name = ami.header(headers, "Event")
@@ -125,6 +129,7 @@ class Intake:
             _log_fact(fact)
         if facts:
             self._wake.set()
+            self._handed_off = bool(self.watchers)
             for watcher in self.watchers:
                 _guarded(watcher.facts_seen, facts)
 
