@@ -26,6 +26,7 @@ from callcenter.db.user_store import SqlUserStore
 from callcenter.domain import ami_events
 from callcenter.domain.calls import CallTracker
 from callcenter.domain.trunks import TrunkDirectory
+from callcenter.pop_wiring import PopSide, bind_link, link_pops, web_parts, web_pops
 from callcenter.services.archive import Archive
 from callcenter.services.auth import Auth, SignInPolicy
 from callcenter.services.backlog import Backlog
@@ -48,9 +49,12 @@ class Listener:
     intake: Intake
     link: AmiLink
     recordings: Recordings | None = None
+    pops: PopSide | None = None
 
     async def run(self) -> None:
         async with asyncio.TaskGroup() as group:
+            if self.pops is not None:
+                group.create_task(self.pops.run(), name="pops")
             group.create_task(self.link.run(), name="ami-link")
             group.create_task(self.intake.consume(), name="intake-consume")
             group.create_task(self.intake.write(), name="intake-write")
@@ -72,6 +76,7 @@ def build_listener(config: Config) -> Listener:
     trunks = TrunkDirectory(config.trunks, config.pbx.inbound_contexts)
     journal = Path(config.intake.journal)
     recordings = build_recordings(config, db)
+    pops = link_pops(config, db)
     intake = Intake(
         tracker=CallTracker(trunks, area_code=config.pbx.area_code),
         store=SqlCallStore(db, pbx=config.pbx.name, timezone=config.timezone),
@@ -79,12 +84,13 @@ def build_listener(config: Config) -> Listener:
         batch_size=config.intake.batch_size,
         retry_max=config.intake.retry_max,
         rejected=journal.with_name(journal.name + ".rejected"),
-        watchers=[recordings],
+        watchers=[recordings, *([pops.service] if pops.service else [])],
     )
     settings = LinkSettings(**dataclasses.asdict(config.ami))
     link = AmiLink(settings, on_frame=intake.frame_received, on_login=intake.on_login,
                    wanted=ami_events.is_wanted)
-    return Listener(db, intake, link, recordings)
+    bind_link(pops, config, intake=intake, link=link)
+    return Listener(db, intake, link, recordings, pops)
 
 
 def build_recordings(config: Config, db: Database) -> Recordings:
@@ -108,8 +114,9 @@ def build_auth(config: Config, db: Database) -> Auth:
 
 
 def build_web(config: Config, db: Database, *, listener: Listener | None = None,
-              metrics: Metrics | None = None) -> FastAPI:
-    """The web app; `listener` is given in the process that holds the AMI link."""
+              metrics: Metrics | None = None, pops: PopSide | None = None) -> FastAPI:
+    """The web app; `listener` is given in the process that holds the AMI link, `pops` in a
+    web-only one (its `run()` follows the other processes' pops)."""
     metrics = metrics or Metrics()
     readiness = Readiness(database=db.ping)
     if listener is not None:
@@ -117,9 +124,12 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
         readiness.ami_logged_in = lambda: link.logged_in
         metrics.watch_link(lambda: link.reconnects, lambda: link.logged_in)
         metrics.watch_calls(lambda: listener.intake.tracker.calls_in_progress)
+    pops = listener.pops if listener is not None and listener.pops else pops or web_pops(db)
+    routers, pop_web = web_parts(pops, metrics)
     parts = WebParts(auth=build_auth(config, db), readiness=readiness, metrics=metrics,
                      secure_cookies=config.http.secure_cookies,
-                     allowed_origins=config.http.allowed_origins)
+                     allowed_origins=config.http.allowed_origins,
+                     routers=routers, state={"pops": pop_web})
     return create_app(parts)
 
 
@@ -134,7 +144,7 @@ class HttpServer(uvicorn.Server):
 def uvicorn_config(app: FastAPI, config: Config) -> uvicorn.Config:
     return uvicorn.Config(app, host=config.http.host, port=config.http.port, log_config=None,
                           access_log=False, lifespan="off", ws_ping_interval=20.0,
-                          ws_ping_timeout=20.0)
+                          ws_ping_timeout=20.0, ws_per_message_deflate=False)
 
 
 async def serve_http(app: FastAPI, config: Config) -> None:
@@ -192,9 +202,16 @@ async def serve_web(config: Config) -> None:
     logs.configure(fmt=config.log.format, level=config.log.level)
     await prepare_database(config.database.url)
     db = Database(config.database.url, echo=config.database.echo)
-    app = build_web(config, db)
+    pops = web_pops(db)
+    app = build_web(config, db, pops=pops)
     log.info("serving_web", http=f"http://{config.http.host}:{config.http.port}/")
-    await run_until_signal(lambda: serve_http(app, config), db.close)
+
+    async def both() -> None:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(pops.run(), name="pops")
+            group.create_task(serve_http(app, config), name="http")
+
+    await run_until_signal(both, db.close)
 
 
 async def demo(config: Config, *, calls: int | None = None) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -63,7 +64,10 @@ class Intake:
         self.tracker = tracker
         self.store = store
         self.backlog = backlog
-        self.inbox: asyncio.Queue[tuple[ami.Headers, datetime]] = asyncio.Queue()
+        self.inbox: asyncio.Queue[tuple[ami.Headers, datetime, float]] = asyncio.Queue()
+        # time.monotonic() when the frame being interpreted arrived (screen-pop latency)
+        self.received = 0.0
+        self._handed_off = False  # watchers got facts from the frame just interpreted
         self._batch_size = batch_size
         self._retry_max = retry_max
         self._rejected = rejected
@@ -78,7 +82,7 @@ class Intake:
     # -- from the AMI link ---------------------------------------------------------------
 
     def frame_received(self, headers: ami.Headers) -> None:
-        self.inbox.put_nowait((headers, self._clock()))
+        self.inbox.put_nowait((headers, self._clock(), time.monotonic()))
 
     async def on_login(self, link: AmiActions) -> None:
         """After every (re)connect: ask which channels are up; the answer is queued in order."""
@@ -90,11 +94,14 @@ class Intake:
 
     async def consume(self) -> None:
         while True:
-            headers, received_at = await self.inbox.get()
+            headers, received_at, self.received = await self.inbox.get()
             try:
                 self.interpret(headers, received_at)
             except Exception:  # a frame we cannot interpret must not stop the intake
                 log.exception("intake_frame_failed", ami_event=ami.header(headers, "Event"))
+            if self._handed_off:  # let what the watchers handed off (screen pops) go out now
+                self._handed_off = False
+                await asyncio.sleep(0)
 
     def interpret(self, headers: ami.Headers, received_at: datetime) -> None:
         name = ami.header(headers, "Event")
@@ -123,6 +130,7 @@ class Intake:
             _log_fact(fact)
         if facts:
             self._wake.set()
+            self._handed_off = bool(self.watchers)
             for watcher in self.watchers:
                 _guarded(watcher.facts_seen, facts)
 

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from callcenter.domain.errors import DomainError, InvalidTransition, StoreUnavailable
+from callcenter.domain.pausing import NoSeat, PbxUnavailable, SeatNotInQueue
 from callcenter.domain.users import (
     AccountLocked,
     Forbidden,
@@ -48,6 +49,10 @@ RULES: list[tuple[type[Exception], ErrorRule]] = [
     (InvalidTransition, ErrorRule(409, N_("The appeal cannot move to that status now."))),
     (StoreUnavailable, ErrorRule(503, N_("The database is unavailable. Your input is kept; "
                                          "try again in a moment."))),
+    (NoSeat, ErrorRule(409, N_("You have no seat: sign in again and pick your phone."))),
+    (SeatNotInQueue, ErrorRule(409, N_("Your seat is not in the operators' queue."))),
+    (PbxUnavailable, ErrorRule(503, N_("The phone system does not answer. Try again in a "
+                                       "moment."))),
     (DomainError, ErrorRule(422, N_("The request cannot be done."))),
 ]
 HTTP_IDS = {400: "bad_request", 404: "not_found", 405: "method_not_allowed",

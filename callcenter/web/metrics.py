@@ -29,6 +29,7 @@ class Metrics:
             "callcenter_pop_latency_seconds",
             "From the AgentCalled frame's arrival to the pop written to the socket",
             buckets=POP_BUCKETS, registry=self.registry)
+        self._pop_kinds: dict[str, Counter] = {}
 
     def watch_calls(self, count: Callable[[], int]) -> None:
         self.calls_in_progress.set_function(lambda: float(count()))
@@ -41,6 +42,9 @@ class Metrics:
         self.appeals_opened.labels(channel=channel).inc()
 
     def pop_sent(self, kind: str, latency: float | None = None) -> None:
-        self.pops_sent.labels(type=kind).inc()
+        counter = self._pop_kinds.get(kind)
+        if counter is None:  # a labelled child per type, looked up once (a hot path)
+            counter = self._pop_kinds[kind] = self.pops_sent.labels(type=kind)
+        counter.inc()
         if latency is not None:
             self.pop_latency.observe(latency)

@@ -1,0 +1,92 @@
+"""Wiring of screen pops, pause / wrap-up and the live board (used by main.py).
+
+In the process holding the AMI link the pop service is an intake watcher and the pop relay
+publishes through the database; in every process the relay feeds the local sockets and the
+board and follows the other processes' messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from fastapi import APIRouter
+
+from callcenter.ami.link import AmiLink
+from callcenter.ami.queue_pause import AmiQueuePauser
+from callcenter.config import Config
+from callcenter.db.board_queries import signed_in_operators
+from callcenter.db.engine import Database
+from callcenter.db.pop_cards import SqlCardSource
+from callcenter.db.pop_channel import PopChannel
+from callcenter.db.pop_commands import CommandDrain, ForwardedPauses
+from callcenter.db.pop_listen import subscribe
+from callcenter.services.intake import Intake
+from callcenter.services.pausing import PauseControl, Pausing
+from callcenter.services.pop_relay import Envelope, PopRelay
+from callcenter.services.pops import PopService
+from callcenter.web import board_routes, pop_routes
+from callcenter.web.metrics import Metrics
+from callcenter.web.pop_routes import PopWeb
+from callcenter.web.pop_sockets import SocketRegistry
+
+
+@dataclass
+class PopSide:
+    """Screen pops in one process."""
+
+    db: Database
+    relay: PopRelay
+    channel: PopChannel
+    pauses: PauseControl
+    service: PopService | None = None  # the rest only where the AMI link is
+    pausing: Pausing | None = None
+    drain: CommandDrain | None = None
+
+    def receive(self, item: Envelope, deliver: bool) -> None:
+        self.relay.receive(item, deliver=deliver)
+
+    async def run(self) -> None:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(subscribe(self.channel, self.receive), name="pops-subscribe")
+            if self.service is not None:
+                self.service.started()
+                group.create_task(self.channel.run_publisher(), name="pops-publish")
+                group.create_task(self.service.run(), name="pop-cards")
+            if self.pausing is not None:
+                group.create_task(self.pausing.run(), name="wrap-up")
+            if self.drain is not None:
+                group.create_task(self.drain.run(), name="pause-commands")
+
+
+def link_pops(config: Config, db: Database) -> PopSide:
+    """The pop side of a process with an AMI link; finish with `bind_link` once built."""
+    relay = PopRelay()
+    channel = PopChannel(db, replays=False)
+    relay.publisher = channel
+    service = PopService(cards=SqlCardSource(db, pbx=config.pbx.name), relay=relay)
+    return PopSide(db, relay, channel, ForwardedPauses(db), service=service)
+
+
+def bind_link(pops: PopSide, config: Config, *, intake: Intake, link: AmiLink) -> None:
+    assert pops.service is not None
+    pops.service.receipt = lambda: intake.received
+    pausing = Pausing(pauser=AmiQueuePauser(link, queue=config.operator.queue),
+                      relay=pops.relay, wrap_up_seconds=config.operator.wrap_up_seconds)
+    pops.service.wrap_up = pausing
+    pops.pausing = pops.pauses = pausing
+    pops.drain = CommandDrain(db=pops.db, pausing=pausing)
+
+
+def web_pops(db: Database) -> PopSide:
+    """The pop side of a web-only process: follows the channel, forwards pause requests."""
+    return PopSide(db, PopRelay(), PopChannel(db), ForwardedPauses(db))
+
+
+def web_parts(pops: PopSide, metrics: Metrics) -> tuple[list[APIRouter], PopWeb]:
+    sockets = SocketRegistry(metrics)
+    pops.relay.sockets = sockets
+
+    parts = PopWeb(pops.relay, sockets, pops.pauses,
+                   board_routes.CachedOperators(lambda now: signed_in_operators(pops.db, now)))
+    return [pop_routes.router, board_routes.router], parts

@@ -1,0 +1,136 @@
+"""Pause, resume and wrap-up of operators' seats in the queue, through AMI `QueuePause`.
+
+Only the process holding the AMI link runs this. After a call an operator answered ends, the
+seat is paused for `wrap_up_seconds` (reason `wrap_up`) and resumed when that runs out, unless
+the operator paused by hand meanwhile (the pause stays) or resumed early (nothing left to do).
+Every change is told to the seat as a `paused` message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+import structlog
+
+from callcenter.domain import pops
+from callcenter.domain.errors import DomainError
+from callcenter.domain.pausing import NOT_PAUSED, PauseReason, PauseState
+from callcenter.services.pop_relay import PopRelay
+
+log = structlog.get_logger("callcenter.pausing")
+
+
+class QueuePauser(Protocol):
+    """Sends `QueuePause` (ami/); raises PbxUnavailable or SeatNotInQueue."""
+
+    async def set_paused(self, seat: str, paused: bool, reason: str) -> None: ...
+
+
+class PauseControl(Protocol):
+    """What the web asks for: here directly, in web-only processes forwarded (db/)."""
+
+    async def pause(self, seat: str) -> PauseState: ...
+
+    async def resume(self, seat: str) -> PauseState: ...
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Pausing:
+    def __init__(self, *, pauser: QueuePauser, relay: PopRelay, wrap_up_seconds: float,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        self._pauser = pauser
+        self._relay = relay
+        self._wrap_up = wrap_up_seconds
+        self._clock = clock
+        self.states: dict[str, PauseState] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._ended: asyncio.Queue[str] = asyncio.Queue()
+        self._deadlines: list[tuple[float, str, datetime]] = []  # (monotonic, seat, until)
+        self._wake = asyncio.Event()
+
+    def state(self, seat: str) -> PauseState:
+        return self.states.get(seat, NOT_PAUSED)
+
+    # -- asked by the operator --------------------------------------------------------------
+
+    async def pause(self, seat: str) -> PauseState:
+        async with self._lock(seat):
+            return await self._set(seat, PauseState(True, "manual"))
+
+    async def resume(self, seat: str) -> PauseState:
+        async with self._lock(seat):
+            return await self._set(seat, NOT_PAUSED)
+
+    # -- wrap-up ----------------------------------------------------------------------------
+
+    def call_ended(self, seat: str) -> None:
+        """A call this seat answered ended (the intake's hot path: only queue the work)."""
+        if self._wrap_up > 0:
+            self._ended.put_nowait(seat)
+            self._wake.set()
+
+    async def run(self) -> None:
+        while True:
+            await self._next_event()
+            while not self._ended.empty():
+                await self._start_wrap_up(self._ended.get_nowait())
+            now = time.monotonic()
+            while self._deadlines and self._deadlines[0][0] <= now:
+                _, seat, until = heapq.heappop(self._deadlines)
+                await self._end_wrap_up(seat, until)
+
+    async def _next_event(self) -> None:
+        self._wake.clear()
+        if not self._ended.empty():
+            return
+        timeout = self._deadlines[0][0] - time.monotonic() if self._deadlines else None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout)
+
+    async def _start_wrap_up(self, seat: str) -> None:
+        async with self._lock(seat):
+            if self.state(seat).reason == "manual":
+                return  # paused by hand during the call: that pause stays
+            until = self._clock() + timedelta(seconds=self._wrap_up)
+            try:
+                await self._set(seat, PauseState(True, "wrap_up", until))
+            except DomainError as exc:
+                log.warning("wrap_up_not_started", seat=seat, error=str(exc))
+                return
+            heapq.heappush(self._deadlines, (time.monotonic() + self._wrap_up, seat, until))
+
+    async def _end_wrap_up(self, seat: str, until: datetime) -> None:
+        async with self._lock(seat):
+            state = self.state(seat)
+            if state.reason != "wrap_up" or state.until != until:
+                return  # resumed early, paused by hand, or a later wrap-up took over
+            try:
+                await self._set(seat, NOT_PAUSED)
+            except DomainError as exc:
+                log.warning("wrap_up_not_ended", seat=seat, error=str(exc))
+
+    # -- both -------------------------------------------------------------------------------
+
+    async def _set(self, seat: str, target: PauseState) -> PauseState:
+        reason: PauseReason | None = target.reason
+        await self._pauser.set_paused(seat, target.paused, reason or "")
+        self.states[seat] = target
+        log.info("seat_paused" if target.paused else "seat_resumed", seat=seat, reason=reason)
+        self._relay.send(seat, pops.paused(paused=target.paused, reason=reason,
+                                           until=target.until, at=self._clock()))
+        return target
+
+    def _lock(self, seat: str) -> asyncio.Lock:
+        lock = self._locks.get(seat)
+        if lock is None:
+            lock = self._locks[seat] = asyncio.Lock()
+        return lock

@@ -1,0 +1,99 @@
+"""Pause, resume and wrap-up rules with a hand-written queue pauser."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+
+from callcenter.domain.pausing import PauseState, PbxUnavailable
+from callcenter.services.pausing import Pausing
+from callcenter.services.pop_relay import Envelope, PopRelay
+
+T0 = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
+A = "PJSIP/op1001"
+
+
+class Pauser:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, bool, str]] = []
+        self.down = False
+
+    async def set_paused(self, seat: str, paused: bool, reason: str) -> None:
+        if self.down:
+            raise PbxUnavailable("no AMI link")
+        self.sent.append((seat, paused, reason))
+
+
+class Publisher:
+    def __init__(self) -> None:
+        self.items: list[Envelope] = []
+
+    def publish(self, item: Envelope) -> None:
+        self.items.append(item)
+
+
+@contextlib.asynccontextmanager
+async def running(wrap_up: float) -> AsyncIterator[tuple[Pausing, Pauser, Publisher]]:
+    pauser, publisher = Pauser(), Publisher()
+    pausing = Pausing(pauser=pauser, relay=PopRelay(publisher=publisher),
+                      wrap_up_seconds=wrap_up, clock=lambda: T0)
+    task = asyncio.create_task(pausing.run())
+    try:
+        yield pausing, pauser, publisher
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def test_manual_pause_and_resume_are_told_to_the_seat() -> None:
+    async with running(0) as (pausing, pauser, publisher):
+        assert await pausing.pause(A) == PauseState(True, "manual")
+        assert await pausing.resume(A) == PauseState(False)
+    assert pauser.sent == [(A, True, "manual"), (A, False, "")]
+    assert [(i.seat, i.message["paused"], i.message["reason"]) for i in publisher.items] == [
+        (A, True, "manual"), (A, False, None)]
+
+
+async def test_wrap_up_ends_by_itself(eventually: object) -> None:
+    async with running(0.05) as (pausing, pauser, _):
+        pausing.call_ended(A)
+        await eventually(lambda: len(pauser.sent) == 2)  # type: ignore[operator]
+    assert pauser.sent == [(A, True, "wrap_up"), (A, False, "")]
+    assert pausing.state(A) == PauseState(False)
+
+
+async def test_resumed_early_then_nothing_more(eventually: object) -> None:
+    async with running(0.05) as (pausing, pauser, _):
+        pausing.call_ended(A)
+        await eventually(lambda: pausing.state(A).reason == "wrap_up")  # type: ignore[operator]
+        await pausing.resume(A)
+        await eventually(lambda: not pausing._deadlines)  # type: ignore[operator]
+    assert pauser.sent == [(A, True, "wrap_up"), (A, False, "")]
+
+
+async def test_a_manual_pause_is_kept_through_wrap_up(eventually: object) -> None:
+    async with running(0.5) as (pausing, pauser, _):
+        await pausing.pause(A)
+        pausing.call_ended(A)  # paused by hand during the call: no wrap-up on top
+        pausing.call_ended("PJSIP/op1002")
+        await eventually(lambda: len(pauser.sent) == 2)  # type: ignore[operator]
+        await pausing.pause("PJSIP/op1002")  # during its wrap-up
+        await eventually(lambda: not pausing._deadlines)  # type: ignore[operator]
+    assert pausing.state(A) == PauseState(True, "manual")
+    assert pausing.state("PJSIP/op1002") == PauseState(True, "manual")
+    assert pauser.sent[1:] == [("PJSIP/op1002", True, "wrap_up"),
+                               ("PJSIP/op1002", True, "manual")]
+
+
+async def test_the_pbx_away_is_an_error_and_changes_no_state() -> None:
+    async with running(0) as (pausing, pauser, publisher):
+        pauser.down = True
+        with pytest.raises(PbxUnavailable):
+            await pausing.pause(A)
+    assert pausing.state(A) == PauseState(False)
+    assert publisher.items == []
