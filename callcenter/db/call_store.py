@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter.db.engine import Database
 from callcenter.db.models import Appeal, AppealCounter, AppealHistory, Call, CallRing
 from callcenter.domain import appeals
+from callcenter.domain.appeal_search import search_keys
 from callcenter.domain.events import (
     CallAnswered,
     CallEnded,
@@ -102,8 +103,7 @@ class SqlCallStore:
             await self._open_auto_appeal(session, pk, fact)
 
     def _insert_ignore(self, table: type[Any]) -> Any:
-        dialect = postgresql if self._db.dialect == "postgresql" else sqlite
-        return dialect.insert(table).on_conflict_do_nothing()
+        return insert_ignore(self._db.dialect, table)
 
     async def _has_auto_appeal(self, session: AsyncSession, call_pk: int) -> bool:
         found = await session.scalar(select(Appeal.id).where(Appeal.auto_call_id == call_pk))
@@ -198,6 +198,12 @@ class SqlCallStore:
                                                  link_down=True))
 
 
+def insert_ignore(dialect_name: str, table: type[Any]) -> Any:
+    """`INSERT .. ON CONFLICT DO NOTHING` on either engine."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing()
+
+
 async def next_sequence(session: AsyncSession, year: int) -> int:
     """The next appeal sequence of a year (its counter row must exist); the row lock
     serializes concurrent writers."""
@@ -211,24 +217,29 @@ async def next_sequence(session: AsyncSession, year: int) -> int:
 
 async def open_appeal(session: AsyncSession, *, timezone: str, channel: appeals.Channel,
                       opened_at: datetime, call_pk: int | None, automatic: bool,
-                      caller: str | None, caller_name: str | None, comment: str) -> str:
+                      caller: str | None, caller_name: str | None, comment: str,
+                      actor: str = SYSTEM) -> str:
     year = appeals.year_of(opened_at, timezone)
     sequence = await next_sequence(session, year)
     number = appeals.format_number(year, sequence)
     status = appeals.Status.NEW.value
+    keys = search_keys(address=None, caller=caller, caller_name=caller_name,
+                       contact_name=None, contact_phone=None, description=None)
     appeal_id = await session.scalar(insert(Appeal).values(
         number=number, year=year, sequence=sequence, channel=channel.value, status=status,
         call_id=call_pk, auto_call_id=call_pk if automatic else None, caller=caller,
         caller_name=caller_name, opened_at=opened_at, updated_at=opened_at,
+        search_name=keys.name, search_phone=keys.phone,
     ).returning(Appeal.id))
     await session.execute(insert(AppealHistory).values(
-        appeal_id=appeal_id, at=opened_at, actor=SYSTEM, action="opened", from_status=None,
+        appeal_id=appeal_id, at=opened_at, actor=actor, action="opened", from_status=None,
         to_status=status, comment=comment))
     return number
 
 
 async def change_status(session: AsyncSession, appeal: Appeal, target: appeals.Status, *,
                         at: datetime, actor: str, action: str, comment: str) -> None:
+    """Move a loaded appeal; the ORM adds `version + 1` and refuses a concurrent change."""
     current = appeals.Status(appeal.status)
     appeals.check_transition(current, target)
     appeal.status = target.value
