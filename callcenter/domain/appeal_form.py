@@ -95,7 +95,7 @@ def check_form(form: AppealForm, *, categories: CategoryBook, streets: StreetInd
     category = checker.category(categories)
     street, house, flat = checker.address(category)
     description = checker.text("description")
-    if not description and not form.consultation:
+    if not description and not form.consultation and not checker.has_problem("description"):
         checker.problem("description", "required")
     contact_phone = checker.phone()
     contact_name = checker.text("contact_name")
@@ -160,14 +160,14 @@ class _Checker:
         street = self.street(required=need in ("house", "street"))
         house = self.number("house", parse_house, required=need == "house")
         flat = self.number("flat", parse_flat, required=False)
-        if (house or flat) and not street and not self._has_problem("street"):
+        if (house or flat) and not street and not self.has_problem("street"):
             self.problem("street", "required")
         return street, house, flat
 
     def street(self, *, required: bool) -> Street | str | None:
         typed = self.text("street")
         if not typed:
-            if required and not self._has_problem("street"):
+            if required and not self.has_problem("street"):
                 self.problem("street", "required")
             return None
         if self.form.street_unlisted:
@@ -199,7 +199,7 @@ class _Checker:
             self.problem("contact_phone", "invalid_phone")
         return number
 
-    def _has_problem(self, field: str) -> bool:
+    def has_problem(self, field: str) -> bool:
         return any(p.field == field for p in self.problems)
 
 
