@@ -67,6 +67,8 @@ SCRIPT_TEXTS = {
     "sample": N_("sample data"),
     "load_failed": N_("Could not open the appeal."),
     "emergency": N_("Emergency"),
+    "line_landline": N_("Landline"),
+    "line_mobile": N_("Mobile"),
 }
 
 

@@ -253,7 +253,8 @@
     $("pop-number").textContent = card.appeal ? card.appeal.number : "—";
     $("pop-caller").textContent = card.caller || T.withheld;
     $("pop-name").textContent = card.caller_name || "—";
-    $("pop-line").textContent = [card.line, card.trunk].filter(Boolean).join(" · ");
+    $("pop-line").textContent = [T["line_" + card.line] || card.line, card.trunk]
+      .filter(Boolean).join(" · ");
     $("pop-carrier").textContent = card.carrier || "—";
     listAppeals($("pop-open-appeals"), card.open_appeals || []);
     listAppeals($("pop-previous"), card.previous_appeals || []);
