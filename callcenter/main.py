@@ -19,6 +19,7 @@ from callcenter.ami.link import AmiLink, LinkSettings
 from callcenter.audio.encoder import PydubEncoder
 from callcenter.config import Config
 from callcenter.db import migrate
+from callcenter.db.appeal_store import SqlAppealStore
 from callcenter.db.call_store import SqlCallStore
 from callcenter.db.engine import Database
 from callcenter.db.recording_store import SqlRecordingStore
@@ -27,12 +28,15 @@ from callcenter.domain import ami_events
 from callcenter.domain.calls import CallTracker
 from callcenter.domain.trunks import TrunkDirectory
 from callcenter.pop_wiring import PopSide, bind_link, link_pops, web_parts, web_pops
+from callcenter.reference import Reference, load_reference
+from callcenter.services.appeals import AppealRules, Appeals
 from callcenter.services.archive import Archive
 from callcenter.services.auth import Auth, SignInPolicy
 from callcenter.services.backlog import Backlog
 from callcenter.services.intake import Intake
 from callcenter.services.recordings import Recordings, RecordingSettings
 from callcenter.simulator.pbx import SimulatedPbx
+from callcenter.web import appeal_api, operator_pages, reference_api
 from callcenter.web.app import WebParts, create_app
 from callcenter.web.health import Readiness
 from callcenter.web.metrics import Metrics
@@ -126,11 +130,21 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
         metrics.watch_calls(lambda: listener.intake.tracker.calls_in_progress)
     pops = listener.pops if listener is not None and listener.pops else pops or web_pops(db)
     routers, pop_web = web_parts(pops, metrics)
+    reference = load_reference(config.reference)
     parts = WebParts(auth=build_auth(config, db), readiness=readiness, metrics=metrics,
                      secure_cookies=config.http.secure_cookies,
                      allowed_origins=config.http.allowed_origins,
-                     routers=routers, state={"pops": pop_web})
+                     routers=[*routers, appeal_api.router, reference_api.router,
+                              operator_pages.router],
+                     state={"pops": pop_web, "appeals": build_appeals(config, db, reference),
+                            "reference": reference})
     return create_app(parts)
+
+
+def build_appeals(config: Config, db: Database, reference: Reference) -> Appeals:
+    rules = AppealRules(categories=reference.categories, streets=reference.streets,
+                        timezone=config.timezone, area_code=config.pbx.area_code)
+    return Appeals(SqlAppealStore(db, pbx=config.pbx.name, timezone=config.timezone), rules)
 
 
 class HttpServer(uvicorn.Server):

@@ -4,6 +4,10 @@ Reads TOML and hands the dicts to the pure parsers in `domain/`. Any problem (a 
 bad TOML, a bad entry, a directory entry naming an unknown category) is one
 `ReferenceDataError` whose message starts with the file's path. Call `load_reference` again to
 reload after the files changed; nothing is cached here.
+
+A relative path is taken from the working directory and, when nothing is there, from the
+source tree callcenter runs from (as `alembic.ini` is), so `callcenter serve` started
+elsewhere without a config file still finds the shipped `config/*.toml`.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from callcenter.domain.street_search import StreetIndex
 from callcenter.domain.streets import parse_streets
 
 T = TypeVar("T")
+SOURCE_TREE = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,16 @@ def _load(path: str | Path, parse: Callable[[Mapping[str, Any]], T]) -> T:
     return _in_file(path, lambda: parse(data))
 
 
+def located(path: str | Path) -> Path:
+    given = Path(path)
+    if given.is_absolute() or given.exists():
+        return given
+    shipped = SOURCE_TREE / given
+    return shipped if shipped.exists() else given
+
+
 def _read(path: Path) -> dict[str, Any]:
+    path = located(path)
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

@@ -1,13 +1,21 @@
-"""Read side of appeals: the rows behind `callcenter appeals list`."""
+"""Read side of appeals: `callcenter appeals list`, one appeal in full, and the search."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from callcenter.db.engine import Database
-from callcenter.db.models import Appeal, AppealHistory, Call
+from callcenter.db.models import Appeal, AppealHistory, Call, User
+from callcenter.domain.appeal_records import (
+    AppealDetails,
+    AppealSummary,
+    CallInfo,
+    SearchPage,
+    SiblingAppeal,
+)
+from callcenter.domain.appeal_search import AnyOf, SearchTerms
 from callcenter.domain.listing import AppealListItem, HistoryItem
 
 
@@ -51,5 +59,101 @@ async def appeal_history(db: Database, number: str) -> list[HistoryItem]:
              .where(Appeal.number == number).order_by(AppealHistory.id))
     async with db.reading() as session:
         rows = (await session.scalars(query)).all()
-    return [HistoryItem(at=r.at, actor=r.actor, action=r.action, from_status=r.from_status,
-                        to_status=r.to_status, comment=r.comment) for r in rows]
+    return [_history_item(r) for r in rows]
+
+
+async def appeal_details(db: Database, number: str) -> AppealDetails | None:
+    query = (select(Appeal, Call, User.username).outerjoin(Call, Appeal.call_id == Call.id)
+             .outerjoin(User, Appeal.completed_by == User.id).where(Appeal.number == number))
+    async with db.reading() as session:
+        row = (await session.execute(query)).first()
+        if row is None:
+            return None
+        appeal, call, completed_by = row
+        siblings = [] if call is None else (await session.execute(
+            select(Appeal.number, Appeal.status)
+            .where(Appeal.call_id == call.id, Appeal.id != appeal.id)
+            .order_by(Appeal.id))).all()
+        history = (await session.scalars(
+            select(AppealHistory).where(AppealHistory.appeal_id == appeal.id)
+            .order_by(AppealHistory.id))).all()
+    return AppealDetails(
+        summary=_summary(appeal), version=appeal.version, updated_at=appeal.updated_at,
+        street=appeal.street, street_unlisted=appeal.street_unlisted, house=appeal.house,
+        flat=appeal.flat, contact_name=appeal.contact_name, contact_phone=appeal.contact_phone,
+        completed_by=completed_by, completed_at=appeal.completed_at,
+        call=_call_info(call) if call else None,
+        siblings=[SiblingAppeal(number, status) for number, status in siblings],
+        history=[_history_item(r) for r in history])
+
+
+def _summary(appeal: Appeal) -> AppealSummary:
+    return AppealSummary(number=appeal.number, status=appeal.status, channel=appeal.channel,
+                         opened_at=appeal.opened_at, caller=appeal.caller,
+                         caller_name=appeal.caller_name, category=appeal.category,
+                         address=appeal.address, description=appeal.description,
+                         emergency=appeal.emergency)
+
+
+def _call_info(call: Call) -> CallInfo:
+    return CallInfo(call_id=call.linkedid, line=call.line, trunk=call.trunk,
+                    carrier=call.carrier, outcome=call.outcome, operator=call.operator,
+                    entered_at=call.entered_at, answered_at=call.answered_at,
+                    ended_at=call.ended_at)
+
+
+def _history_item(row: AppealHistory) -> HistoryItem:
+    return HistoryItem(at=row.at, actor=row.actor, action=row.action,
+                       from_status=row.from_status, to_status=row.to_status,
+                       comment=row.comment)
+
+
+async def search_appeals(db: Database, terms: SearchTerms) -> SearchPage:
+    conditions = search_conditions(terms)
+    page = (select(Appeal).where(*conditions)
+            .order_by(Appeal.opened_at.desc(), Appeal.id.desc())
+            .limit(terms.limit).offset(terms.offset))
+    count = select(func.count()).select_from(Appeal).where(*conditions)
+    async with db.reading() as session:
+        rows = (await session.scalars(page)).all()
+        total = await session.scalar(count)
+    return SearchPage(items=[_summary(r) for r in rows], total=int(total or 0))
+
+
+def search_conditions(terms: SearchTerms) -> list[ColumnElement[bool]]:
+    """Every term narrows; the keys are folded (no LIKE wildcards in them), numbers are digits
+    and dashes only."""
+    found: list[ColumnElement[bool]] = []
+    if terms.any_of is not None:
+        found.append(_any_of(terms.any_of))
+    if terms.number:
+        found.append(Appeal.number.startswith(terms.number))
+    if terms.phones:
+        found.append(_phones(terms.phones))
+    if terms.address:
+        found.append(Appeal.search_address.contains(terms.address))
+    if terms.category:
+        found.append(Appeal.category == terms.category)
+    if terms.status:
+        found.append(Appeal.status == terms.status)
+    if terms.opened_from is not None:
+        found.append(Appeal.opened_at >= terms.opened_from)
+    if terms.opened_before is not None:
+        found.append(Appeal.opened_at < terms.opened_before)
+    return found
+
+
+def _phones(patterns: tuple[str, ...]) -> ColumnElement[bool]:
+    return or_(*(Appeal.search_phone.contains(p) for p in patterns))
+
+
+def _any_of(terms: AnyOf) -> ColumnElement[bool]:
+    options: list[ColumnElement[bool]] = [Appeal.search_name.contains(terms.text),
+                                          Appeal.search_text.contains(terms.text)]
+    if terms.address:
+        options.append(Appeal.search_address.contains(terms.address))
+    if terms.number:
+        options.append(Appeal.number.startswith(terms.number))
+    if terms.phones:
+        options.append(_phones(terms.phones))
+    return or_(*options)

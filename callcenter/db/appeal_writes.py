@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.db.models import Appeal, AppealCounter, AppealHistory, Base
 from callcenter.domain import appeals
+from callcenter.domain.appeal_search import search_keys
 
 SYSTEM = "system"
 APPEALS = Base.metadata.tables["appeals"]
@@ -40,7 +41,7 @@ async def next_sequence(session: AsyncSession, year: int) -> int:
 async def open_appeal(session: AsyncSession, *, timezone: str, channel: appeals.Channel,
                       opened_at: datetime, call_pk: int | None, automatic: bool,
                       caller: str | None, caller_name: str | None,
-                      comment: str) -> OpenedAppeal:
+                      comment: str, actor: str = SYSTEM) -> OpenedAppeal:
     year = appeals.year_of(opened_at, timezone)
     sequence = await next_sequence(session, year)
     number = appeals.format_number(year, sequence)
@@ -49,16 +50,25 @@ async def open_appeal(session: AsyncSession, *, timezone: str, channel: appeals.
         number=number, year=year, sequence=sequence, channel=channel.value, status=status,
         call_id=call_pk, auto_call_id=call_pk if automatic else None, caller=caller,
         caller_name=caller_name, opened_at=opened_at, updated_at=opened_at,
+        **caller_keys(caller, caller_name),
     ).returning(Appeal.id))
     await session.execute(insert(AppealHistory).values(
-        appeal_id=appeal_id, at=opened_at, actor=SYSTEM, action="opened", from_status=None,
+        appeal_id=appeal_id, at=opened_at, actor=actor, action="opened", from_status=None,
         to_status=status, comment=comment))
     assert appeal_id is not None
     return OpenedAppeal(int(appeal_id), number)
 
 
+def caller_keys(caller: str | None, caller_name: str | None) -> dict[str, str]:
+    """The folded search keys a new appeal gets from its caller."""
+    keys = search_keys(address=None, caller=caller, caller_name=caller_name,
+                       contact_name=None, contact_phone=None, description=None)
+    return {"search_name": keys.name, "search_phone": keys.phone}
+
+
 async def change_status(session: AsyncSession, appeal: Appeal, target: appeals.Status, *,
                         at: datetime, actor: str, action: str, comment: str) -> None:
+    """Move a loaded appeal; the ORM adds `version + 1` and refuses a concurrent change."""
     current = appeals.Status(appeal.status)
     appeals.check_transition(current, target)
     appeal.status = target.value
@@ -86,10 +96,12 @@ async def insert_appeals(session: AsyncSession, rows: list[dict[str, Any]]) -> d
 
 
 async def move_appeals(session: AsyncSession, moves: list[dict[str, Any]]) -> None:
-    """Set status and updated_at of many appeals: rows of appeal_id, new_status, new_at."""
+    """Set status and updated_at of many appeals: rows of appeal_id, new_status, new_at.
+    The version moves too, so an operator's form opened before is refused as stale."""
     await session.execute(
         update(APPEALS).where(APPEALS.c.id == bindparam("appeal_id"))
-        .values(status=bindparam("new_status"), updated_at=bindparam("new_at")), moves)
+        .values(status=bindparam("new_status"), updated_at=bindparam("new_at"),
+                version=APPEALS.c.version + 1), moves)
 
 
 async def insert_history(session: AsyncSession, rows: list[dict[str, Any]]) -> None:

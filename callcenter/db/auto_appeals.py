@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.db.appeal_writes import (
     APPEALS,
+    caller_keys,
     history_row,
     insert_appeals,
     insert_history,
@@ -122,7 +123,8 @@ class AutoAppeals:
                 "sequence": sequence, "channel": appeals.Channel.PHONE.value,
                 "status": status.value, "call_id": pk, "auto_call_id": pk,
                 "caller": entered.caller, "caller_name": entered.caller_name,
-                "opened_at": entered.at, "updated_at": updated_at}
+                "opened_at": entered.at, "updated_at": updated_at,
+                **caller_keys(entered.caller, entered.caller_name)}
 
     async def _ensure_counter(self, year: int) -> None:
         if year in self._known_years or year in self.new_years:

@@ -18,6 +18,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -118,13 +120,33 @@ class Appeal(Base):
     auto_call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), unique=True)
     caller: Mapped[str | None] = mapped_column(String(32), index=True)
     caller_name: Mapped[str | None] = mapped_column(String(256))
-    category: Mapped[str | None] = mapped_column(String(64))
-    address: Mapped[str | None] = mapped_column(String(256))
+    category: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The official street name (`вулиця Незалежності`), or as typed when not in the list.
+    street: Mapped[str | None] = mapped_column(String(128))
+    street_unlisted: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    house: Mapped[str | None] = mapped_column(String(32))
+    flat: Mapped[str | None] = mapped_column(String(16))
+    address: Mapped[str | None] = mapped_column(String(256))  # formatted, for display
     description: Mapped[str | None] = mapped_column(Text)
     # Why the call's recording is missing, corrupt or incomplete; null while all is well.
     recording_problem: Mapped[str | None] = mapped_column(Text)
+
+    contact_name: Mapped[str | None] = mapped_column(String(128))
+    contact_phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    emergency: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    completed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Optimistic concurrency: every change increments it; a form carries the one it saw.
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    # Search keys (domain/appeal_search.py), written by the code with every change.
+    search_address: Mapped[str] = mapped_column(String(256), server_default="")
+    search_name: Mapped[str] = mapped_column(String(256), server_default="")
+    search_text: Mapped[str] = mapped_column(Text, server_default="")
+    search_phone: Mapped[str] = mapped_column(String(64), server_default="")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class AppealHistory(Base):

@@ -52,6 +52,8 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     S.DUPLICATE: frozenset(),
 }
 FINAL = frozenset(s for s, targets in TRANSITIONS.items() if not targets)
+# The operator's form can still be completed: the call's appeal, or a missed one called back.
+COMPLETABLE = frozenset({S.NEW, S.MISSED})
 
 
 def check_transition(current: Status, target: Status) -> None:

@@ -2,7 +2,8 @@
 
 Each category belongs to a group (water supply, heating, ...), has a Ukrainian and an English
 name, an `emergency` default (gas smell, people stuck in a lift, ...: the operator may still
-change the priority of one appeal), and keywords operators may type to find it. Exactly one
+change the priority of one appeal), keywords operators may type to find it, and how much
+address its appeals need (`house`, `street` or `none`, by default its group's). Exactly one
 category is the consultation ("information request"): an appeal answered on the spot.
 """
 
@@ -19,6 +20,10 @@ from callcenter.domain.reference_entries import Entry, check_unique, entries
 
 Lang = Literal["uk", "en"]
 LANGS: tuple[Lang, ...] = ("uk", "en")
+# How much address an appeal of a category needs: a house (a building's water, heating,
+# lift...), a street (a pothole, a street lamp), or none (a bus schedule, a consultation).
+AddressNeed = Literal["house", "street", "none"]
+ADDRESS_NEEDS: tuple[AddressNeed, ...] = ("house", "street", "none")
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
 
 
@@ -35,6 +40,7 @@ class CategoryGroup:
     code: str
     name_uk: str
     name_en: str
+    address: AddressNeed = "none"  # the default of its categories
 
     def name(self, lang: Lang) -> str:
         return self.name_en if lang == "en" else self.name_uk
@@ -49,6 +55,7 @@ class Category:
     emergency: bool = False
     consultation: bool = False
     keywords: tuple[str, ...] = ()
+    address: AddressNeed = "none"
 
     def name(self, lang: Lang) -> str:
         return self.name_en if lang == "en" else self.name_uk
@@ -61,6 +68,8 @@ class Choice:
     code: str
     label: str
     emergency: bool
+    consultation: bool = False
+    address: AddressNeed = "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +109,7 @@ class CategoryBook:
     def choices(self, lang: Lang = "uk") -> tuple[ChoiceGroup, ...]:
         return tuple(
             ChoiceGroup(group.name(lang), tuple(
-                Choice(c.code, c.name(lang), c.emergency)
+                Choice(c.code, c.name(lang), c.emergency, c.consultation, c.address)
                 for c in self.categories if c.group == group.code))
             for group in self.groups)
 
@@ -119,7 +128,7 @@ def parse_categories(data: Mapping[str, Any]) -> CategoryBook:
     """The categories file as loaded from TOML: `[[groups]]` then `[[categories]]`."""
     groups = [_group(entry) for entry in entries(data, "groups", what="group", name_key="code")]
     check_unique(((g.code, f"group {g.code!r}") for g in groups), "code")
-    known = {g.code for g in groups}
+    known = {g.code: g for g in groups}
     items = entries(data, "categories", what="category", name_key="code")
     categories = [_category(entry, known) for entry in items]
     check_unique(((c.code, e.label) for c, e in zip(categories, items, strict=True)), "code")
@@ -128,19 +137,28 @@ def parse_categories(data: Mapping[str, Any]) -> CategoryBook:
 
 
 def _group(entry: Entry) -> CategoryGroup:
-    entry.reject_unknown(("code", "name_uk", "name_en"))
-    return CategoryGroup(_code(entry), entry.text("name_uk"), entry.text("name_en"))
+    entry.reject_unknown(("code", "name_uk", "name_en", "address"))
+    return CategoryGroup(_code(entry), entry.text("name_uk"), entry.text("name_en"),
+                         _address(entry, "none"))
 
 
-def _category(entry: Entry, groups: set[str]) -> Category:
+def _category(entry: Entry, groups: dict[str, CategoryGroup]) -> Category:
     entry.reject_unknown(("code", "group", "name_uk", "name_en", "emergency", "consultation",
-                          "keywords"))
+                          "keywords", "address"))
     group = entry.text("group")
     if group not in groups:
         raise entry.fail(f"group: {group!r} is not one of the [[groups]]")
+    consultation = entry.flag("consultation")
+    address = "none" if consultation else _address(entry, groups[group].address)
     return Category(code=_code(entry), group=group, name_uk=entry.text("name_uk"),
                     name_en=entry.text("name_en"), emergency=entry.flag("emergency"),
-                    consultation=entry.flag("consultation"), keywords=entry.texts("keywords"))
+                    consultation=consultation, keywords=entry.texts("keywords"),
+                    address=address)
+
+
+def _address(entry: Entry, default: AddressNeed) -> AddressNeed:
+    chosen = entry.choice("address", ADDRESS_NEEDS, default=default)
+    return next(need for need in ADDRESS_NEEDS if need == chosen)
 
 
 def _code(entry: Entry) -> str:

@@ -17,6 +17,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
+from callcenter.domain.appeal_form import InvalidAppealForm
+from callcenter.domain.appeal_records import AppealNotFound, CallNotFound, StaleAppeal
+from callcenter.domain.appeal_search import InvalidSearch
 from callcenter.domain.errors import DomainError, InvalidTransition, StoreUnavailable
 from callcenter.domain.pausing import NoSeat, PbxUnavailable, SeatNotInQueue
 from callcenter.domain.users import (
@@ -46,6 +49,12 @@ RULES: list[tuple[type[Exception], ErrorRule]] = [
     (CsrfFailed, ErrorRule(403, N_("The form is out of date. Reload the page and try again."))),
     (Forbidden, ErrorRule(403, N_("You may not do this."))),
     (InvalidUser, ErrorRule(422, N_("The user data is not valid."))),
+    (InvalidAppealForm, ErrorRule(422, N_("Some fields are not filled in correctly."))),
+    (InvalidSearch, ErrorRule(422, N_("Some search fields are not filled in correctly."))),
+    (AppealNotFound, ErrorRule(404, N_("There is no appeal with this number."))),
+    (CallNotFound, ErrorRule(404, N_("There is no such call."))),
+    (StaleAppeal, ErrorRule(409, N_("Someone else changed this appeal after you opened it. "
+                                    "Your text is kept: check it and save again."))),
     (InvalidTransition, ErrorRule(409, N_("The appeal cannot move to that status now."))),
     (StoreUnavailable, ErrorRule(503, N_("The database is unavailable. Your input is kept; "
                                          "try again in a moment."))),
@@ -55,6 +64,20 @@ RULES: list[tuple[type[Exception], ErrorRule]] = [
                                        "moment."))),
     (DomainError, ErrorRule(422, N_("The request cannot be done."))),
 ]
+# What is wrong with one field, by the code the domain gives it.
+PROBLEMS = {
+    "required": N_("This field is required."),
+    "too_long": N_("The text is too long."),
+    "unknown_category": N_("Choose a category from the list."),
+    "unknown_street": N_('There is no such street in the list. Pick one of the suggestions '
+                         'or tick "Not in the list".'),
+    "invalid_house": N_("This is not a house number. Examples: 12, 12А, 12/1, 12 корп. 2."),
+    "invalid_flat": N_("This is not a flat number. Examples: 5, 5А."),
+    "invalid_phone": N_("This is not a phone number."),
+    "unknown_status": N_("There is no such status."),
+    "invalid_number": N_("An appeal number looks like 2026-000042."),
+    "before_date_from": N_("The end date is before the start date."),
+}
 HTTP_IDS = {400: "bad_request", 404: "not_found", 405: "method_not_allowed",
             413: "too_large", 415: "unsupported_media_type", 429: "too_many_requests"}
 HTTP_MESSAGES = {404: N_("Not found."), 405: N_("This method is not allowed here.")}
@@ -92,24 +115,49 @@ async def domain_error(request: Request, exc: Exception) -> Response:
         log.error("request_failed", path=request.url.path, exc_info=exc)
         error_id = "internal"
     headers = {"Retry-After": "60"} if rule.status in (429, 503) else None
-    response = error_body(request, error_id, rule.message, status=rule.status)
+    response = error_body(request, error_id, rule.message, field_details(request, exc),
+                          status=rule.status)
     if headers:
         response.headers.update(headers)
     return response
+
+
+def field_details(request: Request, exc: Exception) -> list[dict[str, str]] | None:
+    """Per-field problems of a domain error that has them, in the request's language."""
+    if isinstance(exc, InvalidAppealForm):
+        found = [(p.field, p.code) for p in exc.problems]
+    elif isinstance(exc, InvalidSearch):
+        found = [(exc.field, exc.code)]
+    else:
+        return None
+    language = language_of(request)
+    return [{"field": field, "code": code,
+             "problem": gettext(language, PROBLEMS.get(code, N_("The value is not valid.")))}
+            for field, code in found]
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     language = language_of(request)
     details = [{"field": ".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]),
-                "problem": gettext(language, _problem(e["type"]))} for e in exc.errors()]
+                "code": e["type"], "problem": _problem(language, e)} for e in exc.errors()]
     return error_body(request, "validation", N_("Some fields are not filled in correctly."),
                       details, status=422)
 
 
-def _problem(kind: str) -> str:
+def _problem(language: str, error: Any) -> str:
+    kind = error["type"]
+    if kind == "string_too_long":
+        text = gettext(language, N_("The text is too long: at most %(limit)s characters."))
+        return text % {"limit": error.get("ctx", {}).get("max_length", "?")}
+    return gettext(language, _problem_message(kind))
+
+
+def _problem_message(kind: str) -> str:
     if kind == "missing":
         return N_("This field is required.")
+    if kind == "extra_forbidden":
+        return N_("This field is not expected here.")
     if kind.startswith("string_too"):
         return N_("The text has a wrong length.")
     if kind.endswith("parsing") or kind.endswith("type"):

@@ -84,7 +84,8 @@ async def snapshot(db: Database, pbx: str) -> dict[str, Any]:
         "calls": [_columns(call, skip={"id", "pbx"}) for call in calls],
         "rings": [(ids[r.call_id], r.seat, r.rang_at, r.result) for r in rings],
         "appeals": [{"call": ids[a.auto_call_id or 0], **_columns(
-            a, skip={"id", "number", "sequence", "call_id", "auto_call_id"})}
+            a, skip={"id", "number", "sequence", "call_id", "auto_call_id",
+                     "version"})}  # an optimistic-lock token: batches bump it fewer times
             for a in appeals],
         "history": sorted((by_appeal[h.appeal_id], *h[1:]) for h in history),
         "history_order": per_call_order([(by_appeal[h.appeal_id], h.action)

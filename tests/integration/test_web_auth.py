@@ -97,7 +97,7 @@ async def test_validation_errors_name_the_field_in_ukrainian(web: WebRig) -> Non
         english = await client.post("/api/auth/token?lang=en", json={"username": "olena"})
     assert response.status_code == 422
     assert response.json()["error_id"] == "validation"
-    assert response.json()["details"] == [{"field": "password",
+    assert response.json()["details"] == [{"field": "password", "code": "missing",
                                            "problem": "Це поле обов'язкове."}]
     assert english.json()["details"][0]["problem"] == "This field is required."
 

@@ -1,0 +1,98 @@
+"""The appeals API the operator's page uses (and any API client of an operator or supervisor).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from callcenter.domain.appeal_search import MAX_LIMIT, SearchRequest
+from callcenter.domain.categories import Lang
+from callcenter.domain.users import Principal, Role
+from callcenter.reference import Reference
+from callcenter.services.appeals import Appeals
+from callcenter.web.access import allow
+from callcenter.web.appeal_schemas import (
+    AppealView,
+    CompleteRequest,
+    SearchResult,
+    Views,
+)
+from callcenter.web.i18n import language_of
+from callcenter.web.labels import Labels
+
+router = APIRouter(tags=["appeals"])
+desk = allow(Role.OPERATOR, Role.SUPERVISOR)
+Desk = Annotated[Principal, Depends(desk)]
+Number = Annotated[str, Path(max_length=24, description="YYYY-NNNNNN")]
+
+
+def appeals_of(request: Request) -> Appeals:
+    appeals: Appeals = request.app.state.appeals
+    return appeals
+
+
+def reference_of(request: Request) -> Reference:
+    reference: Reference = request.app.state.reference
+    return reference
+
+
+def lang_of(request: Request) -> Lang:
+    return "en" if language_of(request) == "en" else "uk"
+
+
+def views_of(request: Request) -> Views:
+    language = lang_of(request)
+    return Views(Labels(language), reference_of(request).categories, language,
+                 appeals_of(request).rules.timezone)
+
+
+@router.get("/api/appeals/{number}")
+async def get_appeal(number: Number, request: Request, _user: Desk) -> AppealView:
+    """One appeal with its call, the other appeals of that call, and its history."""
+    return views_of(request).appeal(await appeals_of(request).details(number))
+
+
+@router.post("/api/appeals/{number}/complete")
+async def complete_appeal(number: Number, body: CompleteRequest, request: Request,
+                          user: Desk) -> AppealView:
+    """Complete the appeal from the operator's form: it becomes `registered`, or
+    `consultation` (closed at once) with `consultation: true`. 422 lists each field's problem;
+    409 when the appeal changed since the form was opened (`appeal_changed`) or cannot be
+    completed any more (`invalid_transition`)."""
+    stored = await appeals_of(request).complete_appeal(number=number, form=body.form(),
+                                                       user=user)
+    return views_of(request).appeal(stored)
+
+
+@router.post("/api/calls/{call_id}/appeals", status_code=201)
+async def add_appeal_from_call(call_id: Annotated[str, Path(max_length=64)],
+                               request: Request, user: Desk) -> AppealView:
+    """Another appeal from the same call (the resident has a second problem): status `new`,
+    linked to the call, opened by the operator."""
+    stored = await appeals_of(request).add_appeal_from_call(call_id, user)
+    return views_of(request).appeal(stored)
+
+
+Text = Annotated[str, Query(max_length=200)]
+
+
+@router.get("/api/appeals")
+async def search_appeals(
+        request: Request, _user: Desk, q: Text = "", number: Text = "", phone: Text = "",
+        address: Text = "", category: Text = "", status: Text = "",
+        date_from: Annotated[date | None, Query()] = None,
+        date_to: Annotated[date | None, Query()] = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+        offset: Annotated[int, Query(ge=0)] = 0) -> SearchResult:
+    """Appeals, newest first. `q` finds a number (prefix), a phone (any format), or words of
+    the address, the names or the description; the other fields narrow. Case, apostrophes and
+    Latin look-alike letters do not matter. Dates are days in the configured timezone."""
+    found = await appeals_of(request).search(SearchRequest(
+        q=q, number=number, phone=phone, address=address, category=category, status=status,
+        date_from=date_from, date_to=date_to, limit=limit, offset=offset))
+    views = views_of(request)
+    return SearchResult(items=[views.row(item) for item in found.items], total=found.total,
+                        limit=limit, offset=offset)

@@ -1,0 +1,164 @@
+"""The JSON shapes of the appeals API (OpenAPI is generated from these)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from callcenter.domain.appeal_form import LIMITS, AppealForm
+from callcenter.domain.appeal_records import AppealDetails, AppealSummary, CallInfo
+from callcenter.domain.appeals import COMPLETABLE, FINAL, Status
+from callcenter.domain.categories import CategoryBook, Lang
+from callcenter.domain.listing import HistoryItem
+from callcenter.web.labels import Labels
+
+
+class CompleteRequest(BaseModel):
+    """The operator's form. `version` is the appeal's version the form was opened with: if the
+    appeal changed since, the save is refused with 409 and nothing is overwritten."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(ge=1)
+    category: str = Field(default="", max_length=LIMITS["category"])
+    street: str = Field(default="", max_length=LIMITS["street"])
+    street_unlisted: bool = Field(default=False,
+                                  description="the street is not in the list: keep it as typed")
+    house: str = Field(default="", max_length=LIMITS["house"])
+    flat: str = Field(default="", max_length=LIMITS["flat"])
+    description: str = Field(default="", max_length=LIMITS["description"])
+    contact_name: str = Field(default="", max_length=LIMITS["contact_name"])
+    contact_phone: str = Field(default="", max_length=LIMITS["contact_phone"])
+    emergency: bool | None = Field(default=None, description="null: the category's default")
+    consultation: bool = Field(default=False,
+                               description="consultation only: answered on the spot, closed")
+
+    def form(self) -> AppealForm:
+        return AppealForm(**self.model_dump())
+
+
+class CallView(BaseModel):
+    call_id: str
+    line: str
+    trunk: str
+    carrier: str | None
+    outcome: str
+    operator: str | None
+    entered_at: datetime
+    answered_at: datetime | None
+    ended_at: datetime | None
+
+
+class SiblingView(BaseModel):
+    number: str
+    status: str
+    status_label: str
+
+
+class HistoryView(BaseModel):
+    at: datetime
+    actor: str
+    action: str
+    action_label: str
+    from_status: str | None
+    to_status: str | None
+    comment: str
+
+
+class AppealRow(BaseModel):
+    number: str
+    status: str
+    status_label: str
+    channel: str
+    opened_at: datetime
+    caller: str | None
+    caller_name: str | None
+    category: str | None
+    category_name: str | None
+    address: str | None
+    description: str | None
+    emergency: bool
+
+
+class AppealView(AppealRow):
+    version: int
+    updated_at: datetime
+    street: str | None
+    street_unlisted: bool
+    house: str | None
+    flat: str | None
+    contact_name: str | None
+    contact_phone: str | None
+    completed_by: str | None
+    completed_at: datetime | None
+    final: bool
+    completable: bool = Field(description="the form may still be completed (new or missed)")
+    call: CallView | None
+    siblings: list[SiblingView]
+    history: list[HistoryView]
+
+
+class SearchResult(BaseModel):
+    items: list[AppealRow]
+    total: int
+    limit: int
+    offset: int
+
+
+class Views:
+    """Builds the views in one language and one timezone."""
+
+    def __init__(self, labels: Labels, categories: CategoryBook, lang: Lang,
+                 timezone: str) -> None:
+        self.labels = labels
+        self.categories = categories
+        self.lang = lang
+        self.zone = ZoneInfo(timezone)
+
+    def time(self, value: datetime) -> datetime:
+        return value.astimezone(self.zone)
+
+    def maybe_time(self, value: datetime | None) -> datetime | None:
+        return None if value is None else value.astimezone(self.zone)
+
+    def category_name(self, code: str | None) -> str | None:
+        found = self.categories.get(code) if code else None
+        return found.name(self.lang) if found else code
+
+    def row(self, item: AppealSummary) -> AppealRow:
+        return AppealRow(
+            number=item.number, status=item.status, status_label=self.labels.status(item.status),
+            channel=item.channel, opened_at=self.time(item.opened_at), caller=item.caller,
+            caller_name=item.caller_name, category=item.category,
+            category_name=self.category_name(item.category), address=item.address,
+            description=item.description, emergency=item.emergency)
+
+    def appeal(self, item: AppealDetails) -> AppealView:
+        return AppealView(
+            **self.row(item.summary).model_dump(), version=item.version,
+            updated_at=self.time(item.updated_at), street=item.street,
+            street_unlisted=item.street_unlisted, house=item.house, flat=item.flat,
+            contact_name=item.contact_name, contact_phone=item.contact_phone,
+            completed_by=item.completed_by, completed_at=self.maybe_time(item.completed_at),
+            final=Status(item.status) in FINAL,
+            completable=Status(item.status) in COMPLETABLE,
+            call=self.call(item.call) if item.call else None,
+            siblings=[SiblingView(number=s.number, status=s.status,
+                                  status_label=self.labels.status(s.status))
+                      for s in item.siblings],
+            history=[self.history(h) for h in item.history])
+
+    def call(self, call: CallInfo) -> CallView:
+        return CallView(call_id=call.call_id, line=call.line, trunk=call.trunk,
+                        carrier=call.carrier, outcome=call.outcome, operator=call.operator,
+                        entered_at=self.time(call.entered_at),
+                        answered_at=self.maybe_time(call.answered_at),
+                        ended_at=self.maybe_time(call.ended_at))
+
+    def history(self, item: HistoryItem) -> HistoryView:
+        return HistoryView(at=self.time(item.at), actor=item.actor, action=item.action,
+                           action_label=self.labels.action(item.action),
+                           from_status=item.from_status, to_status=item.to_status,
+                           comment=item.comment)

@@ -1,0 +1,100 @@
+"""The operator's page (`/operator`) and the page of one appeal (`/appeals/{number}`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import HTMLResponse
+
+from callcenter.domain.appeal_records import AppealNotFound
+from callcenter.domain.users import Principal, Role
+from callcenter.web.access import allow
+from callcenter.web.appeal_api import appeals_of, desk, lang_of, reference_of, views_of
+from callcenter.web.i18n import N_, gettext, language_of
+from callcenter.web.labels import Labels
+from callcenter.web.pages import render
+
+router = APIRouter(include_in_schema=False)
+
+# Words the page's script shows, translated here so the catalogs hold them.
+# `%(name)s` is filled in by the script.
+SCRIPT_TEXTS = {
+    "connecting": N_("Connecting…"),
+    "online": N_("Connected"),
+    "offline": N_("Offline"),
+    "offline_banner": N_("No connection to the server: calls will not pop up here. "
+                         "Reconnecting in %(seconds)s s…"),
+    "reconnect_now": N_("Reconnect now"),
+    "ws_signed_out": N_("Your session has ended: calls will not pop up. Sign in again."),
+    "ws_forbidden": N_("Screen pops are for operators only."),
+    "ws_no_seat": N_("You have no seat (phone), so calls cannot pop up: sign out and pick a "
+                     "seat at sign-in."),
+    "ringing": N_("Ringing"),
+    "answered": N_("Answered"),
+    "taken": N_("Taken by %(seat)s"),
+    "ring_timed_out": N_("Not answered"),
+    "ended": N_("Call ended: %(outcome)s"),
+    "paused": N_("Paused"),
+    "paused_until": N_("Paused until %(time)s"),
+    "withheld": N_("Number withheld"),
+    "nothing": N_("None."),
+    "no_answer_yet": N_("no answer yet"),
+    "saving": N_("Saving…"),
+    "saved_registered": N_("Saved. Appeal %(number)s is registered: read the number to the "
+                           "resident."),
+    "saved_consultation": N_("Saved as a consultation: appeal %(number)s is closed."),
+    "network_failed": N_("The server cannot be reached. Nothing was saved and your text is "
+                         "kept: try again."),
+    "session_expired": N_("Your session has ended. Your text is kept on this page: sign in "
+                          "again, then save."),
+    "sign_in_again": N_("Sign in again"),
+    "csrf_failed": N_("The page is out of date. Your text is kept: reload the page, then "
+                      "save."),
+    "reload": N_("Reload the page"),
+    "now_status": N_("The appeal is now: %(status)s."),
+    "failed": N_("Not saved. Your text is kept."),
+    "restored": N_("Your unsaved form of appeal %(number)s was restored."),
+    "save_first": N_("Save this appeal first; your text is kept."),
+    "added": N_("Appeal %(number)s was added from the same call."),
+    "not_completable": N_("This appeal is %(status)s: the form cannot be saved again."),
+    "pop_waiting": N_("The call's appeal %(number)s is waiting: the form holds unsaved text "
+                      "of another appeal."),
+    "formerly": N_("formerly %(name)s"),
+    "no_streets": N_("No such street in the list."),
+    "found": N_("Found: %(total)s"),
+    "nothing_found": N_("Nothing found."),
+    "sample": N_("sample data"),
+    "load_failed": N_("Could not open the appeal."),
+    "emergency": N_("Emergency"),
+    "line_landline": N_("Landline"),
+    "line_mobile": N_("Mobile"),
+}
+
+
+def script_texts(language: str) -> dict[str, str]:
+    return {key: gettext(language, text) for key, text in SCRIPT_TEXTS.items()}
+
+
+@router.get("/operator", response_class=HTMLResponse)
+async def operator_page(request: Request,
+                        user: Annotated[Principal, Depends(allow(Role.OPERATOR))]
+                        ) -> HTMLResponse:
+    language = language_of(request)
+    return render(request, "operator.html", principal=user,
+                  categories=reference_of(request).categories.choices(lang_of(request)),
+                  statuses=Labels(language).statuses(), texts=script_texts(language),
+                  timezone=appeals_of(request).rules.timezone)
+
+
+@router.get("/appeals/{number}", response_class=HTMLResponse)
+async def appeal_page(request: Request, number: Annotated[str, Path(max_length=24)],
+                      user: Annotated[Principal, Depends(desk)]) -> HTMLResponse:
+    try:
+        details = await appeals_of(request).details(number)
+    except AppealNotFound:
+        return render(request, "appeal_missing.html", principal=user, number=number,
+                      status=404)
+    labels = Labels(language_of(request))
+    return render(request, "appeal.html", principal=user, appeal=views_of(request)
+                  .appeal(details), labels=labels)
