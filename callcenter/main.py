@@ -20,8 +20,10 @@ from callcenter.audio.encoder import PydubEncoder
 from callcenter.config import Config
 from callcenter.db import migrate
 from callcenter.db.call_store import SqlCallStore
+from callcenter.db.dispute_store import SqlDisputeStore
 from callcenter.db.engine import Database
 from callcenter.db.recording_store import SqlRecordingStore
+from callcenter.db.replay_store import SqlReplayStore
 from callcenter.db.user_store import SqlUserStore
 from callcenter.domain import ami_events
 from callcenter.domain.calls import CallTracker
@@ -29,12 +31,17 @@ from callcenter.domain.trunks import TrunkDirectory
 from callcenter.services.archive import Archive
 from callcenter.services.auth import Auth, SignInPolicy
 from callcenter.services.backlog import Backlog
+from callcenter.services.disputes import Disputes
+from callcenter.services.evidence import EvidenceExport
 from callcenter.services.intake import Intake
 from callcenter.services.recordings import Recordings, RecordingSettings
+from callcenter.services.replay import Replays, ReplaySettings
 from callcenter.simulator.pbx import SimulatedPbx
+from callcenter.web import dispute_api, listen_pages, replay_api, supervisor_pages
 from callcenter.web.app import WebParts, create_app
 from callcenter.web.health import Readiness
 from callcenter.web.metrics import Metrics
+from callcenter.web.replay_schemas import Supervision
 
 log = structlog.get_logger("callcenter")
 DEMO_DATABASE = "sqlite+aiosqlite:///var/demo.db"
@@ -119,8 +126,24 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
         metrics.watch_calls(lambda: listener.intake.tracker.calls_in_progress)
     parts = WebParts(auth=build_auth(config, db), readiness=readiness, metrics=metrics,
                      secure_cookies=config.http.secure_cookies,
-                     allowed_origins=config.http.allowed_origins)
+                     allowed_origins=config.http.allowed_origins,
+                     routers=[replay_api.router, dispute_api.router, supervisor_pages.router,
+                              listen_pages.router],
+                     state={"supervision": build_supervision(config, db)})
     return create_app(parts)
+
+
+def build_supervision(config: Config, db: Database) -> Supervision:
+    """Replays, disputes and evidence bundles for the supervisors' pages and API."""
+    archive = Path(config.recordings.dir)
+    replays_store, disputes_store = SqlReplayStore(db), SqlDisputeStore(db)
+    return Supervision(
+        replays=Replays(replays_store, ReplaySettings(archive, config.replay.grant_minutes)),
+        disputes=Disputes(disputes_store, build_recordings(config, db),
+                          link_hours=config.replay.link_hours),
+        evidence=EvidenceExport(replays_store, disputes_store, archive_dir=archive,
+                                timezone=config.timezone),
+        timezone=config.timezone)
 
 
 class HttpServer(uvicorn.Server):
