@@ -53,8 +53,9 @@ async def listen_replay(token: Token, body: LinkReplayRequest, request: Request)
     return Views(s).grant(grant, url)
 
 
-@router.api_route("/listen/{token}/recordings/{recording_id}/audio", methods=["GET", "HEAD"],
-                  response_class=FileResponse, responses=AUDIO_RESPONSES)
+@router.get("/listen/{token}/recordings/{recording_id}/audio", response_class=FileResponse,
+            responses=AUDIO_RESPONSES)
+@router.head("/listen/{token}/recordings/{recording_id}/audio", include_in_schema=False)
 async def listen_audio(token: Token, recording_id: RecordingId,
                        grant: Annotated[str, Query(max_length=64)], request: Request) -> Response:
     """The recording while the link is valid, for a ticket of this link; seek with `Range`."""

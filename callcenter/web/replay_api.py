@@ -67,8 +67,9 @@ async def authorize_replay(recording_id: RecordingId, body: ReplayRequest, reque
     return Views(s).grant(grant, url)
 
 
-@router.api_route("/api/recordings/{recording_id}/audio", methods=["GET", "HEAD"],
-                  response_class=FileResponse, responses=AUDIO_RESPONSES)
+@router.get("/api/recordings/{recording_id}/audio", response_class=FileResponse,
+            responses=AUDIO_RESPONSES)
+@router.head("/api/recordings/{recording_id}/audio", include_in_schema=False)
 async def recording_audio(recording_id: RecordingId, grant: GrantToken, request: Request,
                           user: Supervisor) -> Response:
     """The compressed recording, for the ticket's own session only; seek with `Range`."""

@@ -284,3 +284,17 @@ async def test_nobody_can_edit_the_audit(rig: SupervisionRig, stored: Stored) ->
         listed = await admin.get(url)
     assert [a.status_code for a in answers] == [405, 405, 405]
     assert len(listed.json()) == 1
+
+
+async def test_the_api_is_documented(rig: SupervisionRig) -> None:
+    async with rig.web.client() as client:
+        schema = (await client.get("/openapi.json")).json()
+    paths = schema["paths"]
+    for path in ("/api/appeals/{number}/recordings", "/api/recordings/{recording_id}/replays",
+                 "/api/recordings/{recording_id}/audio", "/api/recordings/{recording_id}/audit",
+                 "/api/appeals/{number}/evidence", "/api/appeals/{number}/disputes",
+                 "/api/disputes/{dispute_id}/close", "/api/appeals/{number}/links",
+                 "/api/links/{link_id}/revoke", "/listen/{token}/replays"):
+        assert path in paths, path
+    audio = paths["/api/recordings/{recording_id}/audio"]["get"]
+    assert "206" in audio["responses"] and "audio/mpeg" in audio["responses"]["206"]["content"]
