@@ -14,7 +14,10 @@ import pytest
 from sqlalchemy import select, update
 
 from callcenter.db import appeal_queries
+from callcenter.db.call_store import SqlCallStore
 from callcenter.db.models import ContractorLink, Recording
+from callcenter.domain.events import CallEntered
+from tests.integration.recording_rig import T0
 from tests.integration.replay_rig import Eventually, Stored, SupervisionRig, make_supervision
 
 
@@ -230,3 +233,35 @@ async def test_only_supervisors_handle_disputes(rig: SupervisionRig, stored: Sto
         ]
     assert [a.status_code for a in answers] == [403] * len(answers)
     assert not await held(rig, stored.recording_id)
+
+
+async def test_the_supervisor_pages_list_disputes_and_appeals(rig: SupervisionRig,
+                                                              stored: Stored) -> None:
+    async with rig.web.client(await rig.token("svitlana")) as client:
+        await open_dispute(client, stored.number)
+        landing = await client.get("/supervisor")
+        listing = await client.get("/supervisor/disputes")
+        found = await client.get("/supervisor/recordings", params={"number": stored.number})
+        missing = await client.get("/supervisor/appeals/2026-999999/recordings")
+        english = await client.get("/supervisor/disputes?lang=en")  # remembered from now on
+    assert 'href="/supervisor/disputes"' in landing.text
+    assert 'href="/supervisor/board"' in landing.text
+    assert "Відкриті спори" in listing.text and "vodokanal" in listing.text
+    assert f"/supervisor/appeals/{stored.number}/recordings" in listing.text
+    assert "Open disputes" in english.text
+    assert found.status_code == 303
+    assert found.headers["location"] == f"/supervisor/appeals/{stored.number}/recordings"
+    assert missing.status_code == 404 and "Звернення з таким номером немає." in missing.text
+
+
+async def test_a_dispute_about_an_appeal_without_recordings(rig: SupervisionRig) -> None:
+    await SqlCallStore(rig.db, pbx="pbx1", timezone="Europe/Kyiv").apply([
+        CallEntered("1764365400.2", T0, "landline", "landline", "PJSIP/landline-1",
+                    "+380342523456", "523456", None, None)])
+    [appeal] = await appeal_queries.list_appeals(rig.db)
+    async with rig.web.client(await rig.token("svitlana")) as client:
+        await open_dispute(client, appeal.number)
+        page = await client.get(f"/supervisor/appeals/{appeal.number}/recordings")
+    assert page.status_code == 200 and "У цього звернення немає записів." in page.text
+    history = await appeal_queries.appeal_history(rig.db, appeal.number)
+    assert "0 recording(s) on legal hold" in history[-1].comment
