@@ -160,11 +160,10 @@ class Replays:
         return LinkView(link, recordings)
 
     async def authorize_link(self, *, token: str, recording_id: str, client: str) -> Grant:
-        link = await self._usable_link(token)
-        if not link.covers(recording_id):
-            raise RecordingNotFound("this link does not cover that recording")
-        recording = await self._recording(recording_id)
-        if recording.appeal_number != link.appeal_number:
+        view = await self.link_view(token)
+        link = view.link
+        recording = next((r for r in view.recordings if r.id == recording_id), None)
+        if recording is None:
             raise RecordingNotFound("this link does not cover that recording")
         self.playable(recording)
         reason = f"contractor link for {link.contractor}"

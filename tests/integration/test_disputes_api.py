@@ -14,8 +14,9 @@ import pytest
 from sqlalchemy import select, update
 
 from callcenter.db import appeal_queries
-from callcenter.db.call_store import SqlCallStore
+from callcenter.db.call_store import SqlCallStore, open_appeal
 from callcenter.db.models import ContractorLink, Recording
+from callcenter.domain.appeals import Channel
 from callcenter.domain.events import CallEntered
 from tests.integration.recording_rig import T0
 from tests.integration.replay_rig import Eventually, Stored, SupervisionRig, make_supervision
@@ -265,3 +266,21 @@ async def test_a_dispute_about_an_appeal_without_recordings(rig: SupervisionRig)
     assert page.status_code == 200 and "У цього звернення немає записів." in page.text
     history = await appeal_queries.appeal_history(rig.db, appeal.number)
     assert "0 recording(s) on legal hold" in history[-1].comment
+
+
+async def test_an_appeal_added_from_the_same_call_shares_its_recording(
+        rig: SupervisionRig, stored: Stored) -> None:
+    async with rig.db.transaction() as session:
+        call_pk = await session.scalar(select(Recording.call_id).where(
+            Recording.id == stored.recording_id))
+        second = await open_appeal(session, timezone="Europe/Kyiv", channel=Channel.PHONE,
+                                   opened_at=T0, call_pk=call_pk, automatic=False,
+                                   caller=None, caller_name=None, comment="second problem")
+    async with rig.web.client(await rig.token("svitlana")) as client:
+        listed = await client.get(f"/api/appeals/{second}/recordings")
+        token = (await give_link(client, second, contractor="teplo")).token
+    async with rig.web.client() as contractor:
+        grant = await contractor.post(f"/listen/{token}/replays",
+                                      json={"recording_id": stored.recording_id})
+    assert [r["id"] for r in listed.json()["recordings"]] == [stored.recording_id]
+    assert grant.status_code == 201
