@@ -124,6 +124,14 @@ class RecordingsConfig:
     poll_interval: float = 1.0
 
 
+@dataclass(frozen=True)
+class ReplayConfig:
+    """Supervisors' replays and disputes."""
+
+    grant_minutes: float = 30.0  # a replay's ticket plays the file this long
+    link_hours: float = 72.0  # a contractor's link works this long unless told otherwise
+
+
 def _default_trunks() -> tuple[Trunk, ...]:
     def both(name: str) -> tuple[str, ...]:
         return (f"PJSIP/{name}", f"SIP/{name}")
@@ -148,6 +156,7 @@ class Config:
     reference: ReferenceConfig = field(default_factory=ReferenceConfig)
     operator: OperatorConfig = field(default_factory=OperatorConfig)
     recordings: RecordingsConfig = field(default_factory=RecordingsConfig)
+    replay: ReplayConfig = field(default_factory=ReplayConfig)
     trunks: tuple[Trunk, ...] = field(default_factory=_default_trunks)
 
     def replace(self, **changes: Any) -> Config:
@@ -304,6 +313,12 @@ def _validate(config: Config) -> None:
         raise ConfigError(f"ami.port: expected 1..65535, got {config.ami.port}")
     if config.intake.memory_queue < 1 or config.intake.batch_size < 1:
         raise ConfigError("intake.memory_queue and intake.batch_size: expected at least 1")
+    if not 0 < config.replay.grant_minutes <= 24 * 60:
+        raise ConfigError(f"replay.grant_minutes: expected more than 0 and at most 1440, got "
+                          f"{config.replay.grant_minutes}")
+    if not 0 < config.replay.link_hours <= 720:
+        raise ConfigError(f"replay.link_hours: expected more than 0 and at most 720, got "
+                          f"{config.replay.link_hours}")
     if config.recordings.workers < 1:
         raise ConfigError(f"recordings.workers: expected at least 1, got "
                           f"{config.recordings.workers}")

@@ -21,8 +21,10 @@ from callcenter.config import Config
 from callcenter.db import migrate
 from callcenter.db.appeal_store import SqlAppealStore
 from callcenter.db.call_store import SqlCallStore
+from callcenter.db.dispute_store import SqlDisputeStore
 from callcenter.db.engine import Database
 from callcenter.db.recording_store import SqlRecordingStore
+from callcenter.db.replay_store import SqlReplayStore
 from callcenter.db.user_store import SqlUserStore
 from callcenter.domain import ami_events
 from callcenter.domain.calls import CallTracker
@@ -33,13 +35,25 @@ from callcenter.services.appeals import AppealRules, Appeals
 from callcenter.services.archive import Archive
 from callcenter.services.auth import Auth, SignInPolicy
 from callcenter.services.backlog import Backlog
+from callcenter.services.disputes import Disputes
+from callcenter.services.evidence import EvidenceExport
 from callcenter.services.intake import Intake
 from callcenter.services.recordings import Recordings, RecordingSettings
+from callcenter.services.replay import Replays, ReplaySettings
 from callcenter.simulator.pbx import SimulatedPbx
-from callcenter.web import appeal_api, operator_pages, reference_api
+from callcenter.web import (
+    appeal_api,
+    dispute_api,
+    listen_pages,
+    operator_pages,
+    reference_api,
+    replay_api,
+    supervisor_pages,
+)
 from callcenter.web.app import WebParts, create_app
 from callcenter.web.health import Readiness
 from callcenter.web.metrics import Metrics
+from callcenter.web.replay_schemas import Supervision
 
 log = structlog.get_logger("callcenter")
 DEMO_DATABASE = "sqlite+aiosqlite:///var/demo.db"
@@ -135,9 +149,11 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                      secure_cookies=config.http.secure_cookies,
                      allowed_origins=config.http.allowed_origins,
                      routers=[*routers, appeal_api.router, reference_api.router,
-                              operator_pages.router],
+                              operator_pages.router, replay_api.router, dispute_api.router,
+                              supervisor_pages.router, listen_pages.router],
                      state={"pops": pop_web, "appeals": build_appeals(config, db, reference),
-                            "reference": reference})
+                            "reference": reference,
+                            "supervision": build_supervision(config, db)})
     return create_app(parts)
 
 
@@ -145,6 +161,19 @@ def build_appeals(config: Config, db: Database, reference: Reference) -> Appeals
     rules = AppealRules(categories=reference.categories, streets=reference.streets,
                         timezone=config.timezone, area_code=config.pbx.area_code)
     return Appeals(SqlAppealStore(db, pbx=config.pbx.name, timezone=config.timezone), rules)
+
+
+def build_supervision(config: Config, db: Database) -> Supervision:
+    """Replays, disputes and evidence bundles for the supervisors' pages and API."""
+    archive = Path(config.recordings.dir)
+    replays_store, disputes_store = SqlReplayStore(db), SqlDisputeStore(db)
+    return Supervision(
+        replays=Replays(replays_store, ReplaySettings(archive, config.replay.grant_minutes)),
+        disputes=Disputes(disputes_store, build_recordings(config, db),
+                          link_hours=config.replay.link_hours),
+        evidence=EvidenceExport(replays_store, disputes_store, archive_dir=archive,
+                                timezone=config.timezone),
+        timezone=config.timezone)
 
 
 class HttpServer(uvicorn.Server):

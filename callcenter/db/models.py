@@ -262,3 +262,79 @@ class PopCommand(Base):
     result: Mapped[str | None] = mapped_column(Text)  # the "paused" message, JSON
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+class ReplayAudit(Base):
+    """Append-only: every replay of a recording (and every export of it in an evidence bundle).
+
+    Triggers on both engines reject UPDATE and DELETE (migration 0050). A replay played in the
+    browser issues a short-lived ticket, kept here as its hash and bound to the session (or
+    contractor link) that obtained it, so the player's Range requests are one audited replay.
+    """
+
+    __tablename__ = "replay_audit"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    recording_id: Mapped[str] = mapped_column(ForeignKey("recordings.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    who: Mapped[str] = mapped_column(String(200))
+    via: Mapped[str] = mapped_column(String(24))
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("contractor_links.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    client: Mapped[str] = mapped_column(String(128))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("user_sessions.id"))
+    ticket_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    ticket_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class Dispute(Base):
+    """A supervisor's dispute with a contractor about an appeal; closed with a decision."""
+
+    __tablename__ = "disputes"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
+    # The contractor's code; the contractors table comes later, so no foreign key yet.
+    contractor: Mapped[str] = mapped_column(String(64), index=True)
+    claim: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(8), index=True)
+    decision: Mapped[str | None] = mapped_column(Text)
+    opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    opened_by: Mapped[str] = mapped_column(String(200))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_by: Mapped[str | None] = mapped_column(String(200))
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class DisputeNote(Base):
+    """Append-only (triggers reject UPDATE and DELETE): what was said and found meanwhile."""
+
+    __tablename__ = "dispute_notes"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    author: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class ContractorLink(Base):
+    """A time-limited link that lets a contractor hear an appeal's call (or one recording)."""
+
+    __tablename__ = "contractor_links"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    # SHA-256 of the token; the token itself is only in the link handed to the contractor.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
+    recording_id: Mapped[str | None] = mapped_column(ForeignKey("recordings.id"))
+    dispute_id: Mapped[int | None] = mapped_column(ForeignKey("disputes.id"))
+    contractor: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoked_by: Mapped[str | None] = mapped_column(String(200))

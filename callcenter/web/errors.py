@@ -20,8 +20,27 @@ from starlette.exceptions import HTTPException
 from callcenter.domain.appeal_form import InvalidAppealForm
 from callcenter.domain.appeal_records import AppealNotFound, CallNotFound, StaleAppeal
 from callcenter.domain.appeal_search import InvalidSearch
+from callcenter.domain.disputes import (
+    DisputeClosed,
+    DisputeNotFound,
+    InvalidDispute,
+    LinkExpired,
+    LinkNotFound,
+    LinkRevoked,
+)
 from callcenter.domain.errors import DomainError, InvalidTransition, StoreUnavailable
 from callcenter.domain.pausing import NoSeat, PbxUnavailable, SeatNotInQueue
+from callcenter.domain.replay import (
+    AppealNotFound as NoAppealToReplay,
+)
+from callcenter.domain.replay import (
+    InvalidReason,
+    InvalidText,
+    RecordingFileMissing,
+    RecordingNotFound,
+    RecordingUnavailable,
+    ReplayNotAuthorized,
+)
 from callcenter.domain.users import (
     AccountLocked,
     Forbidden,
@@ -47,6 +66,8 @@ RULES: list[tuple[type[Exception], ErrorRule]] = [
     (SignInFailed, ErrorRule(401, N_("Wrong user name or password."))),
     (NotSignedIn, ErrorRule(401, N_("Please sign in."))),
     (CsrfFailed, ErrorRule(403, N_("The form is out of date. Reload the page and try again."))),
+    (ReplayNotAuthorized, ErrorRule(403, N_("This replay is not authorized for you. Give the "
+                                            "reason and press play again."))),
     (Forbidden, ErrorRule(403, N_("You may not do this."))),
     (InvalidUser, ErrorRule(422, N_("The user data is not valid."))),
     (InvalidAppealForm, ErrorRule(422, N_("Some fields are not filled in correctly."))),
@@ -55,6 +76,21 @@ RULES: list[tuple[type[Exception], ErrorRule]] = [
     (CallNotFound, ErrorRule(404, N_("There is no such call."))),
     (StaleAppeal, ErrorRule(409, N_("Someone else changed this appeal after you opened it. "
                                     "Your text is kept: check it and save again."))),
+
+    (InvalidReason, ErrorRule(422, N_("Say why you are listening (at least 3 characters)."))),
+    (InvalidText, ErrorRule(422, N_("The text is empty or too long."))),
+    (InvalidDispute, ErrorRule(422, N_("The dispute data is not valid."))),
+    (NoAppealToReplay, ErrorRule(404, N_("There is no appeal with this number."))),
+    (RecordingNotFound, ErrorRule(404, N_("There is no such recording."))),
+    (RecordingFileMissing, ErrorRule(410, N_("The recording's file is missing from the archive. "
+                                             "This has been logged; tell the administrator."))),
+    (RecordingUnavailable, ErrorRule(409, N_("This recording has no file to play: it is not "
+                                             "stored yet, missing, corrupt or purged."))),
+    (DisputeNotFound, ErrorRule(404, N_("There is no such dispute."))),
+    (DisputeClosed, ErrorRule(409, N_("The dispute is closed."))),
+    (LinkNotFound, ErrorRule(404, N_("There is no such link."))),
+    (LinkRevoked, ErrorRule(410, N_("This link was revoked. Ask the hotline for a new one."))),
+    (LinkExpired, ErrorRule(410, N_("This link has expired. Ask the hotline for a new one."))),
     (InvalidTransition, ErrorRule(409, N_("The appeal cannot move to that status now."))),
     (StoreUnavailable, ErrorRule(503, N_("The database is unavailable. Your input is kept; "
                                          "try again in a moment."))),

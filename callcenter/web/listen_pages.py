@@ -1,0 +1,64 @@
+"""The contractor's link: a public page (the token is the key) with a player for the recordings
+the link covers. Pressing play is audited like any replay (who: "contractor link <id>")."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+
+from callcenter.domain.errors import DomainError
+from callcenter.web.access import public
+from callcenter.web.auth_routes import client_of
+from callcenter.web.errors import rule_for
+from callcenter.web.i18n import gettext, language_of
+from callcenter.web.pages import render
+from callcenter.web.replay_api import AUDIO_RESPONSES, audio_response
+from callcenter.web.replay_schemas import GrantView, LinkReplayRequest, Views, supervision_of
+from callcenter.web.supervisor_texts import script_texts
+
+router = APIRouter(tags=["contractor link"], dependencies=[Depends(public())])
+Token = Annotated[str, Path(max_length=64, description="The link's token")]
+RecordingId = Annotated[str, Path(max_length=32)]
+PRIVATE = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofollow"}
+
+
+@router.get("/listen/{token}", include_in_schema=False, response_class=HTMLResponse)
+async def listen_page(token: Token, request: Request) -> HTMLResponse:
+    s = supervision_of(request)
+    try:
+        view = await s.replays.link_view(token)
+    except DomainError as exc:
+        rule = rule_for(exc)
+        response = render(request, "listen_gone.html", status=rule.status,
+                          message=gettext(language_of(request), rule.message))
+        response.headers.update(PRIVATE)
+        return response
+    response = render(request, "listen.html", link=Views(s).link(view.link, datetime.now(UTC)),
+                      recordings=[Views(s).recording(r) for r in view.recordings],
+                      token=token, texts=script_texts(language_of(request)))
+    response.headers.update(PRIVATE)
+    return response
+
+
+@router.post("/listen/{token}/replays", status_code=201)
+async def listen_replay(token: Token, body: LinkReplayRequest, request: Request) -> GrantView:
+    """Play one recording the link covers: audited, with a ticket bound to this link."""
+    s = supervision_of(request)
+    grant = await s.replays.authorize_link(token=token, recording_id=body.recording_id,
+                                           client=client_of(request))
+    url = f"/listen/{token}/recordings/{body.recording_id}/audio?grant={grant.token}"
+    return Views(s).grant(grant, url)
+
+
+@router.get("/listen/{token}/recordings/{recording_id}/audio", response_class=FileResponse,
+            responses=AUDIO_RESPONSES)
+@router.head("/listen/{token}/recordings/{recording_id}/audio", include_in_schema=False)
+async def listen_audio(token: Token, recording_id: RecordingId,
+                       grant: Annotated[str, Query(max_length=64)], request: Request) -> Response:
+    """The recording while the link is valid, for a ticket of this link; seek with `Range`."""
+    playable = await supervision_of(request).replays.play_link(
+        token=token, recording_id=recording_id, grant=grant)
+    return audio_response(playable)
