@@ -11,6 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from callcenter import config as configuration
+from callcenter import dispatch_cli
 from callcenter import main as app
 from callcenter.ami.link import AmiAuthError
 from callcenter.db import appeal_queries, migrate
@@ -41,6 +42,7 @@ def parser() -> argparse.ArgumentParser:
     listing.add_argument("--limit", type=int)
     history = appeals.add_parser("history", help="the history of one appeal")
     history.add_argument("number")
+    dispatch_cli.add_commands(sub)
     return p
 
 
@@ -80,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def dispatch(args: argparse.Namespace, config: configuration.Config) -> int:
+    if args.command in dispatch_cli.COMMANDS:
+        return dispatch_cli.run(args, config)
     if args.command == "serve":
         _run(app.serve(config))
     elif args.command == "demo":
