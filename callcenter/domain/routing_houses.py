@@ -64,8 +64,9 @@ class HouseSpec:
 
 def parse_house(text: str) -> House | None:
     """`12`, `12а`, `12 А`, `12-А`, `12A` (Latin), `12/1` -> House; None when not a house."""
-    cleaned = re.sub(r"[\s-]", "", text.translate(_LOOKALIKES).upper())
-    found = _HOUSE.match(cleaned)
+    cleaned = text.translate(_LOOKALIKES).upper().strip()
+    cleaned = re.sub(r"(?<=\d)[\s-]+(?=[А-ЯҐЄІЇ])", "", cleaned)  # 12 А, 12-А -> 12А
+    found = _HOUSE.match(re.sub(r"\s*/\s*", "/", cleaned))
     if found is None or not 0 < int(found[1]) <= MAX_HOUSE:
         return None
     return House(int(found[1]), found[2], found[3] or "")
@@ -134,7 +135,7 @@ def _parse_one_part(text: str) -> ParsedAddress:
     """`Незалежності 12А кв 5`, `24 Серпня 5`: the first house after the street's first word."""
     tokens = street_key(text).split()
     for index in range(1, len(tokens)):
-        house = parse_house(tokens[index])
+        house = parse_house(" ".join(tokens[index:index + 2])) or parse_house(tokens[index])
         if house is not None:
             return ParsedAddress(" ".join(tokens[:index]), house)
     return ParsedAddress(street_key(text), None)

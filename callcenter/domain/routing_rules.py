@@ -190,6 +190,8 @@ def _services(section: Mapping[str, Any]) -> dict[str, EmergencyService]:
     found = {}
     for code, item in section.items():
         entry = table({"x": item}, "x", f"emergency_services.{code}")
+        if set(entry) - {"phone", "label"}:
+            raise ValueError(f"emergency_services.{code}: unknown key (phone and label only)")
         phone, label = entry.get("phone"), entry.get("label")
         if not (isinstance(phone, str) and phone.strip() and isinstance(label, str)):
             raise ValueError(f"emergency_services.{code}: expected phone and label strings")
