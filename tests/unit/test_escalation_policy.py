@@ -16,7 +16,10 @@ CAL = WorkingCalendar(KYIV)
 ASSIGNED = datetime(2026, 12, 2, 10, 0, tzinfo=KYIV)  # Wednesday
 
 
-def due(now: datetime, window: Term = Term(1, "h"), acknowledged: datetime | None = None
+HOUR = Term(1, "h")
+
+
+def due(now: datetime, window: Term = HOUR, acknowledged: datetime | None = None
         ) -> list[int]:
     found = due_reminders(appeal_id=7, assignment_id=3, assigned_at=ASSIGNED,
                           acknowledged_at=acknowledged, window=window, calendar=CAL, now=now)

@@ -152,7 +152,7 @@ def test_an_unknown_time_zone_is_refused() -> None:
 def test_files_that_are_not_toml_or_missing(tmp_path: Path) -> None:
     broken = tmp_path / "routing.toml"
     broken.write_text("coordinator = [unclosed", encoding="utf-8")
-    with pytest.raises(RulesError, match="routing.toml"):
+    with pytest.raises(RulesError, match=r"routing\.toml"):
         read_rules(broken, timezone="Europe/Kyiv")
     binary = tmp_path / "binary.toml"
     binary.write_bytes(b"\xff\xfe\x00garbage")
