@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.db import contractor_store, outbox_store
@@ -58,10 +58,15 @@ class SqlDispatchTx:
     def __init__(self, session: AsyncSession, dialect: str) -> None:
         self.session = session
         self.dialect = dialect
+        # The session's identity map holds objects weakly: keep the loaded appeals alive.
+        self._appeals: dict[int, Appeal] = {}
 
     async def appeal(self, appeal_id: int) -> AppealCard | None:
         row = await outbox_store.lock_appeal(self.session, appeal_id)
-        return card_of(row) if row is not None else None
+        if row is None:
+            return None
+        self._appeals[appeal_id] = row
+        return card_of(row)
 
     async def contractor(self, code: str) -> Contractor | None:
         return await contractor_store.contractor_by_code(self.session, code)
@@ -79,6 +84,10 @@ class SqlDispatchTx:
                              contractor: Contractor, *, at: datetime,
                              actor: str) -> Assignment:
         assert contractor.id is not None
+        appeal = await self._entity(appeal_id)
+        appeal.contractor_id, appeal.deadline = contractor.id, decision.deadline
+        appeal.priority, appeal.delivery = decision.priority, Delivery.PENDING.value
+        appeal.assigned_at, appeal.acknowledged_at, appeal.updated_at = at, None, at
         contacts = [{"code": c.code, "label": c.label, "phone": c.phone}
                     for c in decision.emergency_contacts]
         row = D(appeal_id=appeal_id, contractor_id=contractor.id, rule_id=decision.rule_id,
@@ -86,37 +95,28 @@ class SqlDispatchTx:
                 callback=decision.callback, fallback=decision.fallback, duty=decision.duty,
                 emergency_contacts=json.dumps(contacts, ensure_ascii=False), actor=actor, at=at)
         self.session.add(row)
-        await self.session.flush()
-        await self._update(appeal_id, at, contractor_id=contractor.id,
-                           deadline=decision.deadline, priority=decision.priority,
-                           delivery=Delivery.PENDING.value, assigned_at=at,
-                           acknowledged_at=None)
+        await self.session.flush()  # the appeal's changes, its history and the decision
         return assignment_of(row, contractor.code)
 
     async def move(self, appeal_id: int, target: Status, *, at: datetime, actor: str,
                    action: str, comment: str) -> None:
-        appeal = await self.session.get(Appeal, appeal_id, populate_existing=True)
-        if appeal is None:
-            raise AppealNotFound(appeal_id)
-        await change_status(self.session, appeal, target, at=at, actor=actor, action=action,
-                            comment=comment)
-        await self.session.flush()
+        await change_status(self.session, await self._entity(appeal_id), target, at=at,
+                            actor=actor, action=action, comment=comment)
 
     async def note(self, appeal_id: int, *, at: datetime, actor: str, action: str,
                    comment: str) -> None:
-        await self.session.execute(insert(AppealHistory).values(
-            appeal_id=appeal_id, at=at, actor=actor, action=action, from_status=None,
-            to_status=None, comment=comment))
+        self.session.add(AppealHistory(appeal_id=appeal_id, at=at, actor=actor, action=action,
+                                       from_status=None, to_status=None, comment=comment))
 
     async def acknowledge(self, appeal_id: int, at: datetime) -> None:
-        await self.session.execute(update(Appeal).where(Appeal.id == appeal_id).values(
-            acknowledged_at=func.coalesce(Appeal.acknowledged_at, at)))
+        appeal = await self._entity(appeal_id)
+        appeal.acknowledged_at = appeal.acknowledged_at or at
 
     async def set_planned_date(self, appeal_id: int, day: date) -> None:
-        await self._update(appeal_id, None, planned_date=day)
+        (await self._entity(appeal_id)).planned_date = day
 
     async def set_answer(self, appeal_id: int, answer: str) -> None:
-        await self._update(appeal_id, None, answer=answer)
+        (await self._entity(appeal_id)).answer = answer
 
     async def attach(self, appeal_id: int, refs: Sequence[str], *, at: datetime,
                      actor: str) -> None:
@@ -124,10 +124,10 @@ class SqlDispatchTx:
                                                  actor=actor, added_at=at) for ref in refs)
 
     async def set_address_key(self, appeal_id: int, key: str | None) -> None:
-        await self._update(appeal_id, None, address_key=key)
+        (await self._entity(appeal_id)).address_key = key
 
     async def link_duplicate(self, appeal_id: int, original_id: int) -> None:
-        await self._update(appeal_id, None, duplicate_of_id=original_id)
+        (await self._entity(appeal_id)).duplicate_of_id = original_id
 
     async def enqueue(self, messages: Sequence[NewMessage], *, appeal_id: int | None,
                       decision_id: int | None, contractor_id: int | None,
@@ -136,11 +136,14 @@ class SqlDispatchTx:
             self.session, self.dialect, messages, appeal_id=appeal_id, decision_id=decision_id,
             contractor_id=contractor_id, at=at)
 
-    async def _update(self, appeal_id: int, at: datetime | None, **values: object) -> None:
-        if at is not None:
-            values["updated_at"] = at
-        await self.session.execute(update(Appeal).where(Appeal.id == appeal_id)
-                                   .values(**values).execution_options(synchronize_session=False))
+    async def _entity(self, appeal_id: int) -> Appeal:
+        """The appeal `appeal()` loaded and locked: from the identity map, without a query.
+        Changes are written by the next flush (at the latest, the commit)."""
+        appeal = self._appeals.get(appeal_id) or await self.session.get(Appeal, appeal_id)
+        if appeal is None:
+            raise AppealNotFound(appeal_id)
+        self._appeals[appeal_id] = appeal
+        return appeal
 
 
 class SqlDispatchStore:

@@ -75,11 +75,11 @@ class Dispatcher:
             decision = route(AppealFacts.of(appeal.category, appeal.address), self.rules.rules,
                              now)
             decision, contractor = await self._deliverable(tx, decision)
+            await tx.set_address_key(appeal_id, address_key(appeal.address))
             await tx.move(appeal_id, Status.ASSIGNED, at=now, actor=actor, action="assigned",
                           comment=f"{contractor.code}: {decision.reason}")
             assignment = await tx.add_assignment(appeal_id, decision, contractor, at=now,
                                                  actor=actor)
-            await tx.set_address_key(appeal_id, address_key(appeal.address))
             await self._tell(tx, self.notifier.appeal_assigned(appeal, contractor, assignment),
                              assignment, now)
         log.info("appeal_routed", number=appeal.number, contractor=contractor.code,
