@@ -60,7 +60,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="appeals routed at once on PostgreSQL (SQLite: 1)")
     parser.add_argument("--pg-workers", type=int, default=4,
                         help="outbox workers on PostgreSQL (SQLite: 1)")
-    parser.add_argument("--batch", type=int, default=50, help="messages a worker claims")
+    parser.add_argument("--batch", type=int, default=10, help="messages a worker claims")
     parser.add_argument("--no-postgres", action="store_true")
     return parser.parse_args(argv)
 

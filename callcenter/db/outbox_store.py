@@ -68,12 +68,12 @@ async def lock_appeal(session: AsyncSession, appeal_id: int) -> Appeal | None:
 async def refresh_delivery(session: AsyncSession, appeal: Appeal, decision_id: int, *,
                            now: datetime, actor: str) -> None:
     """The appeal's delivery flag from the required messages of its current assignment."""
-    current = await session.scalar(select(func.max(RoutingDecisionRow.id))
-                                   .where(RoutingDecisionRow.appeal_id == appeal.id))
-    if current != decision_id:
-        return  # an older assignment's message: the flag follows the current one
+    current = (select(func.max(RoutingDecisionRow.id))
+               .where(RoutingDecisionRow.appeal_id == appeal.id).scalar_subquery())
     states = set((await session.scalars(select(M.state).where(
-        M.decision_id == decision_id, M.required.is_(True)))).all())
+        M.decision_id == decision_id, M.required.is_(True), current == decision_id))).all())
+    if not states:
+        return  # an older assignment's message: the flag follows the current one
     flag = (Delivery.FAILED if OutboxState.DEAD in states else
             Delivery.DELIVERED if states <= {OutboxState.SENT} else Delivery.PENDING)
     if appeal.delivery == flag.value:
@@ -88,7 +88,9 @@ def message_of(row: Any) -> OutboxMessage:
     return OutboxMessage(id=row.id, key=row.idempotency_key, event=row.event,
                          channel=row.channel, recipient=row.recipient,
                          payload=json.loads(row.payload), attempts=row.attempts,
-                         secret_ref=row.secret_ref, appeal_id=row.appeal_id)
+                         secret_ref=row.secret_ref, appeal_id=row.appeal_id,
+                         decision_id=row.decision_id, contractor_id=row.contractor_id,
+                         required=row.required)
 
 
 class SqlOutboxStore:
@@ -112,17 +114,14 @@ class SqlOutboxStore:
 
     async def record(self, message: OutboxMessage, result: DeliveryResult, *, worker: str,
                      now: datetime, retry_at: datetime | None) -> None:
+        appeal_id, decision_id = message.appeal_id, message.decision_id
         async with self._db.transaction() as session:
-            appeal = (await lock_appeal(session, message.appeal_id)
-                      if message.appeal_id is not None else None)
-            row = await session.get(M, message.id, with_for_update=True)
-            if row is None:
-                return
-            session.add(_attempt(row, message, result, worker, now))
-            _apply(row, result, worker, now, retry_at)
-            if appeal is not None and row.required and row.decision_id is not None:
-                await session.flush()
-                await refresh_delivery(session, appeal, row.decision_id, now=now,
+            appeal = (await lock_appeal(session, appeal_id) if message.required
+                      and appeal_id is not None and decision_id is not None else None)
+            session.add(_attempt(message, result, worker, now))
+            await session.execute(_result(message, result, worker, now, retry_at))
+            if appeal is not None and decision_id is not None:
+                await refresh_delivery(session, appeal, decision_id, now=now,
                                        actor=OUTBOX_ACTOR)
 
     async def release_stale(self, *, claimed_before: datetime, now: datetime,
@@ -144,9 +143,11 @@ class SqlOutboxStore:
                 return  # its worker finished after all
             lost = DeliveryResult(ok=False, error=f"worker {row.claimed_by} did not record a "
                                   "result within the lease: sending again with the same key")
-            session.add(_attempt(row, message_of(row), lost, "lease", now))
-            _apply(row, lost, row.claimed_by or "", now, None if row.attempts >= max_attempts
-                   else now)
+            session.add(_attempt(message_of(row), lost, "lease", now))
+            row.state = (OutboxState.DEAD if row.attempts >= max_attempts
+                         else OutboxState.PENDING).value
+            row.next_attempt_at, row.last_error = now, lost.error
+            row.claimed_at = row.claimed_by = None
             if appeal is not None and row.required and row.decision_id is not None:
                 await session.flush()
                 await refresh_delivery(session, appeal, row.decision_id, now=now,
@@ -183,25 +184,26 @@ class SqlOutboxStore:
             return _row(row, appeal.number if appeal else None, None)
 
 
-def _apply(row: OutboxMessageRow, result: DeliveryResult, worker: str, now: datetime,
-           retry_at: datetime | None) -> None:
+def _result(message: OutboxMessage, result: DeliveryResult, worker: str, now: datetime,
+            retry_at: datetime | None) -> Any:
+    """Sent whoever holds it now; a failure only while it is still ours (if the lease expired
+    and another worker took it, only the log keeps this attempt)."""
+    released = {"claimed_at": None, "claimed_by": None}
     if result.ok:
-        row.state, row.sent_at, row.last_error = OutboxState.SENT.value, now, ""
-    elif row.state == OutboxState.SENDING and row.claimed_by == worker:
-        row.state = OutboxState.PENDING.value if retry_at else OutboxState.DEAD.value
-        row.next_attempt_at = retry_at or row.next_attempt_at
-        row.last_error = result.error[:TEXT_LIMIT]
-    else:
-        return  # the lease expired and another worker owns it now: only the log keeps this
-    row.claimed_at = None
-    row.claimed_by = None
+        return update(M).where(M.id == message.id).values(
+            state=OutboxState.SENT.value, sent_at=now, last_error="", **released)
+    state = OutboxState.PENDING if retry_at else OutboxState.DEAD
+    return (update(M).where(M.id == message.id, M.state == OutboxState.SENDING.value,
+                            M.claimed_by == worker)
+            .values(state=state.value, next_attempt_at=retry_at or now,
+                    last_error=result.error[:TEXT_LIMIT], **released))
 
 
-def _attempt(row: OutboxMessageRow, message: OutboxMessage, result: DeliveryResult,
-             worker: str, now: datetime) -> DeliveryAttemptRow:
+def _attempt(message: OutboxMessage, result: DeliveryResult, worker: str,
+             now: datetime) -> DeliveryAttemptRow:
     return DeliveryAttemptRow(
-        outbox_id=row.id, contractor_id=row.contractor_id, attempt=message.attempts, at=now,
-        channel=row.channel, recipient=row.recipient, ok=result.ok,
+        outbox_id=message.id, contractor_id=message.contractor_id, attempt=message.attempts,
+        at=now, channel=message.channel, recipient=message.recipient, ok=result.ok,
         response_code=result.code, response_text=result.text[:TEXT_LIMIT],
         error=result.error[:TEXT_LIMIT], duration_ms=result.duration_ms, worker=worker)
 

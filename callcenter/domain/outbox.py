@@ -57,6 +57,9 @@ class OutboxMessage:
     attempts: int
     secret_ref: str | None = None
     appeal_id: int | None = None
+    decision_id: int | None = None
+    contractor_id: int | None = None
+    required: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,13 +25,13 @@ from datetime import datetime
 from callcenter.domain.routing_houses import House, HouseSpec, parse_address
 from callcenter.domain.routing_rules import (
     ANY,
-    DISPATCHER,
     DUTY,
     PRIORITIES,
     WORKING_HOURS,
     Rule,
     Rules,
 )
+from callcenter.domain.routing_sections import DISPATCHER
 from callcenter.domain.routing_time import Term
 
 CATEGORY_LABELS = ("будь-яка категорія", "група «{}»", "категорія «{}»")

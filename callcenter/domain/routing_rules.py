@@ -10,26 +10,25 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, time
 from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from callcenter.domain.parsed_toml import Problems, strings, table
 from callcenter.domain.routing_houses import HouseSpec, HouseSpecError, parse_house_spec, street_key
-from callcenter.domain.routing_time import (
-    WEEKDAYS,
-    Term,
-    TermError,
-    WorkingCalendar,
-    parse_term,
+from callcenter.domain.routing_sections import (
+    DISPATCHER,
+    EmergencyService,
+    calendar_of,
+    named_lists,
+    services_of,
+    terms_of,
 )
+from callcenter.domain.routing_time import Term, WorkingCalendar, parse_term
 
 PRIORITIES = ("emergency", "urgent", "normal")  # most urgent first
 ANY, WORKING_HOURS, DUTY = "any", "working_hours", "duty"  # duty: nights, weekends, holidays
 WHEN = (ANY, WORKING_HOURS, DUTY)
 CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-DISPATCHER = "dispatcher"  # in call_now: the routed contractor's night dispatcher
 TOP_KEYS = frozenset({"version", "coordinator", "calendar", "deadlines", "acknowledge",
                       "emergency_services", "groups", "districts", "rules"})
 RULE_KEYS = frozenset({"id", "contractor", "categories", "groups", "street", "houses", "areas",
@@ -48,13 +47,6 @@ class Area:
     street: str  # street_key of the name
     name: str  # as written
     houses: tuple[HouseSpec, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class EmergencyService:
-    code: str
-    label: str
-    phone: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,14 +106,14 @@ def parse_rules(data: Mapping[str, Any], *, timezone: str) -> Rules:
     coordinator = data.get("coordinator")
     problems.check(isinstance(coordinator, str) and bool(CODE.match(coordinator)),
                    f"coordinator: expected a contractor code, got {coordinator!r}")
-    calendar = problems.attempt(lambda: _calendar(table(data, "calendar"), timezone))
-    deadlines = problems.attempt(lambda: _terms(table(data, "deadlines"), "deadlines",
+    calendar = problems.attempt(lambda: calendar_of(table(data, "calendar"), timezone))
+    deadlines = problems.attempt(lambda: terms_of(table(data, "deadlines"), "deadlines",
                                                 (*PRIORITIES, "max")))
-    acknowledge = problems.attempt(lambda: _terms(table(data, "acknowledge"), "acknowledge",
+    acknowledge = problems.attempt(lambda: terms_of(table(data, "acknowledge"), "acknowledge",
                                                   PRIORITIES))
-    services = problems.attempt(lambda: _services(table(data, "emergency_services")))
-    groups = problems.attempt(lambda: _named_lists(table(data, "groups"), "groups", str))
-    districts = problems.attempt(lambda: _named_lists(table(data, "districts"), "districts",
+    services = problems.attempt(lambda: services_of(table(data, "emergency_services")))
+    groups = problems.attempt(lambda: named_lists(table(data, "groups"), "groups", str))
+    districts = problems.attempt(lambda: named_lists(table(data, "districts"), "districts",
                                                       street_key))
     problems.raise_if_any(RulesError)
     assert calendar and deadlines and acknowledge and services is not None
@@ -135,76 +127,6 @@ def parse_rules(data: Mapping[str, Any], *, timezone: str) -> Rules:
     max_deadline = deadlines.pop("max")
     return Rules(str(coordinator), calendar, deadlines, max_deadline, acknowledge, services,
                  groups, districts, rules)
-
-
-def _calendar(section: Mapping[str, Any], timezone: str) -> WorkingCalendar:
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"timezone: unknown time zone {timezone!r}") from exc
-    days = strings(section.get("working_days", list(WEEKDAYS[:5])), "calendar.working_days")
-    bad = [d for d in days if d not in WEEKDAYS]
-    if bad:
-        raise ValueError(f"calendar.working_days: unknown day {bad[0]!r} (use mon..sun)")
-    start = _clock(section.get("start", "08:00"), "calendar.start")
-    end = _clock(section.get("end", "17:00"), "calendar.end")
-    if start >= end:
-        raise ValueError("calendar: start must be before end")
-    holidays = frozenset(_day(v, "calendar.holidays") for v in section.get("holidays", []))
-    return WorkingCalendar(zone, frozenset(WEEKDAYS.index(d) for d in days), start, end,
-                           holidays)
-
-
-def _clock(value: Any, key: str) -> time:
-    if isinstance(value, time):
-        return value
-    try:
-        return time.fromisoformat(str(value))
-    except ValueError as exc:
-        raise ValueError(f"{key}: expected HH:MM, got {value!r}") from exc
-
-
-def _day(value: Any, key: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise ValueError(f"{key}: expected YYYY-MM-DD, got {value!r}") from exc
-
-
-def _terms(section: Mapping[str, Any], name: str, required: tuple[str, ...]) -> dict[str, Term]:
-    unknown = sorted(set(section) - set(required))
-    if unknown:
-        raise ValueError(f"{name}.{unknown[0]}: unknown key (expected {', '.join(required)})")
-    missing = [k for k in required if k not in section]
-    if missing:
-        raise ValueError(f"{name}.{missing[0]}: missing")
-    try:
-        return {key: parse_term(section[key]) for key in required}
-    except TermError as exc:
-        raise ValueError(f"{name}: {exc}") from exc
-
-
-def _services(section: Mapping[str, Any]) -> dict[str, EmergencyService]:
-    found = {}
-    for code, item in section.items():
-        entry = table({"x": item}, "x", f"emergency_services.{code}")
-        if set(entry) - {"phone", "label"}:
-            raise ValueError(f"emergency_services.{code}: unknown key (phone and label only)")
-        phone, label = entry.get("phone"), entry.get("label")
-        if not (isinstance(phone, str) and phone.strip() and isinstance(label, str)):
-            raise ValueError(f"emergency_services.{code}: expected phone and label strings")
-        found[code] = EmergencyService(code, label, phone.strip())
-    if DISPATCHER in found:
-        raise ValueError(f"emergency_services.{DISPATCHER}: reserved for the contractor's "
-                         "night dispatcher")
-    return found
-
-
-def _named_lists(section: Mapping[str, Any], name: str, convert: Any) -> dict[str, frozenset[str]]:
-    return {key: frozenset(convert(v) for v in strings(value, f"{name}.{key}"))
-            for key, value in section.items()}
 
 
 @dataclass(frozen=True)
