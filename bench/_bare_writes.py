@@ -1,9 +1,10 @@
-"""The baseline of "route and enqueue": the same rows written with the bare driver.
+"""The baseline of "route and enqueue": the same rows written with bare SQLAlchemy Core.
 
-Per appeal, in one transaction: read the appeal (FOR UPDATE on PostgreSQL), update it, insert
-the history row, the routing decision and one outbox row per channel of the contractor. The
-decisions are computed beforehand (not timed), so this is what the database and its driver
-cost without routing, SQLAlchemy, our services and payload building.
+Per appeal, in one transaction of our `Database` (the engine, PRAGMAs and writer lock the
+design mandates): read the appeal (FOR UPDATE on PostgreSQL), update it, insert the history
+row, the routing decision and one outbox row per channel of the contractor. The decisions are
+computed beforehand (not timed), so the ratio to this is the cost of routing, the ORM unit of
+work, our services and payload building: what we control.
 """
 
 from __future__ import annotations
@@ -11,16 +12,17 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-import aiosqlite
-import asyncpg
 from _routing_runs import Figure, _in_parallel
 from _routing_seed import facts, rules, seed
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, select, update
 
 from callcenter.db.contractor_store import SqlContractorStore
+from callcenter.db.dispatch_models import OutboxMessageRow, RoutingDecisionRow
+from callcenter.db.engine import Database
+from callcenter.db.models import Appeal, AppealHistory
 from callcenter.domain.routing import route
 
 PAYLOAD = json.dumps({"event": "appeal.assigned", "appeal": {
@@ -58,91 +60,33 @@ async def plan(url: str, rows: list[dict[str, Any]]) -> list[Write]:
 
 
 async def write_all(url: str, writes: list[Write], concurrency: int) -> Figure:
-    if url.startswith("sqlite"):
-        return await _sqlite(str(make_url(url).database), writes)
-    return await _postgres(url, writes, concurrency)
+    db = Database(url)
+    start = time.perf_counter()
+    await _in_parallel(writes, concurrency, lambda w: _write(db, w))
+    seconds = time.perf_counter() - start
+    await db.close()
+    return Figure(len(writes), seconds, f"SQLAlchemy Core, {concurrency} at once")
 
 
-def _naive(value: datetime) -> str:
-    """As SQLAlchemy stores timestamps on SQLite: naive UTC text."""
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-
-
-async def _sqlite(path: str, writes: list[Write]) -> Figure:
-    async with aiosqlite.connect(path, isolation_level=None) as conn:
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000"):
-            await conn.execute(f"PRAGMA {pragma}")
-        start = time.perf_counter()
-        for w in writes:
-            await _sqlite_one(conn, w)
-        seconds = time.perf_counter() - start
-    return Figure(len(writes), seconds, "aiosqlite, 1 writer")
-
-
-async def _sqlite_one(conn: aiosqlite.Connection, w: Write) -> None:
-    at, deadline = _naive(w.at), _naive(w.deadline)
-    await conn.execute("BEGIN IMMEDIATE")
-    await (await conn.execute("SELECT status FROM appeals WHERE id = ?", (w.appeal_id,))
-           ).fetchone()
-    await conn.execute(
-        "UPDATE appeals SET status = 'assigned', contractor_id = ?, priority = ?, deadline = ?,"
-        " delivery = 'pending', assigned_at = ?, updated_at = ? WHERE id = ?",
-        (w.contractor_id, w.priority, deadline, at, at, w.appeal_id))
-    await conn.execute(
-        "INSERT INTO appeal_history (appeal_id, at, actor, action, from_status, to_status,"
-        " comment) VALUES (?, ?, 'system', 'assigned', 'registered', 'assigned', ?)",
-        (w.appeal_id, at, w.reason))
-    cursor = await conn.execute(
-        "INSERT INTO routing_decisions (appeal_id, contractor_id, rule_id, reason, priority,"
-        " deadline, callback, fallback, duty, emergency_contacts, actor, at)"
-        " VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, '[]', 'system', ?)",
-        (w.appeal_id, w.contractor_id, w.rule_id, w.reason, w.priority, deadline, at))
-    for channel in w.channels:
-        await conn.execute(
-            "INSERT INTO outbox (idempotency_key, event, channel, recipient, payload, appeal_id,"
-            " decision_id, contractor_id, required, state, attempts, next_attempt_at,"
-            " last_error, created_at) VALUES (?, 'appeal.assigned', ?, 'x', ?, ?, ?, ?, 1,"
-            " 'pending', 0, ?, '', ?) ON CONFLICT DO NOTHING",
-            (f"bare:{w.appeal_id}:{channel}", channel, PAYLOAD, w.appeal_id,
-             cursor.lastrowid, w.contractor_id, at, at))
-    await conn.execute("COMMIT")
-
-
-async def _postgres(url: str, writes: list[Write], concurrency: int) -> Figure:
-    dsn = url.replace("postgresql+asyncpg", "postgresql")
-    pool = await asyncpg.create_pool(dsn, min_size=concurrency, max_size=concurrency)
-    try:
-        start = time.perf_counter()
-        await _in_parallel(writes, concurrency, lambda w: _postgres_one(pool, w))
-        seconds = time.perf_counter() - start
-    finally:
-        await pool.close()
-    return Figure(len(writes), seconds, f"asyncpg, {concurrency} connections")
-
-
-async def _postgres_one(pool: asyncpg.Pool, w: Write) -> None:
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.fetchval("SELECT status FROM appeals WHERE id = $1 FOR UPDATE", w.appeal_id)
-        await conn.execute(
-            "UPDATE appeals SET status = 'assigned', contractor_id = $1, priority = $2,"
-            " deadline = $3, delivery = 'pending', assigned_at = $4, updated_at = $4"
-            " WHERE id = $5", w.contractor_id, w.priority, w.deadline, w.at, w.appeal_id)
-        await conn.execute(
-            "INSERT INTO appeal_history (appeal_id, at, actor, action, from_status, to_status,"
-            " comment) VALUES ($1, $2, 'system', 'assigned', 'registered', 'assigned', $3)",
-            w.appeal_id, w.at, w.reason)
-        decision = await conn.fetchval(
-            "INSERT INTO routing_decisions (appeal_id, contractor_id, rule_id, reason, priority,"
-            " deadline, callback, fallback, duty, emergency_contacts, actor, at)"
-            " VALUES ($1, $2, $3, $4, $5, $6, false, false, false, '[]', 'system', $7)"
-            " RETURNING id", w.appeal_id, w.contractor_id, w.rule_id, w.reason, w.priority,
-            w.deadline, w.at)
+async def _write(db: Database, w: Write) -> None:
+    async with db.transaction() as session:
+        await session.scalar(select(Appeal.status).where(Appeal.id == w.appeal_id)
+                             .with_for_update())
+        await session.execute(update(Appeal).where(Appeal.id == w.appeal_id).values(
+            status="assigned", contractor_id=w.contractor_id, priority=w.priority,
+            deadline=w.deadline, delivery="pending", assigned_at=w.at, updated_at=w.at))
+        await session.execute(insert(AppealHistory).values(
+            appeal_id=w.appeal_id, at=w.at, actor="system", action="assigned",
+            from_status="registered", to_status="assigned", comment=w.reason))
+        decision = await session.scalar(insert(RoutingDecisionRow).values(
+            appeal_id=w.appeal_id, contractor_id=w.contractor_id, rule_id=w.rule_id,
+            reason=w.reason, priority=w.priority, deadline=w.deadline, callback=False,
+            fallback=False, duty=False, emergency_contacts="[]", actor="system", at=w.at,
+        ).returning(RoutingDecisionRow.id))
         for channel in w.channels:
-            await conn.execute(
-                "INSERT INTO outbox (idempotency_key, event, channel, recipient, payload,"
-                " appeal_id, decision_id, contractor_id, required, state, attempts,"
-                " next_attempt_at, last_error, created_at) VALUES ($1, 'appeal.assigned', $2,"
-                " 'x', $3, $4, $5, $6, true, 'pending', 0, $7, '', $7)"
-                " ON CONFLICT DO NOTHING", f"bare:{w.appeal_id}:{channel}", channel, PAYLOAD,
-                w.appeal_id, decision, w.contractor_id, w.at)
-
+            await session.execute(insert(OutboxMessageRow).values(
+                idempotency_key=f"bare:{w.appeal_id}:{channel}", event="appeal.assigned",
+                channel=channel, recipient="x", payload=PAYLOAD, appeal_id=w.appeal_id,
+                decision_id=decision, contractor_id=w.contractor_id, required=True,
+                state="pending", attempts=0, next_attempt_at=w.at, last_error="",
+                created_at=w.at))
