@@ -46,6 +46,9 @@ def add_commands(sub: Any) -> None:
     listing.add_argument("--state", choices=[s.value for s in OutboxState])
     listing.add_argument("--limit", type=int, default=50)
     outbox.add_parser("dead", help="dead letters (gave up after the last attempt)")
+    log = outbox.add_parser("log", help="the delivery log: attempts, responses, errors")
+    log.add_argument("--contractor", help="one contractor's (code)")
+    log.add_argument("--limit", type=int, default=50)
     resend = outbox.add_parser("resend", help="a dead letter back to the queue")
     resend.add_argument("id", type=int)
     resend.add_argument("--actor", default="cli")
@@ -134,6 +137,15 @@ def _outbox(args: argparse.Namespace, config: Config) -> int:
     if args.outbox_command == "resend":
         row = with_db(config, lambda db: admin(db).resend(args.id, actor=args.actor))
         print(f"message {row.id} ({row.key}) queued again")
+        return 0
+    if args.outbox_command == "log":
+        attempts = with_db(config, lambda db: admin(db).delivery_log(
+            contractor=args.contractor, limit=args.limit))
+        for a in attempts:
+            print(f"{a.at.astimezone(ZoneInfo(config.timezone)):%Y-%m-%d %H:%M:%S} "
+                  f"{'ok  ' if a.ok else 'FAIL'} #{a.message_id:<6} try {a.attempt:<2} "
+                  f"{a.channel:<8} {a.contractor or '-':<20} {a.code or '-':>4} "
+                  f"{a.duration_ms:>6} ms  {a.error or a.text}".rstrip())
         return 0
     state = "dead" if args.outbox_command == "dead" else args.state
     limit = getattr(args, "limit", 200)

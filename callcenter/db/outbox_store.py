@@ -29,6 +29,7 @@ from callcenter.db.models import Appeal, AppealHistory
 from callcenter.domain.dispatch import MessageNotFound
 from callcenter.domain.outbox import (
     Delivery,
+    DeliveryAttempt,
     DeliveryResult,
     NewMessage,
     OutboxMessage,
@@ -39,6 +40,7 @@ from callcenter.domain.outbox import (
 TEXT_LIMIT = 2000  # characters of a response or an error kept in the log
 OUTBOX_ACTOR = "outbox"
 M = OutboxMessageRow
+A = DeliveryAttemptRow
 
 
 async def insert_messages(session: AsyncSession, dialect: str, messages: Sequence[NewMessage],
@@ -163,6 +165,22 @@ class SqlOutboxStore:
         async with self._db.transaction() as session:
             return [_row(m, number, code) for m, number, code in
                     (await session.execute(query)).all()]
+
+    async def attempts(self, *, contractor: str | None, limit: int) -> list[DeliveryAttempt]:
+        query = (select(A, ContractorRow.code, Appeal.number)
+                 .join(M, M.id == A.outbox_id)
+                 .outerjoin(ContractorRow, ContractorRow.id == A.contractor_id)
+                 .outerjoin(Appeal, Appeal.id == M.appeal_id)
+                 .order_by(A.id.desc()).limit(limit))
+        if contractor is not None:
+            query = query.where(ContractorRow.code == contractor)
+        async with self._db.transaction() as session:
+            rows = (await session.execute(query)).all()
+        return [DeliveryAttempt(
+            at=a.at, message_id=a.outbox_id, attempt=a.attempt, channel=a.channel,
+            recipient=a.recipient, ok=a.ok, code=a.response_code, text=a.response_text,
+            error=a.error, duration_ms=a.duration_ms, worker=a.worker, contractor=code,
+            appeal_number=number) for a, code, number in rows]
 
     async def resend(self, message_id: int, *, actor: str, now: datetime) -> OutboxRow:
         async with self._db.transaction() as session:

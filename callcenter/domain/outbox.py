@@ -89,6 +89,25 @@ class OutboxRow:
     contractor: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class DeliveryAttempt:
+    """One row of the delivery log (per contractor: attempts, responses, errors)."""
+
+    at: datetime
+    message_id: int
+    attempt: int
+    channel: str
+    recipient: str
+    ok: bool
+    code: int | None
+    text: str
+    error: str
+    duration_ms: int
+    worker: str
+    contractor: str | None = None
+    appeal_number: str | None = None
+
+
 def backoff(attempts: int, *, base: float, cap: float, jitter: float) -> float:
     """Seconds before the next attempt after `attempts` failures: exponential, capped, with
     "equal jitter" (`jitter` in [0, 1) picks a point in the upper half of the step)."""

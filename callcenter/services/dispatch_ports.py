@@ -14,7 +14,13 @@ from typing import Protocol
 from callcenter.domain.appeals import Status
 from callcenter.domain.contractors import Contractor
 from callcenter.domain.dispatch import AppealCard, Assignment, OverdueAppeal, Unacknowledged
-from callcenter.domain.outbox import DeliveryResult, NewMessage, OutboxMessage, OutboxRow
+from callcenter.domain.outbox import (
+    DeliveryAttempt,
+    DeliveryResult,
+    NewMessage,
+    OutboxMessage,
+    OutboxRow,
+)
 from callcenter.domain.routing import RoutingDecision
 
 
@@ -89,6 +95,9 @@ class OutboxStore(Protocol):
 
     async def resend(self, message_id: int, *, actor: str, now: datetime) -> OutboxRow:
         """A dead letter back to pending with fresh attempts (MessageNotFound otherwise)."""
+
+    async def attempts(self, *, contractor: str | None, limit: int) -> list[DeliveryAttempt]:
+        """The delivery log, newest first, of one contractor (by code) or of all."""
 
 
 class Transport(Protocol):

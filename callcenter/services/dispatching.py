@@ -100,6 +100,14 @@ class Dispatcher:
                 raise ContractorNotFound(decision.contractor)
         return with_dispatcher(decision, contractor), contractor
 
+    async def preview(self, category: str | None, address: str | None) -> RoutingDecision:
+        """What routing would decide now, dispatcher phones filled in: the operator's form
+        shows whom to call at once before the appeal is even registered."""
+        decision = route(AppealFacts.of(category, address), self.rules.rules, self.clock())
+        async with self.store.transaction() as tx:
+            decision, _ = await self._deliverable(tx, decision)
+        return decision
+
     async def reassign(self, appeal_id: int, *, contractor: str, reason: str,
                        actor: str) -> Assignment:
         """A supervisor (or the coordinator, for a redirected appeal) picks the contractor."""

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import structlog
 
-from callcenter.domain.outbox import OutboxRow, OutboxState
+from callcenter.domain.outbox import DeliveryAttempt, OutboxRow, OutboxState
 from callcenter.services.dispatch_ports import OutboxStore
 
 log = structlog.get_logger("callcenter.outbox")
@@ -29,6 +29,10 @@ class OutboxAdmin:
 
     async def dead_letters(self, *, limit: int = 100) -> list[OutboxRow]:
         return await self.store.messages(state=OutboxState.DEAD.value, limit=limit)
+
+    async def delivery_log(self, *, contractor: str | None = None,
+                           limit: int = 100) -> list[DeliveryAttempt]:
+        return await self.store.attempts(contractor=contractor, limit=limit)
 
     async def resend(self, message_id: int, *, actor: str) -> OutboxRow:
         """Back to the queue with fresh attempts and the same idempotency key."""

@@ -102,7 +102,7 @@ def test_routing_explain(tmp_path: Path) -> None:
     assert gas["priority"] == "emergency" and gas["call_now"][0]["phone"] == "104"
 
 
-@pytest.mark.parametrize("command", [["outbox", "list"], ["outbox", "dead"],
+@pytest.mark.parametrize("command", [["outbox", "list"], ["outbox", "dead"], ["outbox", "log"],
                                      ["escalation", "sweep"], ["escalation", "overdue"]])
 def test_commands_on_an_empty_database(database_url: str, tmp_path: Path,
                                        command: list[str]) -> None:

@@ -218,6 +218,20 @@ async def test_a_closed_appeal_is_no_duplicate(city: City) -> None:
     assert await city.dispatcher.duplicates_of("water_leak", "Галицька 7") == []
 
 
+async def test_a_preview_shows_whom_to_call_before_registration(city: City) -> None:
+    city.clock.advance(hours=14)  # 00:00 in Kyiv: duty time
+    gas = await city.dispatcher.preview("gas_smell", "Галицька 3")
+    assert (gas.contractor, gas.fallback) == ("coordinator", True)  # gas-off is inactive
+    assert [(c.label, c.phone) for c in gas.emergency_contacts] == [
+        ("Аварійна газова служба", "104"),
+        ("Черговий диспетчер виконавця: Координатор 1580", None)]
+    water = await city.dispatcher.preview("water_leak", "Галицька 3")
+    assert (water.contractor, water.duty) == ("vodokanal", True)
+    assert water.emergency_contacts[0].phone == "+380342000202"
+    async with city.db.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(RoutingDecisionRow)) == 0
+
+
 async def test_an_emergency_hand_off_is_recorded(city: City) -> None:
     appeal_id = await city.registered("gas_smell", "Галицька 3")
     routed = await city.dispatcher.appeal_registered(appeal_id)

@@ -167,6 +167,20 @@ async def test_never_delivered_after_a_partial_failure(rig: Rig) -> None:
         (False, 500, "oops"), (True, 200, '{"ok": true}')]
 
 
+async def test_the_delivery_log_per_contractor(rig: Rig) -> None:
+    await rig.appeal()  # vodokanal: e-mail and webhook
+    await rig.appeal("roof_leak")  # uk: e-mail
+    rig.receiver.plan = [Reply(503, b"busy")]
+    await rig.worker.run_once()
+    log = await rig.city.admin.delivery_log(contractor="vodokanal")
+    assert sorted((a.channel, a.ok, a.code) for a in log) == [("email", True, 250),
+                                                              ("webhook", False, 503)]
+    assert {a.contractor for a in log} == {"vodokanal"}
+    assert [a.error for a in log if not a.ok] == ["HTTP 503"]
+    assert all(a.appeal_number and a.appeal_number.startswith("2026-") for a in log)
+    assert len(await rig.city.admin.delivery_log()) == 3
+
+
 async def test_down_receiver_gives_a_dead_letter_that_can_be_resent(rig: Rig) -> None:
     appeal_id = await rig.appeal()
     await rig.receiver.stop()
