@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from sqlalchemy import update
 
 from callcenter.db.dispatch_models import OutboxMessageRow
@@ -102,12 +101,12 @@ def test_routing_explain(tmp_path: Path) -> None:
     assert gas["priority"] == "emergency" and gas["call_now"][0]["phone"] == "104"
 
 
-@pytest.mark.parametrize("command", [["outbox", "list"], ["outbox", "dead"], ["outbox", "log"],
-                                     ["escalation", "sweep"], ["escalation", "overdue"]])
-def test_commands_on_an_empty_database(database_url: str, tmp_path: Path,
-                                       command: list[str]) -> None:
-    result = callcenter(*command, url=database_url, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+def test_commands_on_an_empty_database(database_url: str, tmp_path: Path) -> None:
+    for command in (["outbox", "list"], ["outbox", "dead"], ["outbox", "log"],
+                    ["escalation", "sweep"], ["escalation", "overdue"]):
+        result = callcenter(*command, url=database_url, cwd=tmp_path)
+        assert result.returncode == 0, (command, result.stderr)
+        assert result.stdout in ("", "0 reminder message(s) enqueued\n"), command
 
 
 async def test_outbox_dead_letters_and_resend(database_url: str, tmp_path: Path) -> None:
