@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import SQLAlchemyError
 
 from callcenter import dispatch_wiring as wiring
+from callcenter import logs
 from callcenter.config import Config
 from callcenter.db.contractor_store import SqlContractorStore
 from callcenter.db.engine import Database
@@ -72,6 +73,7 @@ def _routing_commands(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
+    logs.configure(fmt=config.log.format, level=config.log.level)  # to stderr, not stdout
     try:
         return _run(args, config)
     except RulesError as exc:
