@@ -8,12 +8,17 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.db import contractor_store, outbox_store
 from callcenter.db.call_store import change_status
-from callcenter.db.dispatch_models import AppealAttachmentRow, ContractorRow, RoutingDecisionRow
+from callcenter.db.dispatch_models import (
+    AppealAttachmentRow,
+    ContractorRow,
+    OutboxMessageRow,
+    RoutingDecisionRow,
+)
 from callcenter.db.engine import Database
 from callcenter.db.models import Appeal, AppealHistory
 from callcenter.domain.appeals import Status
@@ -27,7 +32,7 @@ from callcenter.domain.dispatch import (
     OverdueAppeal,
     Unacknowledged,
 )
-from callcenter.domain.outbox import Delivery, NewMessage
+from callcenter.domain.outbox import Delivery, NewMessage, OutboxState
 from callcenter.domain.routing import RoutingDecision
 
 D = RoutingDecisionRow
@@ -128,6 +133,16 @@ class SqlDispatchTx:
 
     async def link_duplicate(self, appeal_id: int, original_id: int) -> None:
         (await self._entity(appeal_id)).duplicate_of_id = original_id
+
+    async def cancel_pending(self, decision_id: int) -> bool:
+        M = OutboxMessageRow
+        await self.session.execute(
+            update(M).where(M.decision_id == decision_id, M.state == OutboxState.PENDING.value)
+            .values(state=OutboxState.CANCELLED.value, last_error="assignment replaced"))
+        told = await self.session.scalar(select(func.count()).where(
+            M.decision_id == decision_id,
+            M.state.in_([OutboxState.SENT.value, OutboxState.SENDING.value])))
+        return bool(told)
 
     async def enqueue(self, messages: Sequence[NewMessage], *, appeal_id: int | None,
                       decision_id: int | None, contractor_id: int | None,

@@ -24,6 +24,7 @@ class OutboxState(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     DEAD = "dead"
+    CANCELLED = "cancelled"  # never sent: its assignment was replaced before delivery
 
 
 class Delivery(StrEnum):

@@ -61,6 +61,10 @@ class DispatchTx(Protocol):
 
     async def link_duplicate(self, appeal_id: int, original_id: int) -> None: ...
 
+    async def cancel_pending(self, decision_id: int) -> bool:
+        """Cancel the assignment's messages not yet sent; True if any was sent (or is being
+        sent): the contractor may know of the appeal."""
+
     async def enqueue(self, messages: Sequence[NewMessage], *, appeal_id: int | None,
                       decision_id: int | None, contractor_id: int | None,
                       at: datetime) -> list[NewMessage]:

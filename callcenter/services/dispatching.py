@@ -36,6 +36,7 @@ from callcenter.domain.routing import (
     to_coordinator,
 )
 from callcenter.domain.routing_houses import address_key
+from callcenter.domain.routing_rules import Rules
 from callcenter.services.dispatch_ports import DispatchStore, DispatchTx
 from callcenter.services.routing_rules import RuleHolder
 
@@ -71,10 +72,9 @@ class Dispatcher:
             appeal = await _appeal(tx, appeal_id)
             if appeal.status != Status.REGISTERED:
                 return await _already_routed(tx, appeal)
-            now = self.clock()
-            decision = route(AppealFacts.of(appeal.category, appeal.address), self.rules.rules,
-                             now)
-            decision, contractor = await self._deliverable(tx, decision)
+            now, rules = self.clock(), self.rules.rules  # one set of rules per decision
+            decision = route(AppealFacts.of(appeal.category, appeal.address), rules, now)
+            decision, contractor = await self._deliverable(tx, decision, rules)
             await tx.set_address_key(appeal_id, address_key(appeal.address))
             await tx.move(appeal_id, Status.ASSIGNED, at=now, actor=actor, action="assigned",
                           comment=f"{contractor.code}: {decision.reason}")
@@ -86,13 +86,13 @@ class Dispatcher:
                  rule=decision.rule_id, fallback=decision.fallback)
         return Routed(assignment, decision)
 
-    async def _deliverable(self, tx: DispatchTx, decision: RoutingDecision
+    async def _deliverable(self, tx: DispatchTx, decision: RoutingDecision, rules: Rules
                            ) -> tuple[RoutingDecision, Contractor]:
         """The decision and its contractor; an unknown or inactive one -> the coordinator."""
         contractor = await tx.contractor(decision.contractor)
         if contractor is None or not contractor.active:
             state = "немає в довіднику" if contractor is None else "вимкнено"
-            decision = to_coordinator(decision, self.rules.rules,
+            decision = to_coordinator(decision, rules,
                                       f"виконавця «{decision.contractor}» {state}: передано "
                                       "координатору")
             contractor = await tx.contractor(decision.contractor)
@@ -103,14 +103,18 @@ class Dispatcher:
     async def preview(self, category: str | None, address: str | None) -> RoutingDecision:
         """What routing would decide now, dispatcher phones filled in: the operator's form
         shows whom to call at once before the appeal is even registered."""
-        decision = route(AppealFacts.of(category, address), self.rules.rules, self.clock())
+        rules = self.rules.rules
+        decision = route(AppealFacts.of(category, address), rules, self.clock())
         async with self.store.transaction() as tx:
-            decision, _ = await self._deliverable(tx, decision)
+            decision, _ = await self._deliverable(tx, decision, rules)
         return decision
 
     async def reassign(self, appeal_id: int, *, contractor: str, reason: str,
                        actor: str) -> Assignment:
-        """A supervisor (or the coordinator, for a redirected appeal) picks the contractor."""
+        """A supervisor (or the coordinator, for a redirected appeal) picks the contractor.
+
+        What the previous contractor was not sent yet is cancelled (an assignment arriving
+        after its withdrawal would mislead); if it was told, it is told of the withdrawal."""
         if not reason.strip():
             raise TextRequired("a reason for the reassignment")
         async with self.store.transaction() as tx:
@@ -119,6 +123,7 @@ class Dispatcher:
             if target is None or not target.active:
                 raise ContractorNotFound(contractor)
             previous = await tx.current_assignment(appeal_id)
+            told = previous is not None and await tx.cancel_pending(previous.id)
             now = self.clock()
             decision = self._manual(appeal, target, previous, reason, actor, now)
             await tx.move(appeal_id, Status.ASSIGNED, at=now, actor=actor, action="reassigned",
@@ -127,7 +132,7 @@ class Dispatcher:
                                                  actor=actor)
             await self._tell(tx, self.notifier.appeal_assigned(appeal, target, assignment),
                              assignment, now)
-            if previous is not None and previous.contractor_id != target.id:
+            if previous is not None and told and previous.contractor_id != target.id:
                 await self._withdraw(tx, appeal, previous, reason, now)
         log.info("appeal_reassigned", number=appeal.number, contractor=target.code, actor=actor)
         return assignment

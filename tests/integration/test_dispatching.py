@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from dispatch_seed import CALLER, City, build_city
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 
 from callcenter.db.appeal_queries import appeal_history
 from callcenter.db.dispatch_models import OutboxMessageRow, RoutingDecisionRow
@@ -155,6 +155,8 @@ def _refuse_webhooks(dialect: str) -> list[str]:
 async def test_reassignment_with_a_reason(city: City) -> None:
     appeal_id = await city.registered("roof_leak", "Галицька 3")
     first = await city.dispatcher.appeal_registered(appeal_id)
+    async with city.db.transaction() as session:  # as if a worker had delivered it
+        await session.execute(update(OutboxMessageRow).values(state="sent"))
     await city.answers.take_into_work(appeal_id, contractor_id=city.ids["uk"], actor="uk-user")
     city.clock.advance(hours=1)
     second = await city.dispatcher.reassign(appeal_id, contractor="vodokanal",
@@ -171,6 +173,19 @@ async def test_reassignment_with_a_reason(city: City) -> None:
     history = await appeal_history(city.db, appeal.number)
     assert (history[-1].action, history[-1].from_status, history[-1].actor) == (
         "reassigned", "in_work", "sup")
+
+
+async def test_reassignment_before_delivery_cancels_what_was_not_sent(city: City) -> None:
+    appeal_id = await city.registered("water_leak", "Галицька 3")
+    await city.dispatcher.appeal_registered(appeal_id)
+    await city.dispatcher.reassign(appeal_id, contractor="uk", reason="підвал, не мережа",
+                                   actor="sup")
+    rows = [(m.event, m.recipient, m.state) for m in await outbox(city, appeal_id)]
+    assert rows == [
+        ("appeal.assigned", "dispatch@vodokanal.example.org", "cancelled"),
+        ("appeal.assigned", "http://127.0.0.1:9/h", "cancelled"),
+        ("appeal.assigned", "uk@uk.example.com", "pending"),
+    ]  # the old contractor never heard of it: no withdrawal either
 
 
 async def test_reassignment_needs_a_reason_and_a_known_active_contractor(city: City) -> None:
