@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -168,6 +169,8 @@ async def run(args: argparse.Namespace, urls: dict[str, list[tuple[str, str]]]) 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     configure(level="error")
+    # SIGTERM (and SIGINT, which background jobs ignore) unwind: temporary databases dropped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     os.environ.setdefault(SECRET_ENV, "bench-secret")
     with tempfile.TemporaryDirectory(prefix="cc-bench-routing-") as tmp, \
             contextlib.ExitStack() as stack:
