@@ -3,7 +3,7 @@
 `build_dispatching(config, db)` gives the services the web process calls (routing on
 registration, contractors' answers, reassignment, dead letters, overdue appeals);
 `run_worker(config)` is `callcenter worker`: outbox workers and the escalation sweep in one
-TaskGroup, the routing rules reloaded on SIGHUP.
+TaskGroup, the routing rules reloaded on SIGHUP, a graceful stop on SIGTERM / SIGINT.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from callcenter.db.dispatch_store import SqlDispatchStore
 from callcenter.db.engine import Database
 from callcenter.db.outbox_store import SqlOutboxStore
 from callcenter.domain.notices import Notifier
-from callcenter.main import prepare_database, run_until_signal
+from callcenter.main import prepare_database
 from callcenter.notify.email import SmtpSettings
 from callcenter.notify.transport import ChannelTransport
 from callcenter.services.contractor_answers import ContractorAnswers
@@ -87,11 +87,13 @@ class Worker:
     workers: list[OutboxWorker]
     sweep_interval: float
 
-    async def run(self) -> None:
+    async def run(self, stop: asyncio.Event) -> None:
+        """Until `stop`: then every worker finishes (sends and records) the batch in hand,
+        so a restart sends nothing twice."""
         async with asyncio.TaskGroup() as group:
             for worker in self.workers:
-                group.create_task(worker.run(), name=worker.name)
-            group.create_task(self.dispatching.escalation.run(self.sweep_interval),
+                group.create_task(worker.run(stop), name=worker.name)
+            group.create_task(self.dispatching.escalation.run(self.sweep_interval, stop),
                               name="escalation-sweep")
 
     async def close(self) -> None:
@@ -117,13 +119,17 @@ def build_worker(config: Config, *, name: str | None = None) -> Worker:
 
 
 @contextlib.contextmanager
-def reload_on_sighup(rules: RuleHolder) -> Iterator[None]:
+def signals(rules: RuleHolder, stop: asyncio.Event) -> Iterator[None]:
+    """SIGHUP reloads the routing rules; SIGTERM and SIGINT ask for a graceful stop."""
     loop = asyncio.get_running_loop()
-    loop.add_signal_handler(signal.SIGHUP, rules.reload)
+    handlers = {signal.SIGHUP: rules.reload, signal.SIGTERM: stop.set, signal.SIGINT: stop.set}
+    for sig, handler in handlers.items():
+        loop.add_signal_handler(sig, handler)
     try:
         yield
     finally:
-        loop.remove_signal_handler(signal.SIGHUP)
+        for sig in handlers:
+            loop.remove_signal_handler(sig)
 
 
 async def run_worker(config: Config, *, name: str | None = None) -> None:
@@ -132,5 +138,10 @@ async def run_worker(config: Config, *, name: str | None = None) -> None:
     worker = build_worker(config, name=name)
     log.info("worker_started", workers=len(worker.workers), rules=config.routing.rules,
              smtp=f"{config.smtp.host}:{config.smtp.port}")
-    with reload_on_sighup(worker.dispatching.rules):
-        await run_until_signal(worker.run, worker.close)
+    stop = asyncio.Event()
+    try:
+        with signals(worker.dispatching.rules, stop):
+            await worker.run(stop)
+    finally:
+        await worker.close()
+    log.info("worker_stopped")

@@ -8,6 +8,7 @@ history row is written only by the sweep whose insert won.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -83,14 +84,17 @@ class Escalation:
     async def overdue(self, *, limit: int = 500) -> list[OverdueAppeal]:
         return await self.store.overdue(self.clock(), limit=limit)
 
-    async def run(self, interval: float) -> None:
-        """Sweep every `interval` seconds until cancelled; a lost database is waited out."""
-        while True:
+    async def run(self, interval: float, stop: asyncio.Event | None = None) -> None:
+        """Sweep every `interval` seconds until `stop` is set (or cancelled); a lost
+        database is waited out."""
+        stop = stop or asyncio.Event()
+        while not stop.is_set():
             try:
                 await self.sweep()
             except StoreUnavailable as exc:
                 log.warning("escalation_sweep_postponed", error=str(exc))
-            await asyncio.sleep(interval)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), interval)
 
 
 def _comment(item: Unacknowledged, inserted: list[NewMessage]) -> str:

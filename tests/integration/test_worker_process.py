@@ -115,6 +115,38 @@ async def test_a_worker_killed_between_sending_and_recording_loses_nothing(
     await city.db.close()
 
 
+async def test_sigterm_lets_the_worker_finish_the_batch_in_hand(
+        database_url: str, tmp_path: Path, smtp: SmtpSink, receiver: HttpReceiver,
+        eventually: Eventually, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(SECRET_ENV, SECRET.decode())
+    city = await build_city(database_url, tmp_path, webhook_url=receiver.url())
+    city.clock.now = datetime.now(UTC)
+    appeal_id = await city.registered("water_leak", "Галицька 3")
+    routed = await city.dispatcher.appeal_registered(appeal_id)
+    await city.answers.take_into_work(appeal_id, contractor_id=routed.assignment.contractor_id,
+                                      actor="v")
+    hold = Hold()
+    receiver.plan = [hold]
+    process = await start_worker(worker_env(database_url, tmp_path / "routing.toml", smtp),
+                                 tmp_path, "deploy")
+    try:
+        await eventually(lambda: len(receiver.received) == 1, timeout=60)
+        process.terminate()  # a deploy: the webhook's answer has not come yet
+        hold.release.set()
+        assert await asyncio.wait_for(process.wait(), 30) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    async with city.db.transaction() as session:
+        states = (await session.scalars(select(OutboxMessageRow.state))).all()
+        delivery = await session.scalar(select(Appeal.delivery).where(Appeal.id == appeal_id))
+    assert sorted(states) == ["sent", "sent"] and delivery == "delivered"
+    assert len(receiver.received) == 1  # nothing left for anyone to send again
+    assert "worker_stopped" in (tmp_path / "deploy.log").read_text()
+    await city.db.close()
+
+
 async def test_sighup_reloads_the_rules_and_keeps_them_when_broken(
         tmp_path: Path, smtp: SmtpSink, eventually: Eventually) -> None:
     rules = tmp_path / "routing.toml"
