@@ -89,7 +89,8 @@ class Match:
 
 def route(facts: AppealFacts, rules: Rules, now: datetime) -> RoutingDecision:
     duty = not rules.calendar.is_working_time(now)
-    matches = [m for m in (_match(rule, facts, rules, now, duty) for rule in rules.rules) if m]
+    matches = [m for m in (_match(rule, facts, rules, now, duty)
+                           for rule in rules.candidates(facts.category)) if m]
     if not matches:
         return _nothing_matched(facts, rules, now, duty)
     best = max(m.specificity for m in matches)

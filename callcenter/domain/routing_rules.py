@@ -78,6 +78,7 @@ class Rules:
     rules: tuple[Rule, ...]
     _category_groups: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _street_districts: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _by_category: dict[str, tuple[Rule, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for group, members in self.groups.items():
@@ -88,6 +89,16 @@ class Rules:
             for street in streets:
                 self._street_districts[street] = (
                     self._street_districts.get(street, frozenset()) | {district})
+        known = {c for r in self.rules for c in r.categories} | set(self._category_groups)
+        for category in known | {""}:
+            groups = self.groups_of(category)
+            self._by_category[category] = tuple(
+                r for r in self.rules if category in r.categories or r.groups & groups
+                or not (r.categories or r.groups))
+
+    def candidates(self, category: str | None) -> tuple[Rule, ...]:
+        """The rules whose category condition can hold for `category`, in file order."""
+        return self._by_category.get(category or "", self._by_category[""])
 
     def groups_of(self, category: str) -> frozenset[str]:
         return self._category_groups.get(category, frozenset())
