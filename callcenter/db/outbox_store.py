@@ -35,6 +35,7 @@ from callcenter.domain.outbox import (
     OutboxMessage,
     OutboxRow,
     OutboxState,
+    Outcome,
 )
 
 TEXT_LIMIT = 2000  # characters of a response or an error kept in the log
@@ -114,17 +115,21 @@ class SqlOutboxStore:
             rows = (await session.execute(statement)).all()
         return sorted((message_of(row) for row in rows), key=lambda m: m.id)
 
-    async def record(self, message: OutboxMessage, result: DeliveryResult, *, worker: str,
-                     now: datetime, retry_at: datetime | None) -> None:
-        appeal_id, decision_id = message.appeal_id, message.decision_id
+    async def record(self, outcomes: Sequence[Outcome], *, worker: str,
+                     now: datetime) -> None:
+        flags = sorted({(o.message.appeal_id or 0, o.message.decision_id or 0)
+                        for o in outcomes if o.counts_for_delivery})
         async with self._db.transaction() as session:
-            appeal = (await lock_appeal(session, appeal_id) if message.required
-                      and appeal_id is not None and decision_id is not None else None)
-            session.add(_attempt(message, result, worker, now))
-            await session.execute(_result(message, result, worker, now, retry_at))
-            if appeal is not None and decision_id is not None:
-                await refresh_delivery(session, appeal, decision_id, now=now,
-                                       actor=OUTBOX_ACTOR)
+            appeals = {}  # locked in id order: concurrent recorders never deadlock
+            for appeal_id in sorted({appeal_id for appeal_id, _ in flags}):
+                appeals[appeal_id] = await lock_appeal(session, appeal_id)
+            for o in outcomes:
+                session.add(_attempt(o.message, o.result, worker, now))
+                await session.execute(_result(o.message, o.result, worker, now, o.retry_at))
+            for appeal_id, decision_id in flags:
+                if (appeal := appeals[appeal_id]) is not None:
+                    await refresh_delivery(session, appeal, decision_id, now=now,
+                                           actor=OUTBOX_ACTOR)
 
     async def release_stale(self, *, claimed_before: datetime, now: datetime,
                             max_attempts: int) -> int:

@@ -73,6 +73,20 @@ class DeliveryResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one attempt: sent, retry at `retry_at`, or dead (failed, no retry)."""
+
+    message: OutboxMessage
+    result: DeliveryResult
+    retry_at: datetime | None = None
+
+    @property
+    def counts_for_delivery(self) -> bool:
+        m = self.message
+        return m.required and m.appeal_id is not None and m.decision_id is not None
+
+
+@dataclass(frozen=True, slots=True)
 class OutboxRow:
     """One message as `callcenter outbox list` and the dead-letter page show it."""
 

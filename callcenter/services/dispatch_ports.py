@@ -20,6 +20,7 @@ from callcenter.domain.outbox import (
     NewMessage,
     OutboxMessage,
     OutboxRow,
+    Outcome,
 )
 from callcenter.domain.routing import RoutingDecision
 
@@ -86,10 +87,10 @@ class OutboxStore(Protocol):
     async def claim(self, *, worker: str, now: datetime, limit: int) -> list[OutboxMessage]:
         """Due pending messages, now `sending` and ours; each claim counts as an attempt."""
 
-    async def record(self, message: OutboxMessage, result: DeliveryResult, *, worker: str,
-                     now: datetime, retry_at: datetime | None) -> None:
-        """Log the attempt; sent, retried at `retry_at`, or dead when it is None; update the
-        appeal's delivery flag."""
+    async def record(self, outcomes: Sequence[Outcome], *, worker: str,
+                     now: datetime) -> None:
+        """In one transaction: log each attempt; sent, retried at `retry_at`, or dead when it
+        is None; update the delivery flag of the appeals concerned."""
 
     async def release_stale(self, *, claimed_before: datetime, now: datetime,
                             max_attempts: int) -> int:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 import structlog
 
 from callcenter.domain.errors import StoreUnavailable
-from callcenter.domain.outbox import DeliveryResult, OutboxMessage, backoff
+from callcenter.domain.outbox import DeliveryResult, OutboxMessage, Outcome, backoff
 from callcenter.services.dispatch_ports import OutboxStore, Transport
 
 log = structlog.get_logger("callcenter.outbox")
@@ -54,24 +54,29 @@ class OutboxWorker:
         self.failed = 0
 
     async def run_once(self) -> int:
-        """One batch: claim, send all at once, record each result; how many were claimed."""
+        """One batch: claim, send all at once, record the results in one transaction; how
+        many were claimed."""
         batch = await self.store.claim(worker=self.name, now=self.clock(),
                                        limit=self.settings.batch)
+        if not batch:
+            return 0
         async with asyncio.TaskGroup() as group:
-            for message in batch:
-                group.create_task(self._deliver(message))
+            sending = [group.create_task(self._send(message)) for message in batch]
+        now = self.clock()
+        outcomes = [self._outcome(m, t.result(), now) for m, t in zip(batch, sending,
+                                                                       strict=True)]
+        await self.store.record(outcomes, worker=self.name, now=now)
+        for outcome in outcomes:
+            self._count(outcome)
         return len(batch)
 
-    async def _deliver(self, message: OutboxMessage) -> None:
-        result = await self._send(message)
-        now = self.clock()
-        retry_at = None
-        if not result.ok and message.attempts < self.settings.max_attempts:
-            delay = backoff(message.attempts, base=self.settings.backoff_base,
-                            cap=self.settings.backoff_max, jitter=self.jitter())
-            retry_at = now + timedelta(seconds=delay)
-        await self.store.record(message, result, worker=self.name, now=now, retry_at=retry_at)
-        self._count(message, result, retry_at)
+    def _outcome(self, message: OutboxMessage, result: DeliveryResult,
+                 now: datetime) -> Outcome:
+        if result.ok or message.attempts >= self.settings.max_attempts:
+            return Outcome(message, result)
+        delay = backoff(message.attempts, base=self.settings.backoff_base,
+                        cap=self.settings.backoff_max, jitter=self.jitter())
+        return Outcome(message, result, now + timedelta(seconds=delay))
 
     async def _send(self, message: OutboxMessage) -> DeliveryResult:
         started = time.perf_counter()
@@ -82,8 +87,8 @@ class OutboxWorker:
             took = int((time.perf_counter() - started) * 1000)
             return DeliveryResult(ok=False, error=f"sender crashed: {exc!r}", duration_ms=took)
 
-    def _count(self, message: OutboxMessage, result: DeliveryResult,
-               retry_at: datetime | None) -> None:
+    def _count(self, outcome: Outcome) -> None:
+        message, result, retry_at = outcome.message, outcome.result, outcome.retry_at
         if result.ok:
             self.sent += 1
             return

@@ -5,32 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from callcenter.domain.outbox import DeliveryResult, OutboxMessage, OutboxRow
+from callcenter.domain.outbox import DeliveryResult, OutboxMessage, OutboxRow, Outcome
 from callcenter.services.outbox_worker import OutboxWorker, WorkerSettings
 
 T0 = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
 
 
 @dataclass
-class Recorded:
-    message: OutboxMessage
-    result: DeliveryResult
-    retry_at: datetime | None
-
-
-@dataclass
 class FakeStore:
     pending: list[OutboxMessage] = field(default_factory=list)
-    recorded: list[Recorded] = field(default_factory=list)
+    recorded: list[Outcome] = field(default_factory=list)
+    transactions: int = 0
     released: list[datetime] = field(default_factory=list)
 
     async def claim(self, *, worker: str, now: datetime, limit: int) -> list[OutboxMessage]:
         batch, self.pending = self.pending[:limit], self.pending[limit:]
         return [replace(m, attempts=m.attempts + 1) for m in batch]
 
-    async def record(self, message: OutboxMessage, result: DeliveryResult, *, worker: str,
-                     now: datetime, retry_at: datetime | None) -> None:
-        self.recorded.append(Recorded(message, result, retry_at))
+    async def record(self, outcomes: list[Outcome], *, worker: str, now: datetime) -> None:
+        self.recorded.extend(outcomes)
+        self.transactions += 1
 
     async def release_stale(self, *, claimed_before: datetime, now: datetime,
                             max_attempts: int) -> int:
@@ -84,6 +78,7 @@ async def test_failures_are_retried_with_growing_backoff_then_given_up() -> None
     retry = {r.message.id: r.retry_at for r in store.recorded}
     assert retry == {1: T0 + timedelta(seconds=10), 2: T0 + timedelta(seconds=20), 3: None}
     assert w.failed == 3
+    assert store.transactions == 1  # a batch is recorded in one transaction
 
 
 async def test_a_crashing_sender_is_a_failed_attempt_not_a_dead_worker() -> None:
