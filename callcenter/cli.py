@@ -16,8 +16,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from callcenter import config as configuration
+from callcenter import dispatch_cli, user_commands
 from callcenter import main as app
-from callcenter import user_commands
 from callcenter.ami.link import AmiAuthError
 from callcenter.db import appeal_queries, migrate
 from callcenter.db.engine import Database
@@ -58,6 +58,7 @@ def parser() -> argparse.ArgumentParser:
     history.add_argument("number")
     users_parser(sub)
     add_recordings_commands(sub)
+    dispatch_cli.add_commands(sub)
     return p
 
 
@@ -143,6 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def dispatch(args: argparse.Namespace, config: configuration.Config) -> int:
+    if args.command in dispatch_cli.COMMANDS:
+        return dispatch_cli.run(args, config)
     if args.command == "serve":
         _run(app.serve(config))
     elif args.command == "web":

@@ -132,6 +132,44 @@ class ReplayConfig:
     link_hours: float = 72.0  # a contractor's link works this long unless told otherwise
 
 
+@dataclass(frozen=True)
+class RoutingConfig:
+    """Routing rules (a file, reloaded on SIGHUP) and the contractors file to import."""
+
+    rules: str = "config/routing.toml"
+    contractors: str = "config/contractors.toml"
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str = "127.0.0.1"
+    port: int = 25
+    from_address: str = "Гаряча лінія 1580 <noreply@1580.example.org>"
+    starttls: bool = False
+    username: str = ""
+    password: str = ""
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class OutboxConfig:
+    workers: int = 1
+    max_attempts: int = 8
+    backoff_base: float = 30.0
+    backoff_max: float = 3600.0
+    batch: int = 20
+    poll_interval: float = 1.0
+    lease: float = 300.0
+    sweep_interval: float = 60.0
+
+
+@dataclass(frozen=True)
+class NotifyConfig:
+    public_base_url: str = "http://127.0.0.1:8580"
+    webhook_timeout: float = 10.0
+    supervisor_emails: tuple[str, ...] = ()
+
+
 def _default_trunks() -> tuple[Trunk, ...]:
     def both(name: str) -> tuple[str, ...]:
         return (f"PJSIP/{name}", f"SIP/{name}")
@@ -157,6 +195,11 @@ class Config:
     operator: OperatorConfig = field(default_factory=OperatorConfig)
     recordings: RecordingsConfig = field(default_factory=RecordingsConfig)
     replay: ReplayConfig = field(default_factory=ReplayConfig)
+
+    routing: RoutingConfig = field(default_factory=RoutingConfig)
+    smtp: SmtpConfig = field(default_factory=SmtpConfig)
+    outbox: OutboxConfig = field(default_factory=OutboxConfig)
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
     trunks: tuple[Trunk, ...] = field(default_factory=_default_trunks)
 
     def replace(self, **changes: Any) -> Config:
@@ -322,3 +365,24 @@ def _validate(config: Config) -> None:
     if config.recordings.workers < 1:
         raise ConfigError(f"recordings.workers: expected at least 1, got "
                           f"{config.recordings.workers}")
+    _validate_delivery(config)
+
+
+def _validate_delivery(config: Config) -> None:
+    outbox, smtp, notify = config.outbox, config.smtp, config.notify
+    if min(outbox.workers, outbox.max_attempts, outbox.batch) < 1:
+        raise ConfigError("outbox.workers, outbox.max_attempts, outbox.batch: expected >= 1")
+    if not 0 < outbox.backoff_base <= outbox.backoff_max:
+        raise ConfigError("outbox.backoff_base: expected > 0 and <= outbox.backoff_max")
+    if min(outbox.poll_interval, outbox.sweep_interval, smtp.timeout,
+           notify.webhook_timeout) <= 0:
+        raise ConfigError("outbox intervals, smtp.timeout, notify.webhook_timeout: expected > 0")
+    slowest = max(smtp.timeout, notify.webhook_timeout)
+    if outbox.lease < 2 * slowest:
+        raise ConfigError(f"outbox.lease: expected at least twice the slowest send timeout "
+                          f"({2 * slowest:g} s), got {outbox.lease:g}")
+    if not 0 < smtp.port < 65536:
+        raise ConfigError(f"smtp.port: expected 1..65535, got {smtp.port}")
+    if not notify.public_base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"notify.public_base_url: expected an http(s) URL, got "
+                          f"{notify.public_base_url!r}")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Dialect,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -106,7 +108,8 @@ class AppealCounter(Base):
 
 class Appeal(Base):
     __tablename__ = "appeals"
-    __table_args__ = (UniqueConstraint("year", "sequence"),)
+    __table_args__ = (UniqueConstraint("year", "sequence"),
+                      Index("ix_appeals_category_address_key", "category", "address_key"))
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     number: Mapped[str] = mapped_column(String(24), unique=True)
@@ -147,6 +150,19 @@ class Appeal(Base):
     search_phone: Mapped[str] = mapped_column(String(64), server_default="")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    # Routing and delivery (tables in dispatch_models.py). `delivery` is a flag apart from the
+    # status: none | pending | delivered | failed (domain.outbox.Delivery).
+    contractor_id: Mapped[int | None] = mapped_column(ForeignKey("contractors.id"), index=True)
+    priority: Mapped[str | None] = mapped_column(String(16))
+    deadline: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    delivery: Mapped[str] = mapped_column(String(16), default="none", server_default="none")
+    assigned_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    planned_date: Mapped[date | None] = mapped_column(Date)
+    answer: Mapped[str | None] = mapped_column(Text)  # for the resident; notes go to history
+    address_key: Mapped[str | None] = mapped_column(String(256))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"))
 
 
 class AppealHistory(Base):

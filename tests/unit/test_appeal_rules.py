@@ -41,6 +41,9 @@ S = Status
         (S.ON_CHECK, S.CLOSED),
         (S.ON_CHECK, S.RETURNED),
         (S.RETURNED, S.IN_WORK),
+        (S.IN_WORK, S.ASSIGNED),  # a supervisor reassigns
+        (S.RETURNED, S.ASSIGNED),
+        (S.ASSIGNED, S.ASSIGNED),
     ],
 )
 def test_allowed_transitions(current: Status, target: Status) -> None:

@@ -1,0 +1,82 @@
+"""Contractors in the database: the idempotent import (upsert by code) and lookups."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callcenter.db.dispatch_models import ContractorRow
+from callcenter.db.engine import Database
+from callcenter.domain.contractors import Contractor, ImportCounts
+
+FIELDS = ("name", "kind", "email", "manager_email", "phone", "night_phone", "webhook_url",
+          "webhook_secret_ref", "active")
+
+
+def contractor_of(row: ContractorRow) -> Contractor:
+    return Contractor(
+        id=row.id, code=row.code, name=row.name, kind=row.kind,
+        channels=tuple(c for c in row.channels.split(",") if c), email=row.email,
+        manager_email=row.manager_email, phone=row.phone, night_phone=row.night_phone,
+        webhook_url=row.webhook_url, webhook_secret_ref=row.webhook_secret_ref,
+        active=row.active)
+
+
+def row_values(contractor: Contractor) -> dict[str, Any]:
+    values = {name: getattr(contractor, name) for name in FIELDS}
+    values["channels"] = ",".join(contractor.channels)
+    return values
+
+
+async def contractor_by_code(session: AsyncSession, code: str) -> Contractor | None:
+    row = await session.scalar(select(ContractorRow).where(ContractorRow.code == code))
+    return contractor_of(row) if row is not None else None
+
+
+async def contractor_by_id(session: AsyncSession, contractor_id: int) -> Contractor | None:
+    row = await session.get(ContractorRow, contractor_id)
+    return contractor_of(row) if row is not None else None
+
+
+class SqlContractorStore:
+    """The `ContractorStore` of services.contractors_import."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def upsert(self, contractors: Sequence[Contractor], *, at: datetime) -> ImportCounts:
+        counts = {"inserted": 0, "updated": 0, "unchanged": 0}
+        async with self._db.transaction() as session:
+            existing = {row.code: row for row in (await session.scalars(
+                select(ContractorRow).where(
+                    ContractorRow.code.in_([c.code for c in contractors])))).all()}
+            for contractor in contractors:
+                counts[_upsert_one(session, existing.get(contractor.code), contractor, at)] += 1
+        return ImportCounts(**counts)
+
+    async def codes(self) -> set[str]:
+        async with self._db.transaction() as session:
+            return set((await session.scalars(select(ContractorRow.code))).all())
+
+    async def all(self) -> list[Contractor]:
+        async with self._db.transaction() as session:
+            rows = (await session.scalars(select(ContractorRow).order_by(ContractorRow.code)))
+            return [contractor_of(row) for row in rows.all()]
+
+
+def _upsert_one(session: AsyncSession, row: ContractorRow | None, contractor: Contractor,
+                at: datetime) -> str:
+    values = row_values(contractor)
+    if row is None:
+        session.add(ContractorRow(code=contractor.code, created_at=at, updated_at=at, **values))
+        return "inserted"
+    if all(getattr(row, key) == value for key, value in values.items()):
+        return "unchanged"
+    for key, value in values.items():
+        setattr(row, key, value)
+    row.updated_at = at
+    return "updated"

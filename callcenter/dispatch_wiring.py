@@ -1,0 +1,147 @@
+"""Composition of routing and delivery: the services on the database, and the worker process.
+
+`build_dispatching(config, db)` gives the services the web process calls (routing on
+registration, contractors' answers, reassignment, dead letters, overdue appeals);
+`run_worker(config)` is `callcenter worker`: outbox workers and the escalation sweep in one
+TaskGroup, the routing rules reloaded on SIGHUP, a graceful stop on SIGTERM / SIGINT.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import os
+import signal
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import structlog
+
+from callcenter import logs
+from callcenter.config import Config
+from callcenter.db.dispatch_store import SqlDispatchStore
+from callcenter.db.engine import Database
+from callcenter.db.outbox_store import SqlOutboxStore
+from callcenter.domain.notices import Notifier
+from callcenter.main import prepare_database
+from callcenter.notify.email import SmtpSettings
+from callcenter.notify.transport import ChannelTransport
+from callcenter.services.contractor_answers import ContractorAnswers
+from callcenter.services.dispatching import Dispatcher
+from callcenter.services.escalation import Escalation
+from callcenter.services.outbox_admin import OutboxAdmin
+from callcenter.services.outbox_worker import OutboxWorker, WorkerSettings
+from callcenter.services.routing_rules import RuleHolder
+
+log = structlog.get_logger("callcenter.worker")
+
+
+@dataclass
+class Dispatching:
+    db: Database
+    rules: RuleHolder
+    dispatcher: Dispatcher
+    answers: ContractorAnswers
+    escalation: Escalation
+    outbox: OutboxAdmin
+
+
+def notifier_of(config: Config) -> Notifier:
+    return Notifier(public_base_url=config.notify.public_base_url, timezone=config.timezone,
+                    supervisors=config.notify.supervisor_emails)
+
+
+def build_dispatching(config: Config, db: Database) -> Dispatching:
+    """The services; loads the routing rules (RulesError when the file is bad)."""
+    rules = RuleHolder(config.routing.rules, timezone=config.timezone)
+    rules.load()
+    store = SqlDispatchStore(db)
+    notifier = notifier_of(config)
+    return Dispatching(
+        db=db, rules=rules,
+        dispatcher=Dispatcher(store=store, rules=rules, notifier=notifier),
+        answers=ContractorAnswers(store=store),
+        escalation=Escalation(store=store, rules=rules, notifier=notifier),
+        outbox=OutboxAdmin(store=SqlOutboxStore(db)))
+
+
+def smtp_settings(config: Config) -> SmtpSettings:
+    return SmtpSettings(**dataclasses.asdict(config.smtp))
+
+
+def worker_settings(config: Config) -> WorkerSettings:
+    o = config.outbox
+    return WorkerSettings(max_attempts=o.max_attempts, backoff_base=o.backoff_base,
+                          backoff_max=o.backoff_max, batch=o.batch,
+                          poll_interval=o.poll_interval, lease=o.lease)
+
+
+@dataclass
+class Worker:
+    """The running pieces of `callcenter worker`."""
+
+    dispatching: Dispatching
+    transport: ChannelTransport
+    workers: list[OutboxWorker]
+    sweep_interval: float
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Until `stop`: then every worker finishes (sends and records) the batch in hand,
+        so a restart sends nothing twice."""
+        async with asyncio.TaskGroup() as group:
+            for worker in self.workers:
+                group.create_task(worker.run(stop), name=worker.name)
+            group.create_task(self.dispatching.escalation.run(self.sweep_interval, stop),
+                              name="escalation-sweep")
+
+    async def close(self) -> None:
+        await self.transport.close()
+        await self.dispatching.db.close()
+
+
+def default_name() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+def build_worker(config: Config, *, name: str | None = None) -> Worker:
+    db = Database(config.database.url, echo=config.database.echo)
+    dispatching = build_dispatching(config, db)
+    transport = ChannelTransport(smtp_settings(config),
+                                 webhook_timeout=config.notify.webhook_timeout)
+    count = 1 if db.dialect == "sqlite" else config.outbox.workers
+    store = SqlOutboxStore(db)
+    name = name or default_name()
+    workers = [OutboxWorker(store=store, transport=transport, name=f"{name}-{i + 1}",
+                            settings=worker_settings(config)) for i in range(count)]
+    return Worker(dispatching, transport, workers, config.outbox.sweep_interval)
+
+
+@contextlib.contextmanager
+def signals(rules: RuleHolder, stop: asyncio.Event) -> Iterator[None]:
+    """SIGHUP reloads the routing rules; SIGTERM and SIGINT ask for a graceful stop."""
+    loop = asyncio.get_running_loop()
+    handlers = {signal.SIGHUP: rules.reload, signal.SIGTERM: stop.set, signal.SIGINT: stop.set}
+    for sig, handler in handlers.items():
+        loop.add_signal_handler(sig, handler)
+    try:
+        yield
+    finally:
+        for sig in handlers:
+            loop.remove_signal_handler(sig)
+
+
+async def run_worker(config: Config, *, name: str | None = None) -> None:
+    logs.configure(fmt=config.log.format, level=config.log.level)
+    await prepare_database(config.database.url)
+    worker = build_worker(config, name=name)
+    log.info("worker_started", workers=len(worker.workers), rules=config.routing.rules,
+             smtp=f"{config.smtp.host}:{config.smtp.port}")
+    stop = asyncio.Event()
+    try:
+        with signals(worker.dispatching.rules, stop):
+            await worker.run(stop)
+    finally:
+        await worker.close()
+    log.info("worker_stopped")

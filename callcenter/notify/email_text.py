@@ -1,0 +1,77 @@
+"""The e-mails contractors, managers and supervisors read: Ukrainian text from a payload."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+PRIORITY = {"emergency": "АВАРІЙНЕ", "urgent": "ТЕРМІНОВЕ", "normal": ""}
+SUBJECTS = {
+    "appeal.assigned": "Нове звернення {number}",
+    "appeal.reminder": "Нагадування: звернення {number} не підтверджено",
+    "appeal.escalated": "Ескалація: {contractor} не підтвердив(ла) звернення {number}",
+    "appeal.withdrawn": "Звернення {number} передано іншому виконавцю",
+}
+INTROS = {
+    "appeal.assigned": "Гаряча лінія 1580 передає вам звернення мешканця.",
+    "appeal.reminder": "Ви ще не підтвердили отримання цього звернення. Будь ласка, візьміть "
+                       "його в роботу або дайте відповідь.",
+    "appeal.escalated": "Виконавець «{contractor}» не підтвердив отримання звернення вчасно "
+                        "(вдруге). Просимо втрутитися.",
+    "appeal.withdrawn": "Звернення більше не у вашій роботі: його передано іншому виконавцю. "
+                        "Причина: {note}",
+}
+
+
+def subject(payload: Mapping[str, Any]) -> str:
+    appeal = payload["appeal"]
+    text = SUBJECTS.get(payload["event"], "Звернення {number}").format(
+        number=appeal["number"], contractor=payload["contractor"]["name"])
+    tags = [t for t in (PRIORITY.get(payload["assignment"]["priority"], ""),) if t]
+    details = " — ".join(p for p in (appeal.get("category"), appeal.get("address")) if p)
+    return " ".join(f"[{t}]" for t in tags) + (" " if tags else "") + text + (
+        f" — {details}" if details and payload["event"] == "appeal.assigned" else "")
+
+
+def body(payload: Mapping[str, Any]) -> str:
+    appeal, assignment = payload["appeal"], payload["assignment"]
+    intro = INTROS.get(payload["event"], "").format(contractor=payload["contractor"]["name"],
+                                                    note=payload.get("note", ""))
+    lines = [
+        intro, "",
+        f"Звернення № {appeal['number']}" + _priority(assignment["priority"]),
+        f"Категорія: {appeal.get('category') or '—'}",
+        f"Адреса: {appeal.get('address') or '—'}",
+        f"Опис: {appeal.get('description') or '—'}",
+        f"Заявник: {_resident(appeal)}",
+        f"Надійшло: {_when(appeal.get('opened_at'))}",
+        f"Виконати до: {_when(assignment.get('deadline'))}",
+        f"Виконавець: {payload['contractor']['name']}",
+        f"Підстава: {assignment.get('reason') or '—'}",
+        "",
+        f"Відповісти (взяти в роботу, запланувати, виконано, не наше, уточнення): "
+        f"{payload['answer_url']}",
+        "",
+        "--",
+        "Автоматичне повідомлення гарячої лінії 1580. Не відповідайте на цей лист: "
+        "скористайтеся посиланням вище.",
+        f"Ключ повідомлення: {payload.get('idempotency_key', '')}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _priority(priority: str) -> str:
+    label = PRIORITY.get(priority, "")
+    return f" ({label.lower()})" if label else ""
+
+
+def _resident(appeal: Mapping[str, Any]) -> str:
+    parts = [p for p in (appeal.get("resident_name"), appeal.get("resident_phone")) if p]
+    return ", ".join(parts) or "—"
+
+
+def _when(value: str | None) -> str:
+    if not value:
+        return "—"
+    return datetime.fromisoformat(value).strftime("%d.%m.%Y %H:%M")

@@ -1,0 +1,35 @@
+"""The `Transport` of services.outbox_worker: each message to its channel's sender."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+import httpx
+
+from callcenter.domain.outbox import EMAIL, WEBHOOK, DeliveryResult, OutboxMessage
+from callcenter.notify.email import EmailSender, SmtpSettings
+from callcenter.notify.webhook import WebhookSender
+
+
+class ChannelTransport:
+    def __init__(self, smtp: SmtpSettings, *, webhook_timeout: float) -> None:
+        self._client = httpx.AsyncClient(follow_redirects=False)
+        self.email = EmailSender(smtp)
+        self.webhook = WebhookSender(self._client, timeout=webhook_timeout)
+
+    async def send(self, message: OutboxMessage) -> DeliveryResult:
+        if message.channel == EMAIL:
+            return await self.email.send(message)
+        if message.channel == WEBHOOK:
+            return await self.webhook.send(message)
+        return DeliveryResult(ok=False, error=f"unknown channel {message.channel!r}")
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    async def __aenter__(self) -> ChannelTransport:
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                        trace: TracebackType | None) -> None:
+        await self.close()
