@@ -10,6 +10,7 @@ import hashlib
 import json
 import secrets
 import signal
+import socket
 import statistics
 import sys
 import tempfile
@@ -18,7 +19,6 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 from _databases import postgres_database, postgres_reachable, sqlite_database
@@ -155,8 +155,6 @@ async def server_latency(http_port: int) -> float | None:
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -256,6 +254,3 @@ def main(args: argparse.Namespace) -> int:
     except (BenchError, TimeoutError) as exc:
         print(f"bench: {exc!r}", file=sys.stderr)
         return 1
-
-
-__all__ = ["Any", "main"]

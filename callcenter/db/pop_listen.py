@@ -69,7 +69,8 @@ class PgListener:
                 log.warning("pops_listen_lost", error=str(exc) or type(exc).__name__)
             finally:
                 with contextlib.suppress(*LOST):
-                    await asyncio.wait_for(conn.close(), 2.0)
+                    async with asyncio.timeout(2.0):
+                        await conn.close()
             await asyncio.sleep(delay)
 
     async def _follow(self, conn: Any, receive: Receive) -> None:
@@ -83,10 +84,13 @@ class PgListener:
             while await self._channel.catch_up(receive) >= 1000:
                 pass
         while True:
+            # asyncio.timeout, not wait_for: in 3.11 wait_for can swallow a cancellation
             try:
-                payload = await asyncio.wait_for(inbox.get(), HEALTH_EVERY)
+                async with asyncio.timeout(HEALTH_EVERY):
+                    payload = await inbox.get()
             except TimeoutError:
-                await asyncio.wait_for(conn.execute("SELECT 1"), HEALTH_EVERY)
+                async with asyncio.timeout(HEALTH_EVERY):
+                    await conn.execute("SELECT 1")
                 continue
             if payload is None:
                 raise ConnectionError("the LISTEN connection was closed")

@@ -93,8 +93,10 @@ class Pausing:
         if not self._ended.empty():
             return
         timeout = self._deadlines[0][0] - time.monotonic() if self._deadlines else None
+        # asyncio.timeout, not wait_for: in 3.11 wait_for can swallow a cancellation
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._wake.wait()
 
     async def _start_wrap_up(self, seat: str) -> None:
         async with self._lock(seat):

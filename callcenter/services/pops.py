@@ -57,7 +57,7 @@ class LiveCall:
         return self.ringing | ({self.answered_by} if self.answered_by else set())
 
 
-def no_receipt() -> float | None:
+def monotonic_now() -> float | None:
     return time.monotonic()
 
 
@@ -65,7 +65,7 @@ class PopService:
     """A `CallWatcher` of the intake (services.intake) in the process holding the AMI link."""
 
     def __init__(self, *, cards: CardSource, relay: PopRelay, wrap_up: WrapUp | None = None,
-                 receipt: Callable[[], float | None] = no_receipt,
+                 receipt: Callable[[], float | None] = monotonic_now,
                  call_limit: int = CALL_LIMIT) -> None:
         self.relay = relay
         self.wrap_up = wrap_up

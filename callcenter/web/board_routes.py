@@ -82,7 +82,8 @@ async def push(websocket: WebSocket, parts: PopWeb, changed: asyncio.Event) -> N
             await websocket.send_text(text)
         await asyncio.sleep(PUSH_GAP)
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(changed.wait(), REFRESH)
+            async with asyncio.timeout(REFRESH):
+                await changed.wait()
 
 
 @router.get("/supervisor/board", include_in_schema=False)

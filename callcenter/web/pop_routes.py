@@ -6,7 +6,7 @@ import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, WebSocket
 from pydantic import BaseModel
@@ -34,8 +34,8 @@ class PopWeb:
     operators: OperatorsAt
 
 
-def pops_of(app: object) -> PopWeb:
-    parts: PopWeb = app.state.pops  # type: ignore[attr-defined]
+def pops_of(app: Any) -> PopWeb:
+    parts: PopWeb = app.state.pops
     return parts
 
 

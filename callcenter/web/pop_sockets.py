@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 
 import structlog
 from fastapi import WebSocket
-from starlette.websockets import WebSocketDisconnect, WebSocketState
+from starlette.websockets import WebSocketState
 
 from callcenter.web.metrics import Metrics
 from callcenter.web.socket_auth import TOO_SLOW
@@ -112,13 +112,14 @@ async def first_of(*jobs: Awaitable[object]) -> None:
 
 async def read_pings(websocket: WebSocket, answer: Callable[[], object]) -> None:
     """Read until the client goes; answer {"type":"ping"} (anything else is ignored)."""
-    with contextlib.suppress(WebSocketDisconnect):
-        while True:
-            text = await websocket.receive_text()
-            with contextlib.suppress(ValueError):
-                message = json.loads(text)
-                if isinstance(message, dict) and message.get("type") == "ping":
-                    answer()
+    while True:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        with contextlib.suppress(ValueError, TypeError):
+            parsed = json.loads(message.get("text") or "")
+            if isinstance(parsed, dict) and parsed.get("type") == "ping":
+                answer()
 
 
 async def serve_outbox(outbox: Outbox) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from websockets.typing import Origin
 from callcenter.config import AmiConfig, Config, DatabaseConfig, IntakeConfig, OperatorConfig
 from callcenter.main import Listener, build_listener, build_web
 from callcenter.simulator import SimulatedPbx
-from tests.web_rig import PASSWORD, LiveWeb, WebRig, serving
+from tests.web_rig import LiveWeb, WebRig, serving
 
 WAIT = 10.0
 
@@ -115,6 +114,3 @@ def without_cards(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def fast(**extra: Any) -> dict[str, Any]:
     return {"ring_seconds": 0.05, "talk_seconds": 0.05, **extra}
-
-
-__all__ = ["PASSWORD", "PopStack", "dataclasses", "pop_stack"]

@@ -72,6 +72,7 @@ async def test_ping_is_answered_and_junk_is_ignored(live_web: LiveWeb) -> None:
     ws = await open_socket(live_web, token)
     await receive(ws)
     await ws.send("not json")
+    await ws.send(b"\x00binary")
     await ws.send(json.dumps({"type": "something else"}))
     await ws.send(json.dumps({"type": "ping"}))
     assert await receive(ws) == {"type": "pong"}
