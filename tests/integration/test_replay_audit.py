@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import delete, insert, text, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from callcenter.db import migrate
 from callcenter.db.call_store import SqlCallStore
@@ -47,9 +47,11 @@ async def seed(db: Database) -> tuple[int, int]:
 
 
 async def refused(db: Database, statement: object) -> str:
+    """The database's refusal; never mistaken for "database unavailable" (OperationalError)."""
     with pytest.raises(DBAPIError) as caught:
         async with db.transaction() as session:
             await session.execute(statement)  # type: ignore[call-overload]
+    assert not isinstance(caught.value, OperationalError)
     return str(caught.value)
 
 
