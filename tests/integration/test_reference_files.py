@@ -181,9 +181,9 @@ def test_relative_paths_fall_back_to_the_source_tree(tmp_path: Path,
     """`callcenter serve` started in another directory without a config file."""
     monkeypatch.chdir(tmp_path)
     assert len(load_reference(ReferenceConfig()).categories) > 50
-    with pytest.raises(ReferenceDataError, match="^config/nothing.toml: cannot read"):
+    with pytest.raises(ReferenceDataError, match=r"^config/nothing\.toml: cannot read"):
         load_categories("config/nothing.toml")
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "streets.toml").write_text("streets = 1\n", encoding="utf-8")
-    with pytest.raises(ReferenceDataError, match="^config/streets.toml: streets"):
+    with pytest.raises(ReferenceDataError, match=r"^config/streets\.toml: streets"):
         load_streets("config/streets.toml")  # the working directory's file wins

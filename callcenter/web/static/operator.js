@@ -572,10 +572,24 @@
     say([data.message || T.failed, now].filter(Boolean).join(" "), "error");
   }
 
+  // Ctrl+Enter saves; a plain Enter in a field moves to the next one (never a half-typed save).
   formNode.addEventListener("submit", save);
   formNode.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) save(event);
+    if (event.key !== "Enter" || event.defaultPrevented) return;
+    if (event.ctrlKey || event.metaKey) {
+      save(event);
+    } else if (event.target.tagName === "INPUT" || event.target.tagName === "SELECT") {
+      event.preventDefault();
+      focusNext(event.target);
+    }
   });
+
+  function focusNext(current) {
+    const order = Array.from(formNode.querySelectorAll("input, select, textarea"))
+      .filter((node) => !node.disabled && node.type !== "hidden");
+    const next = order[order.indexOf(current) + 1];
+    if (next) next.focus();
+  }
 
   $("add-another").addEventListener("click", async () => {
     if (form.dirty && form.completable) {
