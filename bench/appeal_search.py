@@ -65,6 +65,7 @@ QUERIES: dict[str, SearchRequest] = {
     "q: phone, any format": SearchRequest(q="067 123 45 67"),
     "phone field": SearchRequest(phone="+38 (067) 123-45-67"),
     "number prefix": SearchRequest(number="2025-0123"),
+    "whole number": SearchRequest(number="2025-012345"),
     "category + status + month": SearchRequest(category="water_none", status="registered",
                                                 date_from=dt.date(2025, 3, 1),
                                                 date_to=dt.date(2025, 3, 31)),
@@ -79,7 +80,8 @@ def generated(count: int, seed: int = 1580) -> list[dict[str, object]]:
     rng = random.Random(seed)
     streets = load_reference(ReferenceConfig()).streets.streets
     start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
-    rows = []
+    rows: list[dict[str, object]] = []
+    sequences: dict[int, int] = {}
     for index in range(count):
         street = rng.choice(streets)
         address = f"{street.short}, {rng.randint(1, 120)}, кв. {rng.randint(1, 90)}"
@@ -87,11 +89,12 @@ def generated(count: int, seed: int = 1580) -> list[dict[str, object]]:
         caller = "+38067" + f"{rng.randint(0, 9_999_999):07d}"
         description = f"{rng.choice(PROBLEMS)}, {rng.choice(PROBLEMS).lower()}"
         opened = start + dt.timedelta(minutes=index * (3 * 365 * 24 * 60) // count)
+        sequence = sequences[opened.year] = sequences.get(opened.year, 0) + 1
         keys = search_keys(address=address, caller=caller, caller_name=name, contact_name=None,
                            contact_phone=None, description=description)
         rows.append({
-            "number": f"{opened.year}-{index + 1:06d}", "year": opened.year,
-            "sequence": index + 1, "channel": "phone", "status": rng.choice(STATUSES),
+            "number": f"{opened.year}-{sequence:06d}", "year": opened.year,
+            "sequence": sequence, "channel": "phone", "status": rng.choice(STATUSES),
             "caller": caller, "caller_name": name, "category": rng.choice(CATEGORIES),
             "address": address, "description": description, "opened_at": opened,
             "updated_at": opened, "search_address": keys.address, "search_name": keys.name,

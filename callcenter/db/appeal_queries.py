@@ -15,7 +15,7 @@ from callcenter.domain.appeal_records import (
     SearchPage,
     SiblingAppeal,
 )
-from callcenter.domain.appeal_search import AnyOf, SearchTerms
+from callcenter.domain.appeal_search import AnyOf, SearchTerms, is_whole_number
 from callcenter.domain.listing import AppealListItem, HistoryItem
 
 
@@ -126,7 +126,7 @@ def search_conditions(terms: SearchTerms) -> list[ColumnElement[bool]]:
     if terms.any_of is not None:
         found.append(_any_of(terms.any_of))
     if terms.number:
-        found.append(Appeal.number.startswith(terms.number))
+        found.append(_number(terms.number))
     if terms.phones:
         found.append(_phones(terms.phones))
     if terms.address:
@@ -142,6 +142,12 @@ def search_conditions(terms: SearchTerms) -> list[ColumnElement[bool]]:
     return found
 
 
+def _number(typed: str) -> ColumnElement[bool]:
+    if is_whole_number(typed):
+        return Appeal.number == typed
+    return Appeal.number.startswith(typed)
+
+
 def _phones(patterns: tuple[str, ...]) -> ColumnElement[bool]:
     return or_(*(Appeal.search_phone.contains(p) for p in patterns))
 
@@ -152,7 +158,7 @@ def _any_of(terms: AnyOf) -> ColumnElement[bool]:
     if terms.address:
         options.append(Appeal.search_address.contains(terms.address))
     if terms.number:
-        options.append(Appeal.number.startswith(terms.number))
+        options.append(_number(terms.number))
     if terms.phones:
         options.append(_phones(terms.phones))
     return or_(*options)

@@ -223,3 +223,19 @@ async def test_the_migration_fills_the_keys_of_existing_appeals(empty_database_u
     finally:
         await db.close()
     assert keys == {("незалежності 12", "олена", "немає води", "380671234567", 1)}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("empty_database_url", ["postgresql"], indirect=True)
+async def test_postgresql_serves_the_keys_with_trigram_indexes(database_url: str) -> None:
+    """SQLite scans the keys; PostgreSQL has trigram indexes for `LIKE '%key%'`."""
+    engine = make_engine(database_url)
+    async with engine.connect() as conn:
+        found = (await conn.execute(sa.text(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'appeals' "
+            "AND indexname LIKE '%_trgm'"))).all()
+    await engine.dispose()
+    assert {name for name, _ in found} == {f"ix_appeals_{key}_trgm" for key in
+                                          ("search_address", "search_name", "search_text",
+                                           "search_phone")}
+    assert all("gin" in ddl and "gin_trgm_ops" in ddl for _, ddl in found)
