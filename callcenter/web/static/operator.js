@@ -727,10 +727,10 @@
     if (append) body.append(...rows);
     else body.replaceChildren(...rows);
     $("search-results").hidden = !body.rows.length;
-    summary.textContent = result.data.total ? fmt(T.found, { total: result.data.total })
-                                            : T.nothing_found;
+    const total = result.data.total + (result.data.total_capped ? "+" : "");
+    summary.textContent = result.data.total ? fmt(T.found, { total }) : T.nothing_found;
     search.offset += result.data.items.length;
-    $("search-more").hidden = search.offset >= result.data.total;
+    $("search-more").hidden = search.offset >= result.data.total && !result.data.total_capped;
   }
 
   function searchRow(item) {
