@@ -9,7 +9,8 @@ one page of 50 plus the total count):
 - (a) baseline, SQLite only: what a correct search without stored keys costs there (SQLite's
   `lower()` and `LIKE` fold only ASCII): read the searched columns of every appeal and fold
   them in Python, per query;
-- (b) the folded keys with `LIKE`, for each kind of query.
+- (b) the folded keys with `LIKE` (trigram indexes on PostgreSQL), for each kind of query;
+  the total is exact when the page is the last one, else counted up to 10,000 ("10,000+").
 
 Prints mean / p95 per query kind in milliseconds, (b)'s speed-up over (a) on the text
 queries, and PASS/FAIL for the target: every query kind's p95 under 500 ms at 100,000
@@ -114,20 +115,21 @@ def terms(request: SearchRequest) -> object:
                         statuses=frozenset(STATUSES) | {"new"})
 
 
-async def keys_search(db: Database, request: SearchRequest) -> int:
-    return (await search_appeals(db, terms(request))).total  # type: ignore[arg-type]
+async def keys_search(db: Database, request: SearchRequest) -> str:
+    found = await search_appeals(db, terms(request))  # type: ignore[arg-type]
+    return f"{found.total:,}" + ("+" if found.capped else "")
 
 
-async def python_fold_search(db: Database, request: SearchRequest) -> int:
+async def python_fold_search(db: Database, request: SearchRequest) -> str:
     """Without stored keys: every appeal's text columns, folded here."""
     wanted = fold(request.q)
     query = sa.select(Appeal.address, Appeal.caller_name, Appeal.description)
     async with db.reading() as session:
         rows = (await session.execute(query)).all()
-    return sum(1 for row in rows if any(wanted in fold(v or "") for v in row))
+    return f"{sum(1 for row in rows if any(wanted in fold(v or '') for v in row)):,}"
 
 
-async def timings(action: Callable[[], Awaitable[int]], rounds: int) -> tuple[list[float], int]:
+async def timings(action: Callable[[], Awaitable[str]], rounds: int) -> tuple[list[float], str]:
     found = await action()  # warm-up
     times = []
     for _ in range(rounds):
@@ -150,7 +152,7 @@ async def measure(label: str, url: str, rows: list[dict[str, object]], rounds: i
         began = time.perf_counter()
         await fill(db, rows)
         print(f"\n{label}: {len(rows):,} appeals written in {time.perf_counter() - began:.1f} s")
-        print(f"{'ms per search':<36} {'mean':>8} {'p95':>8} {'found':>7} {'speed-up':>8}")
+        print(f"{'ms per search':<44} {'mean':>8} {'p95':>8} {'found':>8} {'speed-up':>8}")
         for name, request in QUERIES.items():
             times, found = await timings(lambda r=request: keys_search(db, r), rounds)
             extra = ""
@@ -158,12 +160,12 @@ async def measure(label: str, url: str, rows: list[dict[str, object]], rounds: i
                 slow, slow_found = await timings(
                     lambda r=request: python_fold_search(db, r), max(1, rounds // 2))
                 extra = f"{statistics.fmean(slow) / statistics.fmean(times):7.0f}x"
-                print(f"{'  (a) fold in Python: ' + name[3:]:<36} {statistics.fmean(slow):8.1f} "
-                      f"{p95(slow):8.1f} {slow_found:7,}")
+                print(f"{'  (a) fold in Python: ' + name[3:]:<44} {statistics.fmean(slow):8.1f} "
+                      f"{p95(slow):8.1f} {slow_found:>8}")
             ok = p95(times) < TARGET_MS
             passed = passed and (ok or not baseline)
-            print(f"{'(b) ' + name:<36} {statistics.fmean(times):8.1f} {p95(times):8.1f} "
-                  f"{found:7,} {extra:>8}")
+            print(f"{'(b) ' + name:<44} {statistics.fmean(times):8.1f} {p95(times):8.1f} "
+                  f"{found:>8} {extra:>8}")
     finally:
         await db.close()
     return passed
