@@ -9,7 +9,8 @@ one page of 50 plus the total count):
 - (a) baseline, SQLite only: what a correct search without stored keys costs there (SQLite's
   `lower()` and `LIKE` fold only ASCII): read the searched columns of every appeal and fold
   them in Python, per query;
-- (b) the folded keys with `LIKE`, for each kind of query.
+- (b) the folded keys with `LIKE` (trigram indexes on PostgreSQL), for each kind of query;
+  the total is exact when the page is the last one, else counted up to 10,000 ("10,000+").
 
 Prints mean / p95 per query kind in milliseconds, (b)'s speed-up over (a) on the text
 queries, and PASS/FAIL for the target: every query kind's p95 under 500 ms at 100,000
@@ -65,6 +66,7 @@ QUERIES: dict[str, SearchRequest] = {
     "q: phone, any format": SearchRequest(q="067 123 45 67"),
     "phone field": SearchRequest(phone="+38 (067) 123-45-67"),
     "number prefix": SearchRequest(number="2025-0123"),
+    "whole number": SearchRequest(number="2025-012345"),
     "category + status + month": SearchRequest(category="water_none", status="registered",
                                                 date_from=dt.date(2025, 3, 1),
                                                 date_to=dt.date(2025, 3, 31)),
@@ -79,7 +81,8 @@ def generated(count: int, seed: int = 1580) -> list[dict[str, object]]:
     rng = random.Random(seed)
     streets = load_reference(ReferenceConfig()).streets.streets
     start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
-    rows = []
+    rows: list[dict[str, object]] = []
+    sequences: dict[int, int] = {}
     for index in range(count):
         street = rng.choice(streets)
         address = f"{street.short}, {rng.randint(1, 120)}, кв. {rng.randint(1, 90)}"
@@ -87,11 +90,12 @@ def generated(count: int, seed: int = 1580) -> list[dict[str, object]]:
         caller = "+38067" + f"{rng.randint(0, 9_999_999):07d}"
         description = f"{rng.choice(PROBLEMS)}, {rng.choice(PROBLEMS).lower()}"
         opened = start + dt.timedelta(minutes=index * (3 * 365 * 24 * 60) // count)
+        sequence = sequences[opened.year] = sequences.get(opened.year, 0) + 1
         keys = search_keys(address=address, caller=caller, caller_name=name, contact_name=None,
                            contact_phone=None, description=description)
         rows.append({
-            "number": f"{opened.year}-{index + 1:06d}", "year": opened.year,
-            "sequence": index + 1, "channel": "phone", "status": rng.choice(STATUSES),
+            "number": f"{opened.year}-{sequence:06d}", "year": opened.year,
+            "sequence": sequence, "channel": "phone", "status": rng.choice(STATUSES),
             "caller": caller, "caller_name": name, "category": rng.choice(CATEGORIES),
             "address": address, "description": description, "opened_at": opened,
             "updated_at": opened, "search_address": keys.address, "search_name": keys.name,
@@ -111,20 +115,21 @@ def terms(request: SearchRequest) -> object:
                         statuses=frozenset(STATUSES) | {"new"})
 
 
-async def keys_search(db: Database, request: SearchRequest) -> int:
-    return (await search_appeals(db, terms(request))).total  # type: ignore[arg-type]
+async def keys_search(db: Database, request: SearchRequest) -> str:
+    found = await search_appeals(db, terms(request))  # type: ignore[arg-type]
+    return f"{found.total:,}" + ("+" if found.capped else "")
 
 
-async def python_fold_search(db: Database, request: SearchRequest) -> int:
+async def python_fold_search(db: Database, request: SearchRequest) -> str:
     """Without stored keys: every appeal's text columns, folded here."""
     wanted = fold(request.q)
     query = sa.select(Appeal.address, Appeal.caller_name, Appeal.description)
     async with db.reading() as session:
         rows = (await session.execute(query)).all()
-    return sum(1 for row in rows if any(wanted in fold(v or "") for v in row))
+    return f"{sum(1 for row in rows if any(wanted in fold(v or '') for v in row)):,}"
 
 
-async def timings(action: Callable[[], Awaitable[int]], rounds: int) -> tuple[list[float], int]:
+async def timings(action: Callable[[], Awaitable[str]], rounds: int) -> tuple[list[float], str]:
     found = await action()  # warm-up
     times = []
     for _ in range(rounds):
@@ -147,7 +152,7 @@ async def measure(label: str, url: str, rows: list[dict[str, object]], rounds: i
         began = time.perf_counter()
         await fill(db, rows)
         print(f"\n{label}: {len(rows):,} appeals written in {time.perf_counter() - began:.1f} s")
-        print(f"{'ms per search':<36} {'mean':>8} {'p95':>8} {'found':>7} {'speed-up':>8}")
+        print(f"{'ms per search':<44} {'mean':>8} {'p95':>8} {'found':>8} {'speed-up':>8}")
         for name, request in QUERIES.items():
             times, found = await timings(lambda r=request: keys_search(db, r), rounds)
             extra = ""
@@ -155,12 +160,12 @@ async def measure(label: str, url: str, rows: list[dict[str, object]], rounds: i
                 slow, slow_found = await timings(
                     lambda r=request: python_fold_search(db, r), max(1, rounds // 2))
                 extra = f"{statistics.fmean(slow) / statistics.fmean(times):7.0f}x"
-                print(f"{'  (a) fold in Python: ' + name[3:]:<36} {statistics.fmean(slow):8.1f} "
-                      f"{p95(slow):8.1f} {slow_found:7,}")
+                print(f"{'  (a) fold in Python: ' + name[3:]:<44} {statistics.fmean(slow):8.1f} "
+                      f"{p95(slow):8.1f} {slow_found:>8}")
             ok = p95(times) < TARGET_MS
             passed = passed and (ok or not baseline)
-            print(f"{'(b) ' + name:<36} {statistics.fmean(times):8.1f} {p95(times):8.1f} "
-                  f"{found:7,} {extra:>8}")
+            print(f"{'(b) ' + name:<44} {statistics.fmean(times):8.1f} {p95(times):8.1f} "
+                  f"{found:>8} {extra:>8}")
     finally:
         await db.close()
     return passed

@@ -15,8 +15,10 @@ from callcenter.domain.appeal_records import (
     SearchPage,
     SiblingAppeal,
 )
-from callcenter.domain.appeal_search import AnyOf, SearchTerms
+from callcenter.domain.appeal_search import AnyOf, SearchTerms, is_whole_number
 from callcenter.domain.listing import AppealListItem, HistoryItem
+
+COUNT_CAP = 10_000  # "more than 10,000" is all a search needs to say
 
 
 async def list_appeals(db: Database, *, since: datetime | None = None,
@@ -109,15 +111,20 @@ def _history_item(row: AppealHistory) -> HistoryItem:
 
 
 async def search_appeals(db: Database, terms: SearchTerms) -> SearchPage:
+    """A page, newest first (the `opened_at` index lets a common term stop early), and the
+    total: known from the page when it is the last one, else counted up to COUNT_CAP."""
     conditions = search_conditions(terms)
     page = (select(Appeal).where(*conditions)
             .order_by(Appeal.opened_at.desc(), Appeal.id.desc())
-            .limit(terms.limit).offset(terms.offset))
-    count = select(func.count()).select_from(Appeal).where(*conditions)
+            .limit(terms.limit + 1).offset(terms.offset))  # one more: is there a next page?
     async with db.reading() as session:
         rows = (await session.scalars(page)).all()
-        total = await session.scalar(count)
-    return SearchPage(items=[_summary(r) for r in rows], total=int(total or 0))
+        items = [_summary(r) for r in rows[:terms.limit]]
+        if len(rows) <= terms.limit and (rows or terms.offset == 0):  # the last page
+            return SearchPage(items=items, total=terms.offset + len(rows))
+        matches = select(Appeal.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
+        total = int(await session.scalar(select(func.count()).select_from(matches)) or 0)
+    return SearchPage(items=items, total=min(total, COUNT_CAP), capped=total > COUNT_CAP)
 
 
 def search_conditions(terms: SearchTerms) -> list[ColumnElement[bool]]:
@@ -127,7 +134,7 @@ def search_conditions(terms: SearchTerms) -> list[ColumnElement[bool]]:
     if terms.any_of is not None:
         found.append(_any_of(terms.any_of))
     if terms.number:
-        found.append(Appeal.number.startswith(terms.number))
+        found.append(_number(terms.number))
     if terms.phones:
         found.append(_phones(terms.phones))
     if terms.address:
@@ -143,6 +150,12 @@ def search_conditions(terms: SearchTerms) -> list[ColumnElement[bool]]:
     return found
 
 
+def _number(typed: str) -> ColumnElement[bool]:
+    if is_whole_number(typed):
+        return Appeal.number == typed
+    return Appeal.number.startswith(typed)
+
+
 def _phones(patterns: tuple[str, ...]) -> ColumnElement[bool]:
     return or_(*(Appeal.search_phone.contains(p) for p in patterns))
 
@@ -153,7 +166,7 @@ def _any_of(terms: AnyOf) -> ColumnElement[bool]:
     if terms.address:
         options.append(Appeal.search_address.contains(terms.address))
     if terms.number:
-        options.append(Appeal.number.startswith(terms.number))
+        options.append(_number(terms.number))
     if terms.phones:
         options.append(_phones(terms.phones))
     return or_(*options)

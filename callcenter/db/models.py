@@ -106,10 +106,22 @@ class AppealCounter(Base):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
+def trigram_index(table: str, column: str) -> Index:
+    """PostgreSQL only (pg_trgm): serves `LIKE '%key%'` on a search key. SQLite scans instead
+    (`info["dialects"]` keeps alembic from expecting it there)."""
+    index = Index(f"ix_{table}_{column}_trgm", column, postgresql_using="gin",
+                  postgresql_ops={column: "gin_trgm_ops"}, info={"dialects": ("postgresql",)})
+    return index.ddl_if(dialect="postgresql")
+
+
+SEARCH_KEYS = ("search_address", "search_name", "search_text", "search_phone")
+
+
 class Appeal(Base):
     __tablename__ = "appeals"
     __table_args__ = (UniqueConstraint("year", "sequence"),
-                      Index("ix_appeals_category_address_key", "category", "address_key"))
+                      Index("ix_appeals_category_address_key", "category", "address_key"),
+                      *(trigram_index("appeals", key) for key in SEARCH_KEYS))
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     number: Mapped[str] = mapped_column(String(24), unique=True)

@@ -57,6 +57,7 @@ class AppealSummary:
 class SearchPage:
     items: list[AppealSummary]
     total: int
+    capped: bool = False  # there are more than `total`
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from callcenter.domain.folding import fold, fold_digits
 from callcenter.domain.streets import KIND_WORDS
 
 _NUMBER = re.compile(r"\d{1,4}(?:-\d{0,9})?")
+_WHOLE_NUMBER = re.compile(r"\d{4}-\d{6,9}")
 MAX_LIMIT = 200
 
 
@@ -89,7 +90,7 @@ class SearchTerms:
     """A search ready for the database: folded keys and UTC bounds; every field narrows."""
 
     any_of: AnyOf | None = None
-    number: str = ""  # a prefix of the number
+    number: str = ""  # the number, or a prefix of it
     phones: tuple[str, ...] = ()  # digit strings, any of which is a substring of the key
     address: str = ""  # a substring of the address key
     category: str = ""
@@ -111,6 +112,11 @@ def search_terms(request: SearchRequest, *, timezone: str, area_code: str,
         address=address_key(request.address), category=request.category.strip(),
         status=request.status, opened_from=opened_from, opened_before=opened_before,
         limit=max(1, min(request.limit, MAX_LIMIT)), offset=max(0, request.offset))
+
+
+def is_whole_number(text: str) -> bool:
+    """`2026-000042`: looked up exactly (the unique index), a shorter one as a prefix."""
+    return _WHOLE_NUMBER.fullmatch(text) is not None
 
 
 def _any_of(q: str, area_code: str) -> AnyOf | None:

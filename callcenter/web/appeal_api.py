@@ -95,4 +95,4 @@ async def search_appeals(
         date_from=date_from, date_to=date_to, limit=limit, offset=offset))
     views = views_of(request)
     return SearchResult(items=[views.row(item) for item in found.items], total=found.total,
-                        limit=limit, offset=offset)
+                        total_capped=found.capped, limit=limit, offset=offset)

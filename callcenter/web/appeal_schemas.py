@@ -103,6 +103,7 @@ class AppealView(AppealRow):
 class SearchResult(BaseModel):
     items: list[AppealRow]
     total: int
+    total_capped: bool = Field(description="there are more than `total` (counting stops)")
     limit: int
     offset: int
 

@@ -37,7 +37,8 @@ def require_chromium() -> None:
 
 @asynccontextmanager
 async def chromium(profile: Path) -> AsyncIterator[BrowserContext]:
-    """A fresh browser with a new, empty user-data directory."""
+    """A fresh browser with a new, empty user-data directory; an uncaught error in a page
+    fails the test."""
     require_chromium()
     async with async_playwright() as playwright:
         context = await playwright.chromium.launch_persistent_context(
@@ -45,10 +46,13 @@ async def chromium(profile: Path) -> AsyncIterator[BrowserContext]:
             viewport={"width": 1440, "height": 1100}, timezone_id="Europe/Kyiv",
             locale="uk-UA")
         context.set_default_timeout(10_000)
+        errors: list[str] = []
+        context.on("weberror", lambda error: errors.append(str(error.error)))
         try:
             yield context
         finally:
             await context.close()
+        assert not errors, f"uncaught errors in the page: {errors}"
 
 
 async def sign_in(page: Page, live: LiveWeb, name: str = "olena") -> None:

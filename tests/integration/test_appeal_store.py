@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from callcenter import config as configuration
-from callcenter.db import migrate
+from callcenter.db import appeal_queries, migrate
 from callcenter.db.appeal_store import SqlAppealStore
 from callcenter.db.call_store import SqlCallStore
 from callcenter.db.engine import Database, make_engine
@@ -223,3 +223,34 @@ async def test_the_migration_fills_the_keys_of_existing_appeals(empty_database_u
     finally:
         await db.close()
     assert keys == {("незалежності 12", "олена", "немає води", "380671234567", 1)}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("empty_database_url", ["postgresql"], indirect=True)
+async def test_postgresql_serves_the_keys_with_trigram_indexes(database_url: str) -> None:
+    """SQLite scans the keys; PostgreSQL has trigram indexes for `LIKE '%key%'`."""
+    engine = make_engine(database_url)
+    async with engine.connect() as conn:
+        found = (await conn.execute(sa.text(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'appeals' "
+            "AND indexname LIKE '%_trgm'"))).all()
+    await engine.dispose()
+    assert {name for name, _ in found} == {f"ix_appeals_{key}_trgm" for key in
+                                          ("search_address", "search_name", "search_text",
+                                           "search_phone")}
+    assert all("gin" in ddl and "gin_trgm_ops" in ddl for _, ddl in found)
+
+
+async def test_the_total_is_exact_from_a_last_page_and_capped_beyond(
+        desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(appeal_queries, "COUNT_CAP", 2)
+    numbers = [await desk.call(f"600.{i}") for i in range(4)]
+    whole = await desk.appeals.search(SearchRequest(limit=10))
+    assert (whole.total, whole.capped) == (4, False)  # the page was the last: no counting
+    first = await desk.appeals.search(SearchRequest(limit=1))
+    assert ([i.number for i in first.items], first.total, first.capped) == (
+        [numbers[-1]], 2, True)
+    past = await desk.appeals.search(SearchRequest(limit=1, offset=9))
+    assert (past.items, past.total, past.capped) == ([], 2, True)
+    exact = await desk.appeals.search(SearchRequest(limit=1, offset=3))
+    assert (exact.total, exact.capped) == (4, False)

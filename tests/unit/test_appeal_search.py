@@ -14,6 +14,7 @@ from callcenter.domain.appeal_search import (
     SearchTerms,
     address_key,
     day_bounds,
+    is_whole_number,
     phone_patterns,
     search_keys,
     search_terms,
@@ -88,6 +89,11 @@ def test_bad_search_fields_are_named(fields: dict[str, str], field: str) -> None
     with pytest.raises(InvalidSearch) as refused:
         terms(**fields)
     assert refused.value.field == field
+
+
+def test_a_whole_number_is_told_from_a_prefix() -> None:
+    assert is_whole_number("2026-000042") and is_whole_number("2026-1000000")
+    assert not is_whole_number("2026-0000") and not is_whole_number("2026")
 
 
 def test_limit_and_offset_are_kept_in_range() -> None:
