@@ -18,7 +18,11 @@ export function handle(message) {
       offerAppeal(message.card);
       break;
     case "card":
-      if (message.call_id === pop.callId) showCard(message.card);
+      // A fuller card: the first pop may have gone out before the appeal was stored.
+      if (message.call_id === pop.callId) {
+        showCard(message.card);
+        offerAppeal(message.card);
+      }
       break;
     case "answered":
       if (message.call_id === pop.callId) {

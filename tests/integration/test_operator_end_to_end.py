@@ -1,0 +1,56 @@
+"""The whole desk in real Chromium: a call the fake Asterisk plays rings the operator's seat,
+the page pops it over the real WebSocket, the operator completes the appeal and finds it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import expect
+
+from tests.integration.browser import chromium, sign_in
+from tests.integration.pop_stack import pop_stack
+
+# One engine: the pop and page tests run on both.
+pytestmark = pytest.mark.parametrize("empty_database_url", ["sqlite"], indirect=True)
+NUMBER = re.compile(r"^\d{4}-\d{6}$")
+
+
+async def test_a_ringing_call_pops_is_completed_and_found(
+        database_url: str, tmp_path: Path, eventually: Any) -> None:
+    async with pop_stack(database_url, tmp_path, eventually=eventually) as stack, \
+            chromium(tmp_path / "profile") as browser:
+        await stack.rig.user("olena", "operator", seat="PJSIP/op1001")
+        page = await browser.new_page()
+        await sign_in(page, stack.live)
+        await expect(page.locator("#conn-state")).to_have_text("На зв'язку")
+
+        call_id = stack.pbx.start_call("pjsip-landline-answered", ring_seconds=60,
+                                       talk_seconds=0.05)
+        await expect(page.locator("#pop-caller")).to_have_text("+380342123456")
+        await expect(page.locator("#pop-state")).to_have_text("Дзвонить")
+        await expect(page.locator("#pop-number")).to_have_text(NUMBER)
+        number = (await page.locator("#pop-number").text_content() or "").strip()
+        await expect(page.locator("#form-number")).to_have_text(number)
+
+        await stack.pbx.finish_call(call_id)  # answered at op1001, then hung up
+        await page.select_option("#f-category", "water_none")
+        await page.fill("#f-street", "вул. Незалежності")
+        await page.fill("#f-house", "12а")
+        await page.fill("#f-description", "Немає холодної води з ранку")
+        await page.press("#f-description", "Control+Enter")
+        await expect(page.locator("#form-message")).to_contain_text(
+            f"Звернення {number} зареєстровано")
+
+        await page.fill("#s-q", "0342123456")
+        await page.press("#s-q", "Enter")
+        row = page.locator("#search-results tbody tr", has_text=number)
+        await expect(row).to_contain_text("Зареєстроване")
+        await page.screenshot(path=str(tmp_path / "desk.png"), full_page=True)
+    assert (tmp_path / "desk.png").stat().st_size > 10_000
+    details = await stack.rig.app.state.appeals.details(number)
+    assert (details.status, details.summary.address) == ("registered",
+                                                         "вул. Незалежності, 12А")
+    assert details.call is not None and details.call.operator == "PJSIP/op1001"
