@@ -69,6 +69,10 @@ SCRIPT_TEXTS = {
     "emergency": N_("Emergency"),
     "line_landline": N_("Landline"),
     "line_mobile": N_("Mobile"),
+    "outcome_answered": N_("Answered"),
+    "outcome_abandoned": N_("Abandoned"),
+    "outcome_failed": N_("Failed"),
+    "outcome_unknown": N_("Unknown (the link to the PBX was down)"),
 }
 
 

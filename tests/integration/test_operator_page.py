@@ -261,6 +261,10 @@ async def test_a_pop_never_overwrites_unsaved_text(browser: BrowserContext,
                "at": "2026-03-02T08:00:06+00:00"})
     await expect(page.locator("#pop-state")).to_have_text(
         "Прийняв інший оператор: PJSIP/op1002")
+    pops.send({"type": "ended", "call_id": "1795907979.0", "outcome": "abandoned",
+               "at": "2026-03-02T08:00:09+00:00"})
+    await expect(page.locator("#pop-state")).to_have_text(
+        "Дзвінок завершено: Абонент не дочекався")
 
 
 async def test_the_socket_comes_back_and_says_when_it_cannot(browser: BrowserContext,

@@ -138,3 +138,21 @@ def test_a_consultation_cannot_be_an_emergency() -> None:
              for c in data()["categories"]]
     with pytest.raises(ReferenceDataError, match="cannot be an emergency"):
         parse_categories(data(categories=items))
+
+
+def test_how_much_address_comes_from_the_group_unless_the_category_says() -> None:
+    groups = [{"code": "water", "name_uk": "В", "name_en": "W", "address": "house"},
+              {"code": "info", "name_uk": "Д", "name_en": "I", "address": "house"}]
+    book = parse_categories(data(groups=groups, categories=[
+        category(code="water_none"), category(code="manhole", address="street"),
+        {"code": "information_request", "group": "info", "name_uk": "К", "name_en": "C",
+         "consultation": True}]))
+    assert [c.address for c in book.categories] == ["house", "street", "none"]
+    assert book.choices()[0].options[1].address == "street"
+    assert parse_categories(data()).by_code("water_none").address == "none"  # the default
+
+
+def test_an_unknown_address_need_is_named() -> None:
+    with pytest.raises(ReferenceDataError, match=r"category #4 \('extra'\): address: expected "
+                                                 "one of house, street, none"):
+        parse_categories(data(categories=[*data()["categories"], category(address="flat")]))

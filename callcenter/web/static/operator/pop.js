@@ -42,7 +42,9 @@ export function handle(message) {
       if (message.call_id === pop.callId) setPopState(T.ring_timed_out);
       break;
     case "ended":
-      if (message.call_id === pop.callId) setPopState(fmt(T.ended, { outcome: message.outcome }));
+      if (message.call_id === pop.callId) {
+        setPopState(fmt(T.ended, { outcome: T["outcome_" + message.outcome] || message.outcome }));
+      }
       break;
     case "paused":
       showPause(message.paused, message.reason, message.until);
