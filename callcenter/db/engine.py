@@ -108,10 +108,10 @@ class Database:
                 raise StoreUnavailable(f"database unavailable: {exc}") from exc
             raise
 
-    async def ping(self) -> bool:
-        """True when the database answers a trivial query within a few seconds."""
+    async def ping(self, timeout: float = 3.0) -> bool:
+        """True when the database answers a trivial query within `timeout` seconds."""
         try:
-            async with asyncio.timeout(3.0), self.reading() as session:
+            async with asyncio.timeout(timeout), self.reading() as session:
                 await session.execute(text("SELECT 1"))
         except (StoreUnavailable, TimeoutError):
             return False

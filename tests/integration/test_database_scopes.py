@@ -42,6 +42,7 @@ async def test_ping_is_false_when_the_database_cannot_be_opened(tmp_path: Path) 
     (tmp_path / "cc.db").mkdir()  # a directory where the file should be
     db = Database(f"sqlite+aiosqlite:///{tmp_path}/cc.db")
     try:
-        assert not await db.ping()
+        # A generous timeout: a ping cut short leaves aiosqlite's thread running past the test.
+        assert not await db.ping(timeout=60.0)
     finally:
         await db.close()
