@@ -81,6 +81,7 @@ class Database:
                                            expire_on_commit=False)
         # SQLite has one writer at a time: queue writers here instead of in "database is locked".
         self._writer = asyncio.Lock() if self.dialect == "sqlite" else None
+        self._closed = False
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
@@ -100,6 +101,8 @@ class Database:
     @asynccontextmanager
     async def _session(self, factory: async_sessionmaker[AsyncSession] | None = None
                        ) -> AsyncIterator[AsyncSession]:
+        if self._closed:  # a scope opened after close() would leak a fresh connection
+            raise StoreUnavailable("database closed")
         try:
             async with (factory or self._sessions)() as session, session.begin():
                 yield session
@@ -118,4 +121,5 @@ class Database:
         return True
 
     async def close(self) -> None:
+        self._closed = True
         await self.engine.dispose()

@@ -49,8 +49,9 @@ async def test_a_ringing_call_pops_is_completed_and_found(
         row = page.locator("#search-results tbody tr", has_text=number)
         await expect(row).to_contain_text("Зареєстроване")
         await page.screenshot(path=str(tmp_path / "desk.png"), full_page=True)
+        # read while the stack's database is open (after it closes a read would leak a connection)
+        details = await stack.rig.app.state.appeals.details(number)
     assert (tmp_path / "desk.png").stat().st_size > 10_000
-    details = await stack.rig.app.state.appeals.details(number)
     assert (details.status, details.summary.address) == ("registered",
                                                          "вул. Незалежності, 12А")
     assert details.call is not None and details.call.operator == "PJSIP/op1001"
