@@ -48,7 +48,9 @@ class PopSide:
 
     async def run(self) -> None:
         async with asyncio.TaskGroup() as group:
-            group.create_task(subscribe(self.channel, self.receive), name="pops-subscribe")
+            if self.service is None:  # the process with the AMI link is the only publisher:
+                # it has nothing to follow (following its own rows cost the hot path time)
+                group.create_task(subscribe(self.channel, self.receive), name="pops-subscribe")
             if self.service is not None:
                 self.service.started()
                 group.create_task(self.channel.run_publisher(), name="pops-publish")

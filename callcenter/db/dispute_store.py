@@ -21,6 +21,7 @@ from callcenter.domain.disputes import (
     DisputeClosed,
     DisputeNotFound,
     DisputeState,
+    DisputeStillOpen,
     LinkNotFound,
     NewLink,
     Note,
@@ -106,6 +107,24 @@ class SqlDisputeStore:
         found = await self.dispute(dispute_id)
         assert found is not None
         return found
+
+    async def release_hold(self, *, number: str, reason: str, actor: Actor,
+                           at: datetime) -> int:
+        """Take the appeal's recordings off legal hold, with the reason in its history, in one
+        transaction; refused while a dispute about the appeal is open."""
+        async with self._db.transaction() as session:
+            appeal = await _appeal(session, number)
+            still_open = await session.scalar(select(DisputeRow.id).where(
+                DisputeRow.appeal_id == appeal.id,
+                DisputeRow.state == DisputeState.OPEN.value).limit(1))
+            if still_open is not None:
+                raise DisputeStillOpen(f"dispute {still_open} about {number} is still open")
+            released = (await session.execute(
+                update(Recording).where(of_appeal(appeal), Recording.legal_hold.is_(True))
+                .values(legal_hold=False, updated_at=at).returning(Recording.id))).all()
+            session.add(_history(appeal, actor=actor, action="legal_hold_released", at=at,
+                                 comment=f"{len(released)} recording(s) released: {reason}"))
+            return len(released)
 
     async def _locked(self, session: AsyncSession,
                       dispute_id: int) -> tuple[DisputeRow, Appeal]:

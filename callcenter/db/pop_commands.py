@@ -94,7 +94,7 @@ class ForwardedPauses:
 class CommandDrain:
     """Runs in the process holding the AMI link: carries out forwarded commands."""
 
-    def __init__(self, db: Database, pausing: PauseControl, *, interval: float = 0.1) -> None:
+    def __init__(self, db: Database, pausing: PauseControl, *, interval: float = 0.25) -> None:
         self._db = db
         self._pausing = pausing
         self._interval = interval

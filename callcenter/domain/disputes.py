@@ -40,6 +40,12 @@ class InvalidDispute(DomainError):
     error_id = "invalid_dispute"
 
 
+class DisputeStillOpen(DomainError):
+    """A legal hold is released only when no dispute about the appeal is open."""
+
+    error_id = "dispute_still_open"
+
+
 class LinkNotFound(DomainError):
     error_id = "link_not_found"
 

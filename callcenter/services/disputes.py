@@ -65,6 +65,9 @@ class DisputeStore(Protocol):
 
     async def links_of(self, number: str) -> list[ContractorLink]: ...
 
+    async def release_hold(self, *, number: str, reason: str, actor: Actor,
+                           at: datetime) -> int: ...
+
 
 class Holder(Protocol):
     """Puts recordings on legal hold: `services.recordings.Recordings`."""
@@ -123,6 +126,16 @@ class Disputes:
                                                  actor=actor_of(principal), at=self._clock())
         log.info("dispute_closed", appeal=dispute.appeal_number, dispute=dispute_id)
         return dispute
+
+    async def release_hold(self, principal: Principal, *, number: str, reason: str) -> int:
+        """End the legal hold on the appeal's recordings (none of its disputes open); the
+        retention purge may then remove them in due course. How many were released."""
+        check_supervisor(principal)
+        text = clean_text(reason, limit=NOTE_MAX, field="reason")
+        released = await self.store.release_hold(number=number, reason=text,
+                                                 actor=actor_of(principal), at=self._clock())
+        log.info("legal_hold_released", appeal=number, released=released)
+        return released
 
     async def dispute(self, dispute_id: int) -> Dispute:
         found = await self.store.dispute(dispute_id)

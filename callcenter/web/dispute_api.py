@@ -19,6 +19,8 @@ from callcenter.web.replay_schemas import (
     LinkView,
     NoteRequest,
     NoteView,
+    ReleasedView,
+    ReleaseRequest,
     Views,
     supervision_of,
 )
@@ -75,6 +77,16 @@ async def close_dispute(dispute_id: DisputeId, body: CloseRequest, request: Requ
     s = supervision_of(request)
     return Views(s).dispute(await s.disputes.close(user, dispute_id=dispute_id,
                                                    decision=body.decision))
+
+
+@router.post("/api/appeals/{number}/hold/release")
+async def release_hold(number: Number, body: ReleaseRequest, request: Request,
+                       user: Supervisor) -> ReleasedView:
+    """End the legal hold on the appeal's recordings, with a reason (history); refused (409)
+    while a dispute about the appeal is open. Retention may purge them afterwards."""
+    s = supervision_of(request)
+    return ReleasedView(released=await s.disputes.release_hold(user, number=number,
+                                                               reason=body.reason))
 
 
 @router.get("/api/appeals/{number}/links")

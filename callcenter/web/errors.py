@@ -23,6 +23,7 @@ from callcenter.domain.appeal_search import InvalidSearch
 from callcenter.domain.disputes import (
     DisputeClosed,
     DisputeNotFound,
+    DisputeStillOpen,
     InvalidDispute,
     LinkExpired,
     LinkNotFound,
@@ -88,6 +89,8 @@ RULES: list[tuple[type[Exception], ErrorRule]] = [
                                              "stored yet, missing, corrupt or purged."))),
     (DisputeNotFound, ErrorRule(404, N_("There is no such dispute."))),
     (DisputeClosed, ErrorRule(409, N_("The dispute is closed."))),
+    (DisputeStillOpen, ErrorRule(409, N_("A dispute about this appeal is still open: close it "
+                                         "before releasing the legal hold."))),
     (LinkNotFound, ErrorRule(404, N_("There is no such link."))),
     (LinkRevoked, ErrorRule(410, N_("This link was revoked. Ask the hotline for a new one."))),
     (LinkExpired, ErrorRule(410, N_("This link has expired. Ask the hotline for a new one."))),

@@ -59,6 +59,14 @@ class CloseRequest(BaseModel):
     decision: str = Field(max_length=8000)
 
 
+class ReleaseRequest(BaseModel):
+    reason: str = Field(max_length=8000)
+
+
+class ReleasedView(BaseModel):
+    released: int = Field(description="recordings taken off legal hold")
+
+
 class LinkRequest(BaseModel):
     recording_id: str | None = Field(default=None, max_length=32,
                                      description="One recording; none: every recording")

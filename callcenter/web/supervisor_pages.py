@@ -14,6 +14,7 @@ from callcenter.domain.replay import AppealNotFound
 from callcenter.domain.users import Principal, Role
 from callcenter.web.access import allow
 from callcenter.web.i18n import N_, gettext, language_of
+from callcenter.web.labels import Labels
 from callcenter.web.pages import render
 from callcenter.web.replay_schemas import Views, supervision_of
 from callcenter.web.supervisor_texts import (
@@ -45,7 +46,8 @@ async def disputes_page(request: Request, user: Supervisor) -> HTMLResponse:
     return render(request, "supervisor_disputes.html", principal=user,
                   disputes=[views.dispute(d) for d in await s.disputes.open_list()],
                   appeals=await s.replays.appeals_with_recordings(),
-                  local=s.local, states=labels(language_of(request), DISPUTE_STATES))
+                  local=s.local, states=labels(language_of(request), DISPUTE_STATES),
+                  statuses=Labels(language_of(request)).statuses())
 
 
 @router.get("/supervisor/recordings")
@@ -76,6 +78,7 @@ async def recordings_page(request: Request, number: Annotated[str, Path(max_leng
     now = datetime.now(UTC)
     return render(
         request, "supervisor_recordings.html", principal=user, appeal=views.appeal(appeal),
+        appeal_status=Labels(language).status(appeal.status),
         recordings=[views.recording(r) for r in recordings],
         audit={r.id: [views.audit(a) for a in audit if a.recording_id == r.id]
                for r in recordings},

@@ -30,6 +30,7 @@ SCRIPT_TEXTS = {
     "link_ready": N_("Give this link to the contractor; it is shown only once:"),
     "revoke_confirm": N_("Revoke this link now?"),
     "close_confirm": N_("Close the dispute with this decision?"),
+    "release_confirm": N_("Release the legal hold? Retention may then delete these recordings."),
     "audio_failed": N_("The audio could not be played."),
     **{f"via_{key}": text for key, text in VIA.items()},
 }

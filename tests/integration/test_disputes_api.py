@@ -82,6 +82,33 @@ async def test_a_dispute_holds_the_recordings_and_writes_the_history(rig: Superv
     assert all(h.from_status == h.to_status for h in history[-3:])
 
 
+async def test_the_hold_is_released_only_after_every_dispute_is_closed(
+        rig: SupervisionRig, stored: Stored) -> None:
+    url = f"/api/appeals/{stored.number}/hold/release"
+    async with rig.web.client(await rig.token("svitlana")) as client:
+        dispute = await open_dispute(client, stored.number)
+        refused = await client.post(url, json={"reason": "Спір вирішено усно"})
+        held_while_open = await held(rig, stored.recording_id)
+        await client.post(f"/api/disputes/{dispute['id']}/close",
+                          json={"decision": "Претензію знято."})
+        no_reason = await client.post(url, json={"reason": "  "})
+        released = await client.post(url, json={"reason": "Рішення виконано, запис не потрібен"})
+        again = await client.post(url, json={"reason": "ще раз"})
+        unknown = await client.post("/api/appeals/2026-999999/hold/release",
+                                    json={"reason": "нема такого"})
+    assert refused.status_code == 409 and refused.json()["error_id"] == "dispute_still_open"
+    assert held_while_open
+    assert no_reason.status_code == 422
+    assert released.status_code == 200 and released.json() == {"released": 1}
+    assert not await held(rig, stored.recording_id)
+    assert again.json() == {"released": 0}  # nothing left on hold; still in the history
+    assert unknown.status_code == 404
+    history = await appeal_queries.appeal_history(rig.db, stored.number)
+    releases = [h.comment for h in history if h.action == "legal_hold_released"]
+    assert releases == ["1 recording(s) released: Рішення виконано, запис не потрібен",
+                        "0 recording(s) released: ще раз"]
+
+
 @pytest.mark.parametrize(("body", "error_id"), [
     ({"contractor": "Водоканал!", "claim": "x"}, "invalid_dispute"),
     ({"contractor": "water", "claim": "   "}, "invalid_text"),
@@ -232,6 +259,8 @@ async def test_only_supervisors_handle_disputes(rig: SupervisionRig, stored: Sto
             await client.post(f"/api/appeals/{stored.number}/links",
                               json={"contractor": "water"}),
             await client.get("/supervisor/disputes"),
+            await client.post(f"/api/appeals/{stored.number}/hold/release",
+                              json={"reason": "хочу"}),
         ]
     assert [a.status_code for a in answers] == [403] * len(answers)
     assert not await held(rig, stored.recording_id)

@@ -175,5 +175,16 @@ async def test_a_dispute_and_a_contractor_link_through_the_page(rig: Supervision
             gone = await contractor.goto(link)
             assert gone is not None and gone.status == 410
             assert "відкликано" in await contractor.inner_text("#listen-gone")
+
+            # decided, then the hold released with a reason
+            assert await page.locator("#release-hold button").count() == 0  # dispute open
+            await page.fill("article.dispute textarea[name=decision]", "Претензію визнано")
+            async with page.expect_navigation():
+                await page.click("article.dispute form.close-form button")
+            await page.fill("#release-hold textarea[name=reason]", "Рішення виконано")
+            async with page.expect_navigation():
+                await page.click("#release-hold button[type=submit]")
+            assert await page.locator("span.badge.hold").count() == 0
+            assert await page.locator("#release-hold").count() == 0
         finally:
             await browser.close()

@@ -138,6 +138,16 @@
     });
   }
 
+  const releaseForm = document.getElementById("release-hold");
+  if (releaseForm && releaseForm.elements.reason) {
+    releaseForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (!window.confirm(T.release_confirm)) return;
+      submit(releaseForm, "POST", `/api/appeals/${encodeURIComponent(appeal)}/hold/release`,
+             { reason: releaseForm.elements.reason.value }, reload);
+    });
+  }
+
   for (const article of root.querySelectorAll("article.dispute")) {
     const id = article.dataset.dispute;
     const note = article.querySelector("form.note-form");
