@@ -20,7 +20,7 @@ from callcenter.web.access import allow
 from callcenter.web.pages import render
 from callcenter.web.pop_routes import OperatorsAt, PopWeb, pops_of
 from callcenter.web.pop_sockets import close_quietly, first_of, read_pings
-from callcenter.web.socket_auth import admit, allow_socket
+from callcenter.web.socket_auth import admit, allow_socket, keep_session
 
 router = APIRouter()
 PUSH_GAP = 0.3  # at most ~3 board pushes a second per socket, however busy the line
@@ -68,7 +68,8 @@ async def board_socket(websocket: WebSocket,
     changed = asyncio.Event()
     parts.sockets.boards.add(changed)
     try:
-        await first_of(push(websocket, parts, changed), read_pings(websocket, changed.set))
+        await first_of(push(websocket, parts, changed), read_pings(websocket, changed.set),
+                       keep_session(websocket))
     finally:
         parts.sockets.boards.discard(changed)
         await close_quietly(websocket, 1000)

@@ -18,7 +18,7 @@ from callcenter.services.pausing import PauseControl
 from callcenter.services.pop_relay import PopRelay
 from callcenter.web.access import allow
 from callcenter.web.pop_sockets import Outbox, SocketRegistry, serve_outbox
-from callcenter.web.socket_auth import admit, allow_socket
+from callcenter.web.socket_auth import admit, allow_socket, keep_session
 
 router = APIRouter()
 OperatorsAt = Callable[[datetime], Awaitable[Mapping[str, Operator]]]
@@ -55,7 +55,7 @@ async def operator_socket(websocket: WebSocket,
     outbox.offer(json.dumps(hello, ensure_ascii=False, separators=(",", ":")), "hello")
     parts.sockets.add(seat, outbox)
     try:
-        await serve_outbox(outbox)
+        await serve_outbox(outbox, keep_session(websocket))
     finally:
         parts.sockets.remove(seat, outbox)
 

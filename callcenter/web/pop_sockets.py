@@ -122,11 +122,12 @@ async def read_pings(websocket: WebSocket, answer: Callable[[], object]) -> None
                 answer()
 
 
-async def serve_outbox(outbox: Outbox) -> None:
-    """Pump the outbox until the client goes or cannot keep up (then close it with 1013)."""
+async def serve_outbox(outbox: Outbox, *also: Awaitable[object]) -> None:
+    """Pump the outbox until the client goes, cannot keep up (then close it with 1013) or
+    one of `also` ends (such as the session)."""
     try:
         await first_of(outbox.pump(), outbox.too_slow.wait(),
-                       read_pings(outbox.websocket, lambda: outbox.offer(PONG, "pong")))
+                       read_pings(outbox.websocket, lambda: outbox.offer(PONG, "pong")), *also)
     finally:
         await close_quietly(outbox.websocket, TOO_SLOW if outbox.too_slow.is_set() else 1000)
 

@@ -8,13 +8,14 @@ must authenticate with a bearer token (a cookie alone is refused).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 
 from fastapi import WebSocket
 from starlette.requests import HTTPConnection
 
-from callcenter.domain.errors import DomainError
+from callcenter.domain.errors import DomainError, StoreUnavailable
 from callcenter.domain.pausing import NoSeat
 from callcenter.domain.users import Forbidden, NotSignedIn, Principal, Role
 from callcenter.services.auth import Auth
@@ -26,6 +27,7 @@ CLOSE_CODES: list[tuple[type[DomainError], int, str]] = [
     (Forbidden, 4403, "forbidden"),
 ]
 TOO_SLOW = 1013  # "try again later": the client did not read its messages in time
+SESSION_RECHECK = 30.0  # seconds between checks that an open socket's session still stands
 
 
 class ForeignOrigin(Forbidden):
@@ -100,3 +102,22 @@ async def admit(websocket: WebSocket, roles: frozenset[Role], *,
             await websocket.close(code=code, reason=reason)
         return None
 
+
+
+async def keep_session(websocket: WebSocket) -> None:
+    """Return once the socket's session has ended (signed out, revoked, expired, the user
+    disabled), after closing the socket with 4401 so the page asks to sign in again. Checked
+    every `app.state.session_recheck` seconds; a database outage does not end a session."""
+    token, _ = socket_credentials(websocket)
+    auth: Auth = websocket.app.state.auth
+    every = float(getattr(websocket.app.state, "session_recheck", SESSION_RECHECK))
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await auth.principal(token)
+        except NotSignedIn:
+            with contextlib.suppress(Exception):  # the client may be gone already
+                await websocket.close(code=4401, reason="session ended")
+            return
+        except StoreUnavailable:
+            continue

@@ -43,6 +43,22 @@ async def test_no_session_or_an_ended_one_is_refused_with_4401(live_web: LiveWeb
     assert await closed_with(await open_socket(live_web, token)) == 4401
 
 
+async def test_an_open_socket_closes_when_its_session_is_revoked(live_web: LiveWeb) -> None:
+    live_web.rig.app.state.session_recheck = 0.1
+    token = await live_web.rig.token("olena", "operator", seat="PJSIP/op1001")
+    board_token = await live_web.rig.token("sofia", "supervisor")
+    ws = await open_socket(live_web, token)
+    board = await open_socket(live_web, board_token, path="/ws/board")
+    assert (await receive(ws))["type"] == "hello"
+    await live_web.rig.auth.revoke_all("olena")  # e.g. an admin ends her sessions
+    assert await closed_with(ws) == 4401
+    await live_web.rig.auth.sign_out(board_token)
+    with pytest.raises(ConnectionClosed) as ended:
+        while True:  # the board frames sent before the sign-out, then the close
+            await board.recv()
+    assert ended.value.rcvd is not None and ended.value.rcvd.code == 4401
+
+
 async def test_other_roles_and_seatless_operators_are_refused(live_web: LiveWeb) -> None:
     supervisor = await live_web.rig.token("sofia", "supervisor")
     assert await closed_with(await open_socket(live_web, supervisor)) == 4403
