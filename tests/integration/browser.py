@@ -55,13 +55,14 @@ async def chromium(profile: Path) -> AsyncIterator[BrowserContext]:
         assert not errors, f"uncaught errors in the page: {errors}"
 
 
-async def sign_in(page: Page, live: LiveWeb, name: str = "olena") -> None:
-    """Open the operator's page; the sign-in form comes first and leads back to it."""
-    await page.goto(live.url + "/operator")
+async def sign_in(page: Page, live: LiveWeb, name: str = "olena",
+                  path: str = "/operator") -> None:
+    """Open a page (the operator's by default); the sign-in form comes first and leads back."""
+    await page.goto(live.url + path)
     await page.fill("input[name=username]", name)
     await page.fill("input[name=password]", PASSWORD)
     await page.click("#login-form button[type=submit]")
-    await page.wait_for_url("**/operator")
+    await page.wait_for_url("**" + path)
 
 
 class FakePops:

@@ -55,3 +55,28 @@ async def test_a_ringing_call_pops_is_completed_and_found(
     assert (details.status, details.summary.address) == ("registered",
                                                          "вул. Незалежності, 12А")
     assert details.call is not None and details.call.operator == "PJSIP/op1001"
+
+
+async def test_the_board_shows_a_waiting_caller_and_the_ringing_seat(
+        database_url: str, tmp_path: Path, eventually: Any) -> None:
+    async with pop_stack(database_url, tmp_path, eventually=eventually) as stack, \
+            chromium(tmp_path / "profile") as browser:
+        await stack.rig.user("olena", "operator", seat="PJSIP/op1001")
+        await stack.rig.user("sofia", "supervisor")
+        page = await browser.new_page()
+        await sign_in(page, stack.live, "sofia", "/supervisor/board")
+        await expect(page.locator("h1")).to_have_text("Табло в реальному часі")
+
+        call_id = stack.pbx.start_call("pjsip-landline-answered", ring_seconds=60,
+                                       talk_seconds=0.05)
+        waiting = page.locator("#waiting tr")
+        await expect(waiting).to_have_count(1)
+        await expect(waiting).to_contain_text("+380342123456")
+        await expect(page.locator("#waiting-count")).to_have_text("1")
+        ringing = page.locator("#seats tr", has_text="PJSIP/op1001")
+        await expect(ringing).to_contain_text("дзвонить")
+
+        await stack.pbx.finish_call(call_id)  # answered, then hung up
+        await expect(waiting).to_have_count(0)
+        await expect(ringing).not_to_contain_text("дзвонить")
+        await page.screenshot(path=str(tmp_path / "board.png"), full_page=True)
