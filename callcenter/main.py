@@ -26,10 +26,18 @@ from callcenter.db.engine import Database
 from callcenter.db.recording_store import SqlRecordingStore
 from callcenter.db.replay_store import SqlReplayStore
 from callcenter.db.user_store import SqlUserStore
-from callcenter.domain import ami_events
 from callcenter.domain.calls import CallTracker
 from callcenter.domain.trunks import TrunkDirectory
-from callcenter.pop_wiring import PopSide, bind_link, link_pops, web_parts, web_pops
+from callcenter.pop_wiring import (
+    PopSide,
+    bind_link,
+    link_frames,
+    link_login,
+    link_pops,
+    wanted,
+    web_parts,
+    web_pops,
+)
 from callcenter.reference import Reference, load_reference
 from callcenter.services.appeals import AppealRules, Appeals
 from callcenter.services.archive import Archive
@@ -105,8 +113,8 @@ def build_listener(config: Config) -> Listener:
         watchers=[recordings, *([pops.service] if pops.service else [])],
     )
     settings = LinkSettings(**dataclasses.asdict(config.ami))
-    link = AmiLink(settings, on_frame=intake.frame_received, on_login=intake.on_login,
-                   wanted=ami_events.is_wanted)
+    link = AmiLink(settings, on_frame=link_frames(pops, intake),
+                   on_login=link_login(pops, intake), wanted=wanted)
     bind_link(pops, config, intake=intake, link=link)
     return Listener(db, intake, link, recordings, pops)
 

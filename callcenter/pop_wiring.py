@@ -8,6 +8,7 @@ board and follows the other processes' messages.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from fastapi import APIRouter
@@ -21,6 +22,9 @@ from callcenter.db.pop_cards import SqlCardSource
 from callcenter.db.pop_channel import PopChannel
 from callcenter.db.pop_commands import CommandDrain, ForwardedPauses
 from callcenter.db.pop_listen import subscribe
+from callcenter.domain import ami_events
+from callcenter.domain.ami_events import Headers
+from callcenter.domain.pausing import MEMBER_EVENTS, member_pause
 from callcenter.services.intake import Intake
 from callcenter.services.pausing import PauseControl, Pausing
 from callcenter.services.pop_relay import Envelope, PopRelay
@@ -42,6 +46,17 @@ class PopSide:
     service: PopService | None = None  # the rest only where the AMI link is
     pausing: Pausing | None = None
     drain: CommandDrain | None = None
+    queue: str = ""  # the operators' queue (where the AMI link is)
+
+    def member_event(self, headers: Headers) -> None:
+        """A queue member event from Asterisk: a pause made on the phone, say."""
+        member = member_pause(headers, self.queue)
+        if member is not None and self.pausing is not None:
+            self.pausing.observed(member)
+
+    async def resync_pauses(self) -> None:
+        if self.pausing is not None:
+            await self.pausing.resync()
 
     def receive(self, item: Envelope, deliver: bool) -> None:
         self.relay.receive(item, deliver=deliver)
@@ -78,6 +93,34 @@ def bind_link(pops: PopSide, config: Config, *, intake: Intake, link: AmiLink) -
     pops.service.wrap_up = pausing
     pops.pausing = pops.pauses = pausing
     pops.drain = CommandDrain(db=pops.db, pausing=pausing)
+    pops.queue = config.operator.queue
+
+
+def wanted(event: str, variable: str) -> bool:
+    """The events the AMI link passes on: the intake's and the queue members'."""
+    return ami_events.is_wanted(event, variable) or event in MEMBER_EVENTS
+
+
+def link_frames(pops: PopSide, intake: Intake) -> Callable[[Headers], None]:
+    """Where each frame from Asterisk goes: member events to pausing, the rest to intake."""
+
+    def on_frame(headers: Headers) -> None:
+        if ami_events.header(headers, "Event") in MEMBER_EVENTS:
+            pops.member_event(headers)
+        else:
+            intake.frame_received(headers)
+
+    return on_frame
+
+
+def link_login(pops: PopSide, intake: Intake) -> Callable[[AmiLink], Awaitable[None]]:
+    """After every AMI login: the live calls (intake), then the seats' pauses."""
+
+    async def on_login(link: AmiLink) -> None:
+        await intake.on_login(link)
+        await pops.resync_pauses()
+
+    return on_login
 
 
 def web_pops(db: Database) -> PopSide:

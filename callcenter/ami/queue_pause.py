@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from callcenter.ami.link import AmiError, AmiLink
-from callcenter.domain.pausing import PbxUnavailable, SeatNotInQueue
+from callcenter.domain.pausing import MemberPause, PbxUnavailable, SeatNotInQueue, member_pause
 
 
 class AmiQueuePauser:
@@ -28,3 +28,13 @@ class AmiQueuePauser:
         if "not found" in message.lower():
             raise SeatNotInQueue(f"{seat} is not a member of queue {self._queue}")
         raise PbxUnavailable(f"Asterisk refused QueuePause for {seat}: {message}")
+
+    async def members(self) -> list[MemberPause]:
+        try:
+            reply: Any = await self._link.action({"Action": "QueueStatus", "Queue": self._queue},
+                                                 as_list=True)
+        except (AmiError, OSError, TimeoutError) as exc:
+            raise PbxUnavailable(f"QueueStatus not answered: {exc}") from exc
+        frames = reply if isinstance(reply, list) else [reply]
+        found = (member_pause(frame, self._queue) for frame in frames)
+        return [member for member in found if member is not None]

@@ -3,7 +3,9 @@
 Only the process holding the AMI link runs this. After a call an operator answered ends, the
 seat is paused for `wrap_up_seconds` (reason `wrap_up`) and resumed when that runs out, unless
 the operator paused by hand meanwhile (the pause stays) or resumed early (nothing left to do).
-Every change is told to the seat as a `paused` message.
+Every change is told to the seat as a `paused` message, also a pause made elsewhere (a feature
+code on the phone: Asterisk's `QueueMemberPause`) and the state Asterisk reports after every
+AMI login (`QueueStatus`), so the page and the board never show a stale pause.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import structlog
 
 from callcenter.domain import pops
 from callcenter.domain.errors import DomainError
-from callcenter.domain.pausing import NOT_PAUSED, PauseReason, PauseState
+from callcenter.domain.pausing import NOT_PAUSED, MemberPause, PauseReason, PauseState
 from callcenter.services.pop_relay import PopRelay
 
 log = structlog.get_logger("callcenter.pausing")
@@ -30,6 +32,10 @@ class QueuePauser(Protocol):
     """Sends `QueuePause` (ami/); raises PbxUnavailable or SeatNotInQueue."""
 
     async def set_paused(self, seat: str, paused: bool, reason: str) -> None: ...
+
+    async def members(self) -> list[MemberPause]:
+        """Every member's pause as Asterisk has it now (`QueueStatus`)."""
+        ...
 
 
 class PauseControl(Protocol):
@@ -120,6 +126,40 @@ class Pausing:
             except DomainError as exc:
                 log.warning("wrap_up_not_ended", seat=seat, error=str(exc))
 
+    # -- told by Asterisk -------------------------------------------------------------------
+
+    def observed(self, member: MemberPause) -> None:
+        """A member event (the intake's hot path): take on a pause made elsewhere. While our
+        own QueuePause for the seat is in flight its outcome decides, so the echo is ignored."""
+        if self._lock(member.seat).locked():
+            return
+        current, target = self.state(member.seat), member.state()
+        if (current.paused, current.reason) == (target.paused, target.reason):
+            return
+        if target.reason == "wrap_up":  # ours, from before a restart: a wrap-up from now on
+            target = self._wrap_up_from_now(member.seat)
+        self.states[member.seat] = target
+        log.info("seat_pause_observed", seat=member.seat, paused=target.paused,
+                 reason=target.reason)
+        self._tell(member.seat, target)
+
+    async def resync(self) -> None:
+        """After an AMI login: every member's pause as Asterisk has it (one may have changed
+        while the link was down). A failure is logged; the member events still follow."""
+        try:
+            members = await self._pauser.members()
+        except DomainError as exc:
+            log.warning("pauses_not_resynced", error=str(exc))
+            return
+        for member in members:
+            self.observed(member)
+
+    def _wrap_up_from_now(self, seat: str) -> PauseState:
+        until = self._clock() + timedelta(seconds=self._wrap_up)
+        heapq.heappush(self._deadlines, (time.monotonic() + self._wrap_up, seat, until))
+        self._wake.set()
+        return PauseState(True, "wrap_up", until)
+
     # -- both -------------------------------------------------------------------------------
 
     async def _set(self, seat: str, target: PauseState) -> PauseState:
@@ -127,9 +167,12 @@ class Pausing:
         await self._pauser.set_paused(seat, target.paused, reason or "")
         self.states[seat] = target
         log.info("seat_paused" if target.paused else "seat_resumed", seat=seat, reason=reason)
-        self._relay.send(seat, pops.paused(paused=target.paused, reason=reason,
-                                           until=target.until, at=self._clock()))
+        self._tell(seat, target)
         return target
+
+    def _tell(self, seat: str, state: PauseState) -> None:
+        self._relay.send(seat, pops.paused(paused=state.paused, reason=state.reason,
+                                           until=state.until, at=self._clock()))
 
     def _lock(self, seat: str) -> asyncio.Lock:
         lock = self._locks.get(seat)

@@ -21,7 +21,7 @@ from callcenter.simulator.frames import (
 )
 from callcenter.simulator.live import LiveChannels
 from callcenter.simulator.player import CallOptions, CallPlayer
-from callcenter.simulator.queue_state import QueueState
+from callcenter.simulator.queue_state import QueueState, pause_event
 from callcenter.simulator.session import Client, read_action
 
 SHUTDOWN: Frame = [
@@ -182,6 +182,18 @@ class SimulatedPbx:
     async def wait_idle(self) -> None:
         """Wait until no call is playing and every client's queued bytes are written."""
         await self.player.wait_idle()
+        await self._flushed()
+
+    async def pause_on_phone(self, interface: str, paused: bool, reason: str = "",
+                             *, tell: bool = True) -> None:
+        """The operator pauses (or resumes) with a feature code on the phone: the member's
+        state changes and, with `tell`, `QueueMemberPause` goes to the clients (without it,
+        as if the change happened while nobody was connected)."""
+        member = self.queue.pause(interface, paused, reason, "")
+        if member is None:
+            raise ValueError(f"{interface} is not a queue member")
+        if tell:
+            self.broadcast([pause_event(member, reason)])
         await self._flushed()
 
     async def play_frames(self, frames: list[Frame], *, timestamps: bool = False) -> None:

@@ -131,3 +131,45 @@ async def test_a_web_only_process_forwards_pause_to_the_link_process(
     assert (paused.json()["paused"], paused.json()["reason"]) == (True, "manual")
     assert queue_pauses(stack)[0][:2] == ("PJSIP/op1001", "true")
     assert (refused.status_code, refused.json()["error_id"]) == (409, "seat_not_in_queue")
+
+
+async def test_a_pause_made_on_the_phone_reaches_the_page_and_the_board(
+        database_url: str, tmp_path: Path, eventually: Any) -> None:
+    async with pop_stack(database_url, tmp_path, eventually=eventually) as stack:
+        token = await stack.operator("olena", "PJSIP/op1001")
+        ws = await open_socket(stack.live, token)
+        await receive(ws)
+        await stack.pbx.pause_on_phone("PJSIP/op1001", True, "обід")
+        told = (await receive_until(ws, "paused"))[-1]
+        assert stack.listener.pops is not None
+        seat = stack.listener.pops.relay.board.seats["PJSIP/op1001"]
+        seat_state = (seat.activity(), seat.pause_reason)
+        await stack.pbx.pause_on_phone("PJSIP/op1001", False)
+        resumed = (await receive_until(ws, "paused"))[-1]
+        async with stack.rig.client(token) as client:  # our own pause: told once, not echoed
+            await client.post("/api/operator/pause")
+        ours = (await receive_until(ws, "paused"))[-1]
+        await ws.send('{"type":"ping"}')
+        after = await receive(ws)
+    assert (told["paused"], told["reason"]) == (True, "phone")
+    assert seat_state == ("paused", "phone")
+    assert (resumed["paused"], resumed["reason"]) == (False, None)
+    assert (ours["paused"], ours["reason"]) == (True, "manual")
+    assert after["type"] == "pong"  # nothing in between: the QueueMemberPause echo was ignored
+
+
+async def test_pauses_are_read_back_from_asterisk_after_a_reconnect(
+        database_url: str, tmp_path: Path, eventually: Any) -> None:
+    async with pop_stack(database_url, tmp_path, eventually=eventually) as stack:
+        token = await stack.operator("olena", "PJSIP/op1001")
+        ws = await open_socket(stack.live, token)
+        await receive(ws)
+        link = stack.listener.link
+        await stack.pbx.drop_clients()
+        await stack.pbx.pause_on_phone("PJSIP/op1001", True, tell=False)  # while we are away
+        told = (await receive_until(ws, "paused"))[-1]
+        logged_in_again = link.logged_in
+    assert (told["paused"], told["reason"]) == (True, "phone")
+    assert logged_in_again
+    assert stack.listener.pops is not None and stack.listener.pops.pausing is not None
+    assert stack.listener.pops.pausing.state("PJSIP/op1001").reason == "phone"

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from callcenter.domain.pausing import PauseState, PbxUnavailable
+from callcenter.domain.pausing import MemberPause, PauseState, PbxUnavailable
 from callcenter.services.pausing import Pausing
 from callcenter.services.pop_relay import Envelope, PopRelay
 
@@ -26,6 +26,11 @@ class Pauser:
         if self.down:
             raise PbxUnavailable("no AMI link")
         self.sent.append((seat, paused, reason))
+
+    async def members(self) -> list[MemberPause]:
+        if self.down:
+            raise PbxUnavailable("no AMI link")
+        return [MemberPause(A, True, "wrap_up"), MemberPause("PJSIP/op1002", False, None)]
 
 
 class Publisher:
@@ -97,3 +102,25 @@ async def test_the_pbx_away_is_an_error_and_changes_no_state() -> None:
             await pausing.pause(A)
     assert pausing.state(A) == PauseState(False)
     assert publisher.items == []
+
+
+async def test_a_wrap_up_left_from_before_a_restart_ends_by_itself() -> None:
+    async with running(wrap_up=0.05) as (pausing, pauser, publisher):
+        await pausing.resync()  # Asterisk still has A paused for wrap-up; nobody timed it
+        left = pausing.state(A)
+        for _ in range(200):
+            if pauser.sent:
+                break
+            await asyncio.sleep(0.01)
+    assert (left.paused, left.reason) == (True, "wrap_up") and left.until is not None
+    assert pauser.sent == [(A, False, "")]
+    assert pausing.state(A) == PauseState(False)
+    assert "PJSIP/op1002" not in pausing.states  # already as we knew it: nothing to tell
+    assert [item.message["paused"] for item in publisher.items] == [True, False]
+
+
+async def test_a_resync_without_asterisk_changes_nothing() -> None:
+    async with running(wrap_up=0.05) as (pausing, pauser, publisher):
+        pauser.down = True
+        await pausing.resync()
+    assert pausing.states == {} and publisher.items == []
