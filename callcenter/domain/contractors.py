@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from callcenter.domain.errors import DomainError
 from callcenter.domain.outbox import CHANNELS, EMAIL, WEBHOOK
 from callcenter.domain.parsed_toml import Problems, strings
 
@@ -36,6 +37,17 @@ class ContractorsError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+class InvalidContractor(DomainError):
+    """A contractor an admin entered breaks a rule; `field` says where (for the form)."""
+
+    error_id = "invalid_contractor"
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
 
 
 @dataclass(frozen=True, slots=True)
