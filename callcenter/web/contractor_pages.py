@@ -63,7 +63,7 @@ async def appeals_page(request: Request, user: Contractor,
     chosen = status if status in STATUSES else ""
     statuses = [s.value for s in parse_statuses(chosen)]
     page = await desk_of(request).appeals(user, statuses=statuses, limit=PAGE, offset=offset)
-    return render(request, "contractor.html", principal=user, page=page, status=chosen,
+    return render(request, "contractor.html", principal=user, page=page, chosen=chosen,
                   filters=FILTERS, local=local_time(zone_of(request)),
                   now=datetime.now(UTC), **words(request))
 
