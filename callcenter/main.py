@@ -22,6 +22,7 @@ from callcenter.db import migrate
 from callcenter.db.appeal_store import SqlAppealStore
 from callcenter.db.call_store import SqlCallStore
 from callcenter.db.contractor_queries import SqlContractorDesk
+from callcenter.db.contractor_store import SqlContractorStore
 from callcenter.db.dispute_store import SqlDisputeStore
 from callcenter.db.engine import Database
 from callcenter.db.recording_store import SqlRecordingStore
@@ -39,6 +40,7 @@ from callcenter.services.archive import Archive
 from callcenter.services.auth import Auth, SignInPolicy
 from callcenter.services.backlog import Backlog
 from callcenter.services.contractor_desk import ContractorDesk
+from callcenter.services.contractors_admin import ContractorsAdmin
 from callcenter.services.disputes import Disputes
 from callcenter.services.evidence import EvidenceExport
 from callcenter.services.intake import Intake
@@ -46,6 +48,7 @@ from callcenter.services.recordings import Recordings, RecordingSettings
 from callcenter.services.replay import Replays, ReplaySettings
 from callcenter.simulator.pbx import SimulatedPbx
 from callcenter.web import (
+    admin_contractors,
     appeal_api,
     contractor_api,
     contractor_pages,
@@ -158,12 +161,14 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                      routers=[*routers, appeal_api.router, reference_api.router,
                               operator_pages.router, replay_api.router, dispute_api.router,
                               supervisor_pages.router, listen_pages.router,
-                              contractor_api.router, contractor_pages.router],
+                              contractor_api.router, contractor_pages.router,
+                              admin_contractors.router, admin_contractors.pages],
                      state={"pops": pop_web, "appeals": build_appeals(config, db, reference),
                             "reference": reference,
                             "supervision": build_supervision(config, db),
                             "dispatching": dispatching,
-                            "contractor_desk": build_contractor_desk(config, db, dispatching)})
+                            "contractor_desk": build_contractor_desk(config, db, dispatching),
+                            "contractors_admin": ContractorsAdmin(SqlContractorStore(db))})
     return create_app(parts)
 
 

@@ -33,7 +33,7 @@ from callcenter.domain.contractor_desk import (
     NotAContractor,
     TextTooLong,
 )
-from callcenter.domain.contractors import InvalidContractor
+from callcenter.domain.contractors import ContractorExists, InvalidContractor
 from callcenter.domain.dispatch import (
     AppealNotFound as NoAppealToAnswer,
 )
@@ -122,6 +122,7 @@ RULES: list[tuple[type[Exception], ErrorRule]] = [
     (PhotoNotFound, ErrorRule(404, N_("There is no such photo."))),
     (ContractorNotFound, ErrorRule(404, N_("There is no contractor with this code."))),
     (InvalidContractor, ErrorRule(422, N_("Some fields are not filled in correctly."))),
+    (ContractorExists, ErrorRule(409, N_("A contractor with this code exists already."))),
     (InvalidTransition, ErrorRule(409, N_("The appeal cannot move to that status now."))),
     (StoreUnavailable, ErrorRule(503, N_("The database is unavailable. Your input is kept; "
                                          "try again in a moment."))),
@@ -204,6 +205,8 @@ def field_details(request: Request, exc: Exception) -> list[dict[str, str]] | No
     """Per-field problems of a domain error that has them, in the request's language."""
     if isinstance(exc, InvalidContractor):
         found = [(exc.field, "contractor_" + exc.field)]
+    elif isinstance(exc, ContractorExists):
+        found = [("code", "contractor_exists")]
     elif isinstance(exc, InvalidAppealForm):
         found = [(p.field, p.code) for p in exc.problems]
     elif isinstance(exc, InvalidSearch):
