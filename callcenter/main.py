@@ -28,8 +28,8 @@ from callcenter.db.engine import Database
 from callcenter.db.recording_store import SqlRecordingStore
 from callcenter.db.replay_store import SqlReplayStore
 from callcenter.db.user_store import SqlUserStore
-from callcenter.domain import ami_events
 from callcenter.dispatch_wiring import Dispatching, build_dispatching
+from callcenter.domain import ami_events
 from callcenter.domain.calls import CallTracker
 from callcenter.domain.photos import PhotoRules
 from callcenter.domain.trunks import TrunkDirectory

@@ -20,14 +20,6 @@ from starlette.exceptions import HTTPException
 from callcenter.domain.appeal_form import InvalidAppealForm
 from callcenter.domain.appeal_records import AppealNotFound, CallNotFound, StaleAppeal
 from callcenter.domain.appeal_search import InvalidSearch
-from callcenter.domain.disputes import (
-    DisputeClosed,
-    DisputeNotFound,
-    InvalidDispute,
-    LinkExpired,
-    LinkNotFound,
-    LinkRevoked,
-)
 from callcenter.domain.contractor_desk import (
     ContractorAppealNotFound,
     NotAContractor,
@@ -43,9 +35,17 @@ from callcenter.domain.dispatch import (
     NotYourAppeal,
     TextRequired,
 )
+from callcenter.domain.disputes import (
+    DisputeClosed,
+    DisputeNotFound,
+    InvalidDispute,
+    LinkExpired,
+    LinkNotFound,
+    LinkRevoked,
+)
 from callcenter.domain.errors import DomainError, InvalidTransition, StoreUnavailable
-from callcenter.domain.photos import InvalidPhoto, PhotoNotFound, PhotoTooLarge, TooManyPhotos
 from callcenter.domain.pausing import NoSeat, PbxUnavailable, SeatNotInQueue
+from callcenter.domain.photos import InvalidPhoto, PhotoNotFound, PhotoTooLarge, TooManyPhotos
 from callcenter.domain.replay import (
     AppealNotFound as NoAppealToReplay,
 )
