@@ -141,6 +141,15 @@ class RoutingConfig:
 
 
 @dataclass(frozen=True)
+class AttachmentsConfig:
+    """Photos contractors attach to their answers."""
+
+    dir: str = "attachments"
+    photo_max_bytes: int = 10 * 1024 * 1024
+    photos_max: int = 10
+
+
+@dataclass(frozen=True)
 class SmtpConfig:
     host: str = "127.0.0.1"
     port: int = 25
@@ -197,6 +206,7 @@ class Config:
     replay: ReplayConfig = field(default_factory=ReplayConfig)
 
     routing: RoutingConfig = field(default_factory=RoutingConfig)
+    attachments: AttachmentsConfig = field(default_factory=AttachmentsConfig)
     smtp: SmtpConfig = field(default_factory=SmtpConfig)
     outbox: OutboxConfig = field(default_factory=OutboxConfig)
     notify: NotifyConfig = field(default_factory=NotifyConfig)
@@ -365,6 +375,9 @@ def _validate(config: Config) -> None:
     if config.recordings.workers < 1:
         raise ConfigError(f"recordings.workers: expected at least 1, got "
                           f"{config.recordings.workers}")
+    if min(config.attachments.photo_max_bytes, config.attachments.photos_max) < 1:
+        raise ConfigError("attachments.photo_max_bytes and attachments.photos_max: expected "
+                          "at least 1")
     _validate_delivery(config)
 
 

@@ -128,7 +128,8 @@ def _contractors(args: argparse.Namespace, config: Config) -> int:
     path = Path(args.file or config.routing.contractors)
     counts = with_db(config, lambda db: import_contractors(path, SqlContractorStore(db)))
     print(f"{path}: {counts.inserted} added, {counts.updated} updated, "
-          f"{counts.unchanged} unchanged (nothing deleted)")
+          f"{counts.unchanged} unchanged (nothing deleted)"
+          + (f"; {counts.kept} kept as an admin edited them" if counts.kept else ""))
     return 0
 
 

@@ -25,7 +25,6 @@ from callcenter.db.dispatch_store import SqlDispatchStore
 from callcenter.db.engine import Database
 from callcenter.db.outbox_store import SqlOutboxStore
 from callcenter.domain.notices import Notifier
-from callcenter.main import prepare_database
 from callcenter.notify.email import SmtpSettings
 from callcenter.notify.transport import ChannelTransport
 from callcenter.services.contractor_answers import ContractorAnswers
@@ -134,6 +133,8 @@ def signals(rules: RuleHolder, stop: asyncio.Event) -> Iterator[None]:
 
 async def run_worker(config: Config, *, name: str | None = None) -> None:
     logs.configure(fmt=config.log.format, level=config.log.level)
+    from callcenter.main import prepare_database  # main imports this module: no cycle at load
+
     await prepare_database(config.database.url)
     worker = build_worker(config, name=name)
     log.info("worker_started", workers=len(worker.workers), rules=config.routing.rules,

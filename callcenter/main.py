@@ -21,12 +21,16 @@ from callcenter.config import Config
 from callcenter.db import migrate
 from callcenter.db.appeal_store import SqlAppealStore
 from callcenter.db.call_store import SqlCallStore
+from callcenter.db.contractor_queries import SqlContractorDesk
+from callcenter.db.contractor_store import SqlContractorStore
 from callcenter.db.dispute_store import SqlDisputeStore
 from callcenter.db.engine import Database
 from callcenter.db.recording_store import SqlRecordingStore
 from callcenter.db.replay_store import SqlReplayStore
 from callcenter.db.user_store import SqlUserStore
+from callcenter.dispatch_wiring import Dispatching, build_dispatching
 from callcenter.domain.calls import CallTracker
+from callcenter.domain.photos import PhotoRules
 from callcenter.domain.trunks import TrunkDirectory
 from callcenter.pop_wiring import (
     PopSide,
@@ -43,6 +47,8 @@ from callcenter.services.appeals import AppealRules, Appeals
 from callcenter.services.archive import Archive
 from callcenter.services.auth import Auth, SignInPolicy
 from callcenter.services.backlog import Backlog
+from callcenter.services.contractor_desk import ContractorDesk
+from callcenter.services.contractors_admin import ContractorsAdmin
 from callcenter.services.disputes import Disputes
 from callcenter.services.evidence import EvidenceExport
 from callcenter.services.intake import Intake
@@ -50,7 +56,10 @@ from callcenter.services.recordings import Recordings, RecordingSettings
 from callcenter.services.replay import Replays, ReplaySettings
 from callcenter.simulator.pbx import SimulatedPbx
 from callcenter.web import (
+    admin_contractors,
     appeal_api,
+    contractor_api,
+    contractor_pages,
     dispute_api,
     listen_pages,
     operator_pages,
@@ -153,15 +162,21 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
     pops = listener.pops if listener is not None and listener.pops else pops or web_pops(db)
     routers, pop_web = web_parts(pops, metrics)
     reference = load_reference(config.reference)
+    dispatching = build_dispatching(config, db)
     parts = WebParts(auth=build_auth(config, db), readiness=readiness, metrics=metrics,
                      secure_cookies=config.http.secure_cookies,
                      allowed_origins=config.http.allowed_origins,
                      routers=[*routers, appeal_api.router, reference_api.router,
                               operator_pages.router, replay_api.router, dispute_api.router,
-                              supervisor_pages.router, listen_pages.router],
+                              supervisor_pages.router, listen_pages.router,
+                              contractor_api.router, contractor_pages.router,
+                              admin_contractors.router, admin_contractors.pages],
                      state={"pops": pop_web, "appeals": build_appeals(config, db, reference),
                             "reference": reference,
-                            "supervision": build_supervision(config, db)})
+                            "supervision": build_supervision(config, db),
+                            "dispatching": dispatching,
+                            "contractor_desk": build_contractor_desk(config, db, dispatching),
+                            "contractors_admin": ContractorsAdmin(SqlContractorStore(db))})
     return create_app(parts)
 
 
@@ -169,6 +184,15 @@ def build_appeals(config: Config, db: Database, reference: Reference) -> Appeals
     rules = AppealRules(categories=reference.categories, streets=reference.streets,
                         timezone=config.timezone, area_code=config.pbx.area_code)
     return Appeals(SqlAppealStore(db, pbx=config.pbx.name, timezone=config.timezone), rules)
+
+
+def build_contractor_desk(config: Config, db: Database,
+                          dispatching: Dispatching) -> ContractorDesk:
+    a = config.attachments
+    return ContractorDesk(store=SqlContractorDesk(db), answers=dispatching.answers,
+                          photos=Archive(Path(a.dir)),
+                          photo_rules=PhotoRules(max_bytes=a.photo_max_bytes,
+                                                 max_count=a.photos_max))
 
 
 def build_supervision(config: Config, db: Database) -> Supervision:

@@ -31,6 +31,10 @@ class ContractorRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Set when an admin edits the row in the web interface: from then on the import from
+    # config/ leaves it alone (the admin owns it).
+    edited_by: Mapped[str | None] = mapped_column(String(128))
+    edited_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class RoutingDecisionRow(Base):

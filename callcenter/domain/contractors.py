@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from callcenter.domain.errors import DomainError
 from callcenter.domain.outbox import CHANNELS, EMAIL, WEBHOOK
 from callcenter.domain.parsed_toml import Problems, strings
 
@@ -30,12 +31,28 @@ class ImportCounts:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    kept: int = 0  # edited by an admin since: the import leaves them alone
 
 
 class ContractorsError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+class InvalidContractor(DomainError):
+    """A contractor an admin entered breaks a rule; `field` says where (for the form)."""
+
+    error_id = "invalid_contractor"
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+class ContractorExists(DomainError):
+    error_id = "contractor_exists"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +90,16 @@ def parse_contractors(data: Mapping[str, Any]) -> list[Contractor]:
             found.append(contractor)
     problems.raise_if_any(ContractorsError)
     return found
+
+
+def admin_contractor(item: Mapping[str, Any]) -> Contractor:
+    """A contractor as an admin entered it, checked by the same rules as the import file;
+    the first problem is an InvalidContractor naming its field."""
+    try:
+        return contractor_of(dict(item))
+    except ValueError as exc:
+        field, _, problem = str(exc).partition(": ")
+        raise InvalidContractor(field if field in KEYS else "contractor", problem) from None
 
 
 def contractor_of(item: Any) -> Contractor:

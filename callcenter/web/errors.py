@@ -20,6 +20,21 @@ from starlette.exceptions import HTTPException
 from callcenter.domain.appeal_form import InvalidAppealForm
 from callcenter.domain.appeal_records import AppealNotFound, CallNotFound, StaleAppeal
 from callcenter.domain.appeal_search import InvalidSearch
+from callcenter.domain.contractor_desk import (
+    ContractorAppealNotFound,
+    NotAContractor,
+    TextTooLong,
+)
+from callcenter.domain.contractors import ContractorExists, InvalidContractor
+from callcenter.domain.dispatch import (
+    AppealNotFound as NoAppealToAnswer,
+)
+from callcenter.domain.dispatch import (
+    ContractorNotFound,
+    NotWithContractor,
+    NotYourAppeal,
+    TextRequired,
+)
 from callcenter.domain.disputes import (
     DisputeClosed,
     DisputeNotFound,
@@ -31,6 +46,7 @@ from callcenter.domain.disputes import (
 )
 from callcenter.domain.errors import DomainError, InvalidTransition, StoreUnavailable
 from callcenter.domain.pausing import NoSeat, PbxUnavailable, SeatNotInQueue
+from callcenter.domain.photos import InvalidPhoto, PhotoNotFound, PhotoTooLarge, TooManyPhotos
 from callcenter.domain.replay import (
     AppealNotFound as NoAppealToReplay,
 )
@@ -69,6 +85,7 @@ RULES: list[tuple[type[Exception], ErrorRule]] = [
     (CsrfFailed, ErrorRule(403, N_("The form is out of date. Reload the page and try again."))),
     (ReplayNotAuthorized, ErrorRule(403, N_("This replay is not authorized for you. Give the "
                                             "reason and press play again."))),
+    (NotAContractor, ErrorRule(403, N_("This account does not belong to a contractor."))),
     (Forbidden, ErrorRule(403, N_("You may not do this."))),
     (InvalidUser, ErrorRule(422, N_("The user data is not valid."))),
     (InvalidAppealForm, ErrorRule(422, N_("Some fields are not filled in correctly."))),
@@ -94,6 +111,21 @@ RULES: list[tuple[type[Exception], ErrorRule]] = [
     (LinkNotFound, ErrorRule(404, N_("There is no such link."))),
     (LinkRevoked, ErrorRule(410, N_("This link was revoked. Ask the hotline for a new one."))),
     (LinkExpired, ErrorRule(410, N_("This link has expired. Ask the hotline for a new one."))),
+    # A contractor never learns whether another contractor's appeal exists.
+    (ContractorAppealNotFound, ErrorRule(404, N_("There is no appeal with this number."))),
+    (NotYourAppeal, ErrorRule(404, N_("There is no appeal with this number."))),
+    (NoAppealToAnswer, ErrorRule(404, N_("There is no appeal with this number."))),
+    (NotWithContractor, ErrorRule(409, N_("The appeal is not with you now: it was answered "
+                                          "already or is back with the hotline."))),
+    (TextRequired, ErrorRule(422, N_("Fill in the text: it is required."))),
+    (TextTooLong, ErrorRule(422, N_("The text is too long."))),
+    (PhotoTooLarge, ErrorRule(413, N_("A photo is too large."))),
+    (TooManyPhotos, ErrorRule(413, N_("Too many photos in one answer."))),
+    (InvalidPhoto, ErrorRule(415, N_("Only JPEG, PNG and WebP photos are accepted."))),
+    (PhotoNotFound, ErrorRule(404, N_("There is no such photo."))),
+    (ContractorNotFound, ErrorRule(404, N_("There is no contractor with this code."))),
+    (InvalidContractor, ErrorRule(422, N_("Some fields are not filled in correctly."))),
+    (ContractorExists, ErrorRule(409, N_("A contractor with this code exists already."))),
     (InvalidTransition, ErrorRule(409, N_("The appeal cannot move to that status now."))),
     (StoreUnavailable, ErrorRule(503, N_("The database is unavailable. Your input is kept; "
                                          "try again in a moment."))),
@@ -116,6 +148,17 @@ PROBLEMS = {
     "unknown_status": N_("There is no such status."),
     "invalid_number": N_("An appeal number looks like 2026-000042."),
     "before_date_from": N_("The end date is before the start date."),
+    "contractor_code": N_("A code is 1-64 characters: latin letters, digits, - and _."),
+    "contractor_name": N_("The name is required."),
+    "contractor_kind": N_("Choose the kind from the list."),
+    "contractor_email": N_("This is not an e-mail address."),
+    "contractor_manager_email": N_("This is not an e-mail address."),
+    "contractor_channels": N_("E-mail delivery needs an e-mail address; webhook delivery "
+                              "needs a URL and a secret reference."),
+    "contractor_webhook_url": N_("Expected an http:// or https:// address."),
+    "contractor_webhook_secret_ref": N_("Expected env:VARIABLE or file:/path (where the "
+                                        "secret lives), never the secret itself."),
+    "contractor_exists": N_("A contractor with this code exists already."),
 }
 HTTP_IDS = {400: "bad_request", 404: "not_found", 405: "method_not_allowed",
             413: "too_large", 415: "unsupported_media_type", 429: "too_many_requests"}
@@ -163,7 +206,11 @@ async def domain_error(request: Request, exc: Exception) -> Response:
 
 def field_details(request: Request, exc: Exception) -> list[dict[str, str]] | None:
     """Per-field problems of a domain error that has them, in the request's language."""
-    if isinstance(exc, InvalidAppealForm):
+    if isinstance(exc, InvalidContractor):
+        found = [(exc.field, "contractor_" + exc.field)]
+    elif isinstance(exc, ContractorExists):
+        found = [("code", "contractor_exists")]
+    elif isinstance(exc, InvalidAppealForm):
         found = [(p.field, p.code) for p in exc.problems]
     elif isinstance(exc, InvalidSearch):
         found = [(exc.field, exc.code)]

@@ -1,0 +1,85 @@
+"""The contractor's pages: its appeals with a status filter, and one appeal with the answer
+forms (take, plan, done with photos, not ours, clarify). The forms post to the JSON API
+(contractor.js) with the page's CSRF token; a refused answer keeps the form as typed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, tzinfo
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse
+
+from callcenter.domain.contractor_desk import ContractorAppealNotFound, parse_statuses
+from callcenter.domain.dispatch import WITH_CONTRACTOR
+from callcenter.domain.users import Principal, Role
+from callcenter.web.access import only
+from callcenter.web.contractor_api import desk_of
+from callcenter.web.i18n import N_, gettext, language_of
+from callcenter.web.labels import STATUSES, Labels
+from callcenter.web.pages import render
+
+router = APIRouter(include_in_schema=False)
+Contractor = Annotated[Principal, Depends(only(Role.CONTRACTOR))]
+FILTERS = ("assigned", "in_work", "returned", "clarification", "redirected", "done")
+PAGE = 50
+PRIORITIES = {"emergency": N_("Emergency"), "urgent": N_("Urgent"), "normal": N_("Normal")}
+ACTIONS = {"in_work": N_("Taken into work"), "planned": N_("Planned date"),
+           "done": N_("Done"), "not_ours": N_("Not ours"),
+           "clarification": N_("Question to the hotline")}
+SCRIPT_TEXTS = {
+    "saving": N_("Saving…"), "saved": N_("Saved."),
+    "failed": N_("Not saved. Check the form and try again."),
+    "network_failed": N_("The server does not answer. Your input is kept; try again."),
+}
+
+
+def local_time(zone: tzinfo) -> Any:
+    def show(value: datetime | None) -> str:
+        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else ""
+    return show
+
+
+def words(request: Request) -> dict[str, Any]:
+    language = language_of(request)
+    labels = Labels(language)
+    return {"status_label": labels.status,
+            "priority_label": lambda code: gettext(language, PRIORITIES[code])
+            if code in PRIORITIES else (code or ""),
+            "action_label": lambda code: gettext(language, ACTIONS[code])
+            if code in ACTIONS else labels.status(code),
+            "texts": {k: gettext(language, v) for k, v in SCRIPT_TEXTS.items()}}
+
+
+def zone_of(request: Request) -> tzinfo:
+    return ZoneInfo(request.app.state.supervision.timezone)
+
+
+@router.get("/contractor", response_class=HTMLResponse)
+async def appeals_page(request: Request, user: Contractor,
+                       status: Annotated[str, Query(max_length=32)] = "",
+                       offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+    chosen = status if status in STATUSES else ""
+    statuses = [s.value for s in parse_statuses(chosen)]
+    page = await desk_of(request).appeals(user, statuses=statuses, limit=PAGE, offset=offset)
+    return render(request, "contractor.html", principal=user, page=page, chosen=chosen,
+                  filters=FILTERS, local=local_time(zone_of(request)),
+                  now=datetime.now(UTC), **words(request))
+
+
+@router.get("/contractor/appeals/{number}", response_class=HTMLResponse)
+async def appeal_page(request: Request, number: Annotated[str, Path(max_length=24)],
+                      user: Contractor) -> HTMLResponse:
+    desk = desk_of(request)
+    try:
+        details = await desk.appeal(user, number)
+    except ContractorAppealNotFound:
+        return render(request, "contractor_missing.html", principal=user, number=number,
+                      status=404)
+    zone = zone_of(request)
+    return render(request, "contractor_appeal.html", principal=user, d=details,
+                  a=details.appeal, can_answer=details.appeal.status in WITH_CONTRACTOR,
+                  today=datetime.now(zone).date().isoformat(), local=local_time(zone),
+                  photo_max_mb=round(desk.photo_rules.max_bytes / (1 << 20), 1),
+                  photos_max=desk.photo_rules.max_count, **words(request))
