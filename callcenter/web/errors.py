@@ -20,6 +20,14 @@ from starlette.exceptions import HTTPException
 from callcenter.domain.appeal_form import InvalidAppealForm
 from callcenter.domain.appeal_records import AppealNotFound, CallNotFound, StaleAppeal
 from callcenter.domain.appeal_search import InvalidSearch
+from callcenter.domain.dispatch import AppealNotFound as NoAppealToRoute
+from callcenter.domain.dispatch import (
+    ContractorNotFound,
+    MessageNotFound,
+    NotWithContractor,
+    TextRequired,
+    UnknownService,
+)
 from callcenter.domain.disputes import (
     DisputeClosed,
     DisputeNotFound,
@@ -91,6 +99,13 @@ RULES: list[tuple[type[Exception], ErrorRule]] = [
     (LinkNotFound, ErrorRule(404, N_("There is no such link."))),
     (LinkRevoked, ErrorRule(410, N_("This link was revoked. Ask the hotline for a new one."))),
     (LinkExpired, ErrorRule(410, N_("This link has expired. Ask the hotline for a new one."))),
+    (NoAppealToRoute, ErrorRule(404, N_("There is no appeal with this number."))),
+    (ContractorNotFound, ErrorRule(422, N_("There is no active contractor with this code."))),
+    (MessageNotFound, ErrorRule(404, N_("There is no such dead letter: only dead letters can "
+                                        "be resent."))),
+    (UnknownService, ErrorRule(422, N_("There is no such emergency service."))),
+    (TextRequired, ErrorRule(422, N_("This text is required."))),
+    (NotWithContractor, ErrorRule(409, N_("The appeal is not with its contractor now."))),
     (InvalidTransition, ErrorRule(409, N_("The appeal cannot move to that status now."))),
     (StoreUnavailable, ErrorRule(503, N_("The database is unavailable. Your input is kept; "
                                          "try again in a moment."))),

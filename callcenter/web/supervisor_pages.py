@@ -14,6 +14,7 @@ from callcenter.domain.replay import AppealNotFound
 from callcenter.domain.users import Principal, Role
 from callcenter.web.access import allow
 from callcenter.web.i18n import N_, gettext, language_of
+from callcenter.web.labels import Labels
 from callcenter.web.pages import render
 from callcenter.web.replay_schemas import Views, supervision_of
 from callcenter.web.supervisor_texts import (
@@ -28,7 +29,9 @@ from callcenter.web.supervisor_texts import (
 router = APIRouter(include_in_schema=False)
 Supervisor = Annotated[Principal, Depends(allow(Role.SUPERVISOR))]
 LINKS = [("/supervisor/disputes", N_("Disputes and recordings")),
-         ("/supervisor/board", N_("Operators' board"))]
+         ("/supervisor/board", N_("Operators' board")),
+         ("/supervisor/overdue", N_("Overdue appeals")),
+         ("/supervisor/outbox", N_("Deliveries to contractors"))]
 
 
 @router.get("/supervisor", response_class=HTMLResponse)
@@ -45,7 +48,8 @@ async def disputes_page(request: Request, user: Supervisor) -> HTMLResponse:
     return render(request, "supervisor_disputes.html", principal=user,
                   disputes=[views.dispute(d) for d in await s.disputes.open_list()],
                   appeals=await s.replays.appeals_with_recordings(),
-                  local=s.local, states=labels(language_of(request), DISPUTE_STATES))
+                  local=s.local, states=labels(language_of(request), DISPUTE_STATES),
+                  statuses=Labels(language_of(request)).statuses())
 
 
 @router.get("/supervisor/recordings")
@@ -83,6 +87,7 @@ async def recordings_page(request: Request, number: Annotated[str, Path(max_leng
         open_disputes=[d for d in disputes if d.state.value == "open"],
         links=[views.link(k, now) for k in await s.disputes.links_of(number)],
         link_hours=s.disputes.link_hours, local=s.local, texts=script_texts(language),
+        statuses=Labels(language).statuses(),
         recording_states=labels(language, RECORDING_STATES), via=labels(language, VIA),
         dispute_states=labels(language, DISPUTE_STATES),
         link_states=labels(language, LINK_STATES))
