@@ -156,9 +156,9 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                      allowed_origins=config.http.allowed_origins,
                      # dispatch_api first: /api/appeals/overdue is not an appeal number
                      routers=[*routers, dispatch_api.router, appeal_api.router,
-                              reference_api.router, operator_pages.router, replay_api.router, dispute_api.router,
-                              supervisor_pages.router, listen_pages.router,
-                              outbox_pages.router],
+                              reference_api.router, operator_pages.router,
+                              replay_api.router, dispute_api.router, supervisor_pages.router,
+                              listen_pages.router, outbox_pages.router],
                      state={"pops": pop_web, "reference": reference,
                             "appeals": build_appeals(
                                 config, db, reference,
