@@ -30,6 +30,7 @@ from callcenter.db.outbox_store import SqlOutboxStore
 from callcenter.domain.notices import Notifier
 from callcenter.notify.email import SmtpSettings
 from callcenter.notify.transport import ChannelTransport
+from callcenter.reference import located
 from callcenter.services.contractor_answers import ContractorAnswers
 from callcenter.services.dispatching import Dispatcher
 from callcenter.services.escalation import Escalation
@@ -56,8 +57,10 @@ def notifier_of(config: Config) -> Notifier:
 
 
 def build_dispatching(config: Config, db: Database) -> Dispatching:
-    """The services; loads the routing rules (RulesError when the file is bad)."""
-    rules = RuleHolder(config.routing.rules, timezone=config.timezone)
+    """The services; loads the routing rules (RulesError when the file is bad). A relative
+    path not found from the working directory is the file shipped with the source tree, as
+    for the reference data."""
+    rules = RuleHolder(located(config.routing.rules), timezone=config.timezone)
     rules.load()
     store = SqlDispatchStore(db)
     notifier = notifier_of(config)
