@@ -170,6 +170,7 @@ class OutboxConfig:
     poll_interval: float = 1.0
     lease: float = 300.0
     sweep_interval: float = 60.0
+    in_serve: bool = True  # `callcenter serve` runs the workers and sweeps too
 
 
 @dataclass(frozen=True)

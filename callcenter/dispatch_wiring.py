@@ -2,8 +2,10 @@
 
 `build_dispatching(config, db)` gives the services the web process calls (routing on
 registration, contractors' answers, reassignment, dead letters, overdue appeals);
-`run_worker(config)` is `callcenter worker`: outbox workers and the escalation sweep in one
-TaskGroup, the routing rules reloaded on SIGHUP, a graceful stop on SIGTERM / SIGINT.
+`run_worker(config)` is `callcenter worker`: outbox workers, the escalation sweep and the sweep
+routing appeals left `registered` in one TaskGroup, the routing rules reloaded on SIGHUP, a
+graceful stop on SIGTERM / SIGINT. `callcenter serve` runs the same `Worker` on its own
+database when `[outbox] in_serve` is on.
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ import structlog
 
 from callcenter import logs
 from callcenter.config import Config
+from callcenter.db import migrate
 from callcenter.db.dispatch_store import SqlDispatchStore
 from callcenter.db.engine import Database
 from callcenter.db.outbox_store import SqlOutboxStore
 from callcenter.domain.notices import Notifier
 from callcenter.notify.email import SmtpSettings
 from callcenter.notify.transport import ChannelTransport
+from callcenter.reference import located
 from callcenter.services.contractor_answers import ContractorAnswers
 from callcenter.services.dispatching import Dispatcher
 from callcenter.services.escalation import Escalation
@@ -53,8 +57,10 @@ def notifier_of(config: Config) -> Notifier:
 
 
 def build_dispatching(config: Config, db: Database) -> Dispatching:
-    """The services; loads the routing rules (RulesError when the file is bad)."""
-    rules = RuleHolder(config.routing.rules, timezone=config.timezone)
+    """The services; loads the routing rules (RulesError when the file is bad). A relative
+    path not found from the working directory is the file shipped with the source tree, as
+    for the reference data."""
+    rules = RuleHolder(located(config.routing.rules), timezone=config.timezone)
     rules.load()
     store = SqlDispatchStore(db)
     notifier = notifier_of(config)
@@ -85,6 +91,7 @@ class Worker:
     transport: ChannelTransport
     workers: list[OutboxWorker]
     sweep_interval: float
+    owns_db: bool = True
 
     async def run(self, stop: asyncio.Event) -> None:
         """Until `stop`: then every worker finishes (sends and records) the batch in hand,
@@ -94,19 +101,28 @@ class Worker:
                 group.create_task(worker.run(stop), name=worker.name)
             group.create_task(self.dispatching.escalation.run(self.sweep_interval, stop),
                               name="escalation-sweep")
+            group.create_task(self.dispatching.dispatcher.run(self.sweep_interval, stop),
+                              name="routing-sweep")
 
     async def close(self) -> None:
         await self.transport.close()
-        await self.dispatching.db.close()
+        if self.owns_db:
+            await self.dispatching.db.close()
 
 
 def default_name() -> str:
     return f"{socket.gethostname()}-{os.getpid()}"
 
 
-def build_worker(config: Config, *, name: str | None = None) -> Worker:
-    db = Database(config.database.url, echo=config.database.echo)
-    dispatching = build_dispatching(config, db)
+def build_worker(config: Config, *, name: str | None = None,
+                 dispatching: Dispatching | None = None) -> Worker:
+    """A worker on its own database, or on the one of `dispatching` (`callcenter serve`),
+    which it then leaves open."""
+    owns_db = dispatching is None
+    if dispatching is None:
+        dispatching = build_dispatching(
+            config, Database(config.database.url, echo=config.database.echo))
+    db = dispatching.db
     transport = ChannelTransport(smtp_settings(config),
                                  webhook_timeout=config.notify.webhook_timeout)
     count = 1 if db.dialect == "sqlite" else config.outbox.workers
@@ -114,7 +130,7 @@ def build_worker(config: Config, *, name: str | None = None) -> Worker:
     name = name or default_name()
     workers = [OutboxWorker(store=store, transport=transport, name=f"{name}-{i + 1}",
                             settings=worker_settings(config)) for i in range(count)]
-    return Worker(dispatching, transport, workers, config.outbox.sweep_interval)
+    return Worker(dispatching, transport, workers, config.outbox.sweep_interval, owns_db)
 
 
 @contextlib.contextmanager
@@ -133,9 +149,7 @@ def signals(rules: RuleHolder, stop: asyncio.Event) -> Iterator[None]:
 
 async def run_worker(config: Config, *, name: str | None = None) -> None:
     logs.configure(fmt=config.log.format, level=config.log.level)
-    from callcenter.main import prepare_database  # main imports this module: no cycle at load
-
-    await prepare_database(config.database.url)
+    await migrate.prepare(config.database.url)
     worker = build_worker(config, name=name)
     log.info("worker_started", workers=len(worker.workers), rules=config.routing.rules,
              smtp=f"{config.smtp.host}:{config.smtp.port}")

@@ -28,7 +28,7 @@ from callcenter.db.engine import Database
 from callcenter.db.recording_store import SqlRecordingStore
 from callcenter.db.replay_store import SqlReplayStore
 from callcenter.db.user_store import SqlUserStore
-from callcenter.dispatch_wiring import Dispatching, build_dispatching
+from callcenter.dispatch_wiring import Dispatching, Worker, build_dispatching, build_worker
 from callcenter.domain.calls import CallTracker
 from callcenter.domain.photos import PhotoRules
 from callcenter.domain.trunks import TrunkDirectory
@@ -43,7 +43,7 @@ from callcenter.pop_wiring import (
     web_pops,
 )
 from callcenter.reference import Reference, load_reference
-from callcenter.services.appeals import AppealRules, Appeals
+from callcenter.services.appeals import AppealRules, Appeals, OnRegistered
 from callcenter.services.archive import Archive
 from callcenter.services.auth import Auth, SignInPolicy
 from callcenter.services.backlog import Backlog
@@ -60,9 +60,11 @@ from callcenter.web import (
     appeal_api,
     contractor_api,
     contractor_pages,
+    dispatch_api,
     dispute_api,
     listen_pages,
     operator_pages,
+    outbox_pages,
     reference_api,
     replay_api,
     supervisor_pages,
@@ -149,10 +151,13 @@ def build_auth(config: Config, db: Database) -> Auth:
 
 
 def build_web(config: Config, db: Database, *, listener: Listener | None = None,
-              metrics: Metrics | None = None, pops: PopSide | None = None) -> FastAPI:
+              metrics: Metrics | None = None, pops: PopSide | None = None,
+              dispatching: Dispatching | None = None) -> FastAPI:
     """The web app; `listener` is given in the process that holds the AMI link, `pops` in a
-    web-only one (its `run()` follows the other processes' pops)."""
+    web-only one (its `run()` follows the other processes' pops). An appeal the operator
+    registers is routed at once by `dispatching` (built here unless given)."""
     metrics = metrics or Metrics()
+    dispatching = dispatching or build_dispatching(config, db)
     readiness = Readiness(database=db.ping)
     if listener is not None:
         link = listener.link
@@ -166,13 +171,17 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
     parts = WebParts(auth=build_auth(config, db), readiness=readiness, metrics=metrics,
                      secure_cookies=config.http.secure_cookies,
                      allowed_origins=config.http.allowed_origins,
-                     routers=[*routers, appeal_api.router, reference_api.router,
-                              operator_pages.router, replay_api.router, dispute_api.router,
-                              supervisor_pages.router, listen_pages.router,
+                     # dispatch_api first: /api/appeals/overdue is not an appeal number
+                     routers=[*routers, dispatch_api.router, appeal_api.router,
+                              reference_api.router, operator_pages.router,
+                              replay_api.router, dispute_api.router, supervisor_pages.router,
+                              listen_pages.router, outbox_pages.router,
                               contractor_api.router, contractor_pages.router,
                               admin_contractors.router, admin_contractors.pages],
-                     state={"pops": pop_web, "appeals": build_appeals(config, db, reference),
-                            "reference": reference,
+                     state={"pops": pop_web, "reference": reference,
+                            "appeals": build_appeals(
+                                config, db, reference,
+                                on_registered=dispatching.dispatcher.route_number),
                             "supervision": build_supervision(config, db),
                             "dispatching": dispatching,
                             "contractor_desk": build_contractor_desk(config, db, dispatching),
@@ -180,10 +189,12 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
     return create_app(parts)
 
 
-def build_appeals(config: Config, db: Database, reference: Reference) -> Appeals:
+def build_appeals(config: Config, db: Database, reference: Reference, *,
+                  on_registered: OnRegistered | None = None) -> Appeals:
     rules = AppealRules(categories=reference.categories, streets=reference.streets,
                         timezone=config.timezone, area_code=config.pbx.area_code)
-    return Appeals(SqlAppealStore(db, pbx=config.pbx.name, timezone=config.timezone), rules)
+    return Appeals(SqlAppealStore(db, pbx=config.pbx.name, timezone=config.timezone), rules,
+                   on_registered=on_registered)
 
 
 def build_contractor_desk(config: Config, db: Database,
@@ -236,7 +247,7 @@ async def serve_http(app: FastAPI, config: Config) -> None:
 
 
 async def prepare_database(url: str) -> None:
-    await asyncio.to_thread(migrate.upgrade, url)
+    await migrate.prepare(url)
 
 
 async def run_until_signal(main: Callable[[], Awaitable[None]],
@@ -256,20 +267,47 @@ async def run_until_signal(main: Callable[[], Awaitable[None]],
         await on_stop()
 
 
+@dataclass
+class Server:
+    """The running pieces of `callcenter serve`: the AMI listener, the web app and, with
+    `[outbox] in_serve`, the outbox workers and sweeps on the same database."""
+
+    config: Config
+    listener: Listener
+    app: FastAPI
+    worker: Worker | None
+
+    async def run(self) -> None:
+        stop = asyncio.Event()  # the worker is cancelled with the rest; a lease covers it
+        async with asyncio.TaskGroup() as group:
+            group.create_task(self.listener.run(), name="listener")
+            group.create_task(serve_http(self.app, self.config), name="http")
+            if self.worker is not None:
+                group.create_task(self.worker.run(stop), name="worker")
+
+    async def stop(self) -> None:
+        if self.worker is not None:
+            await self.worker.close()
+        await self.listener.drain()
+
+
+def build_server(config: Config) -> Server:
+    listener = build_listener(config)
+    dispatching = build_dispatching(config, listener.db)
+    app = build_web(config, listener.db, listener=listener, dispatching=dispatching)
+    worker = (build_worker(config, dispatching=dispatching) if config.outbox.in_serve
+              else None)
+    return Server(config, listener, app, worker)
+
+
 async def serve(config: Config) -> None:
     logs.configure(fmt=config.log.format, level=config.log.level)
     await prepare_database(config.database.url)
-    listener = build_listener(config)
-    app = build_web(config, listener.db, listener=listener)
+    server = build_server(config)
     log.info("serving", ami=f"{config.ami.host}:{config.ami.port}", pbx=config.pbx.name,
-             http=f"http://{config.http.host}:{config.http.port}/")
-
-    async def both() -> None:
-        async with asyncio.TaskGroup() as group:
-            group.create_task(listener.run(), name="listener")
-            group.create_task(serve_http(app, config), name="http")
-
-    await run_until_signal(both, listener.drain)
+             http=f"http://{config.http.host}:{config.http.port}/",
+             outbox_workers=len(server.worker.workers) if server.worker else 0)
+    await run_until_signal(server.run, server.stop)
 
 
 async def serve_web(config: Config) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter.db.dispatch_models import ContractorRow
 from callcenter.db.engine import Database
 from callcenter.domain.contractors import Contractor, ContractorExists, ImportCounts
-from callcenter.domain.dispatch import ContractorNotFound
+from callcenter.domain.dispatch import ContractorMissing
 
 FIELDS = ("name", "kind", "email", "manager_email", "phone", "night_phone", "webhook_url",
           "webhook_secret_ref", "active")
@@ -97,7 +97,7 @@ class SqlContractorStore:
             row = await session.scalar(select(ContractorRow).where(
                 ContractorRow.code == contractor.code).with_for_update())
             if row is None:
-                raise ContractorNotFound(contractor.code)
+                raise ContractorMissing(contractor.code)
             for key, value in row_values(contractor).items():
                 setattr(row, key, value)
             row.updated_at, row.edited_by, row.edited_at = at, actor, at

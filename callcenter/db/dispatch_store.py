@@ -29,11 +29,12 @@ from callcenter.domain.dispatch import (
     AppealCard,
     AppealNotFound,
     Assignment,
+    CurrentRouting,
     OverdueAppeal,
     Unacknowledged,
 )
 from callcenter.domain.outbox import Delivery, NewMessage, OutboxState
-from callcenter.domain.routing import RoutingDecision
+from callcenter.domain.routing import EmergencyContact, RoutingDecision
 
 D = RoutingDecisionRow
 
@@ -49,7 +50,14 @@ def card_of(a: Appeal) -> AppealCard:
 def assignment_of(d: RoutingDecisionRow, code: str) -> Assignment:
     return Assignment(id=d.id, appeal_id=d.appeal_id, contractor_id=d.contractor_id,
                       contractor=code, rule_id=d.rule_id, reason=d.reason, priority=d.priority,
-                      deadline=d.deadline, callback=d.callback, at=d.at, actor=d.actor)
+                      deadline=d.deadline, callback=d.callback, at=d.at, actor=d.actor,
+                      emergency_contacts=contacts_of(d.emergency_contacts))
+
+
+def contacts_of(stored: str | None) -> tuple[EmergencyContact, ...]:
+    items = json.loads(stored) if stored else []
+    return tuple(EmergencyContact(str(c["code"]), str(c["label"]), c.get("phone"))
+                 for c in items)
 
 
 def _current_decision() -> object:
@@ -205,3 +213,24 @@ class SqlDispatchStore:
         return [OverdueAppeal(number=a.number, status=a.status, contractor=code,
                               deadline=a.deadline or now, priority=a.priority or "normal",
                               category=a.category, address=a.address) for a, code in rows]
+
+    async def routing_of(self, number: str) -> CurrentRouting | None:
+        async with self._db.transaction() as session:
+            appeal = await session.scalar(select(Appeal).where(Appeal.number == number))
+            if appeal is None:
+                return None
+            row = (await session.execute(
+                select(D, ContractorRow).join(ContractorRow, ContractorRow.id == D.contractor_id)
+                .where(D.appeal_id == appeal.id).order_by(D.id.desc()).limit(1))).first()
+            if row is None:
+                return CurrentRouting(card_of(appeal), None, None)
+            decision, contractor = row
+            return CurrentRouting(card_of(appeal), assignment_of(decision, contractor.code),
+                                  contractor_store.contractor_of(contractor))
+
+    async def registered(self, *, limit: int) -> list[int]:
+        """Appeals still `registered` (not routed yet), oldest first."""
+        query = (select(Appeal.id).where(Appeal.status == Status.REGISTERED.value)
+                 .order_by(Appeal.id).limit(limit))
+        async with self._db.transaction() as session:
+            return list((await session.scalars(query)).all())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from alembic.config import Config as AlembicConfig
@@ -23,6 +24,11 @@ def alembic_config(url: str) -> AlembicConfig:
 
 def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
+
+
+async def prepare(url: str) -> None:
+    """Upgrade to head off the event loop (alembic is synchronous)."""
+    await asyncio.to_thread(upgrade, url)
 
 
 def downgrade(url: str, revision: str) -> None:

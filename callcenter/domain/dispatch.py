@@ -8,6 +8,7 @@ from datetime import date, datetime
 from callcenter.domain.appeals import Status
 from callcenter.domain.contractors import Contractor
 from callcenter.domain.errors import DomainError
+from callcenter.domain.routing import EmergencyContact
 
 # Statuses in which an appeal waits for its contractor (overdue if past the deadline).
 WITH_CONTRACTOR = frozenset({Status.ASSIGNED, Status.IN_WORK, Status.RETURNED})
@@ -49,6 +50,16 @@ class Assignment:
     callback: bool
     at: datetime
     actor: str
+    emergency_contacts: tuple[EmergencyContact, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentRouting:
+    """Where an appeal stands with routing: its contractor (if routed) for the operator."""
+
+    appeal: AppealCard
+    assignment: Assignment | None
+    contractor: Contractor | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +92,10 @@ class AppealNotFound(DomainError):
 class ContractorNotFound(DomainError):
     error_id = "contractor_not_found"
 
+
+class ContractorMissing(ContractorNotFound):
+    """The contractor a URL names does not exist (404); one named in a request is 422."""
+
     def __init__(self, code: str) -> None:
         super().__init__(f"no active contractor {code!r}")
 
@@ -99,6 +114,15 @@ class MessageNotFound(DomainError):
 
     def __init__(self, message_id: int) -> None:
         super().__init__(f"no dead letter {message_id} (only dead messages can be resent)")
+
+
+class UnknownService(DomainError):
+    """A hand-off to a service that is neither among the appeal's contacts nor in the rules."""
+
+    error_id = "unknown_service"
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"no emergency service {code!r} for this appeal")
 
 
 class TextRequired(DomainError):

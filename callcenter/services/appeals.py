@@ -2,13 +2,14 @@
 search.
 
 `complete_appeal` is the single place an appeal becomes `registered` (or `consultation`) from
-the operator's form; routing to contractors hooks in there, on the registered appeal it
-returns.
+the operator's form; routing to contractors hooks in there (`on_registered`, given by the
+composition root), after the registration is committed: a routing failure leaves the appeal
+`registered` for the worker's sweep to route.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -59,12 +60,18 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+# Told the number of each appeal the operator registered, once it is committed.
+OnRegistered = Callable[[str], Awaitable[object]]
+
+
 class Appeals:
     def __init__(self, store: AppealStore, rules: AppealRules, *,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now,
+                 on_registered: OnRegistered | None = None) -> None:
         self.store = store
         self.rules = rules
         self._clock = clock
+        self.on_registered = on_registered
 
     async def details(self, number: str) -> AppealDetails:
         found = await self.store.details(number.strip())
@@ -82,7 +89,17 @@ class Appeals:
                                   at=self._clock(), user_id=user.user_id, actor=user.username)
         log.info("appeal_completed", number=number, status=completion.status.value,
                  category=completion.category, user=user.username)
+        if completion.status == Status.REGISTERED:
+            await self._registered(number)
         return await self.details(number)
+
+    async def _registered(self, number: str) -> None:
+        if self.on_registered is None:
+            return
+        try:
+            await self.on_registered(number)
+        except Exception:  # the appeal is registered already; the worker's sweep retries
+            log.exception("routing_after_registration_failed", number=number)
 
     async def add_appeal_from_call(self, call_id: str, user: Principal) -> AppealDetails:
         """Another appeal from the same call (a resident with two problems)."""

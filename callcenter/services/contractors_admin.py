@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import structlog
 
 from callcenter.domain.contractors import Contractor, admin_contractor
-from callcenter.domain.dispatch import ContractorNotFound
+from callcenter.domain.dispatch import ContractorMissing
 from callcenter.domain.users import Principal
 
 log = structlog.get_logger("callcenter.contractors")
@@ -32,7 +32,7 @@ class AdminStore(Protocol):
 
     async def replace(self, contractor: Contractor, *, at: datetime,
                       actor: str) -> Contractor:
-        """ContractorNotFound if there is no such code."""
+        """ContractorMissing if there is no such code."""
 
 
 def utc_now() -> datetime:
@@ -50,7 +50,7 @@ class ContractorsAdmin:
     async def get(self, code: str) -> Contractor:
         found = await self.store.get(code)
         if found is None:
-            raise ContractorNotFound(code)
+            raise ContractorMissing(code)
         return found
 
     async def add(self, user: Principal, data: Mapping[str, Any]) -> Contractor:

@@ -13,7 +13,13 @@ from typing import Protocol
 
 from callcenter.domain.appeals import Status
 from callcenter.domain.contractors import Contractor
-from callcenter.domain.dispatch import AppealCard, Assignment, OverdueAppeal, Unacknowledged
+from callcenter.domain.dispatch import (
+    AppealCard,
+    Assignment,
+    CurrentRouting,
+    OverdueAppeal,
+    Unacknowledged,
+)
 from callcenter.domain.outbox import (
     DeliveryAttempt,
     DeliveryResult,
@@ -81,6 +87,12 @@ class DispatchStore(Protocol):
     async def unacknowledged(self) -> list[Unacknowledged]: ...
 
     async def overdue(self, now: datetime, *, limit: int = 500) -> list[OverdueAppeal]: ...
+
+    async def routing_of(self, number: str) -> CurrentRouting | None:
+        """The appeal by number with its current assignment and contractor (if routed)."""
+
+    async def registered(self, *, limit: int) -> list[int]:
+        """Ids of appeals still `registered`, oldest first."""
 
 
 class OutboxStore(Protocol):

@@ -8,6 +8,8 @@ deliver them later; nothing is sent from here.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,9 +24,11 @@ from callcenter.domain.dispatch import (
     AppealNotFound,
     Assignment,
     ContractorNotFound,
+    CurrentRouting,
     TextRequired,
+    UnknownService,
 )
-from callcenter.domain.errors import InvalidTransition
+from callcenter.domain.errors import DomainError, InvalidTransition, StoreUnavailable
 from callcenter.domain.notices import Notifier
 from callcenter.domain.outbox import NewMessage
 from callcenter.domain.routing import (
@@ -182,6 +186,79 @@ class Dispatcher:
             text = f"{contact.label} {contact.phone or ''}".strip()
             await tx.note(appeal_id, at=self.clock(), actor=actor, action="handoff",
                           comment=f"{text}{': ' + comment if comment else ''}")
+
+    async def routing(self, number: str) -> CurrentRouting:
+        """The appeal with its current contractor, deadline and emergency contacts."""
+        found = await self.store.routing_of(number.strip())
+        if found is None:
+            raise AppealNotFound(number)
+        return found
+
+    async def route_number(self, number: str, *, actor: str = SYSTEM) -> Routed:
+        """`appeal_registered` by the appeal's number (the operator's completion hook)."""
+        return await self.appeal_registered((await self.routing(number)).appeal.id,
+                                            actor=actor)
+
+    async def route_registered(self, *, limit: int = 500) -> int:
+        """Route every appeal still `registered` (the process died between the operator's
+        save and routing, or routing failed); return how many were routed now. One appeal
+        that cannot be routed does not hold up the others."""
+        routed = 0
+        for appeal_id in await self.store.registered(limit=limit):
+            try:
+                routed += not (await self.appeal_registered(appeal_id)).already
+            except StoreUnavailable:
+                raise
+            except DomainError as exc:
+                log.error("routing_failed", appeal_id=appeal_id, error=str(exc))
+        if routed:
+            log.info("registered_appeals_routed", appeals=routed)
+        return routed
+
+    async def run(self, interval: float, stop: asyncio.Event | None = None) -> None:
+        """`route_registered` every `interval` seconds until `stop` (a lost database is
+        waited out): nothing stays `registered` for long."""
+        stop = stop or asyncio.Event()
+        while not stop.is_set():
+            try:
+                await self.route_registered()
+            except StoreUnavailable as exc:
+                log.warning("routing_sweep_postponed", error=str(exc))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), interval)
+
+    async def hand_off(self, number: str, *, code: str, actor: str,
+                       comment: str = "") -> EmergencyContact:
+        """Record that the operator passed the appeal to `code` (one of its emergency
+        contacts, or any service of the rules such as 112)."""
+        current = await self.routing(number)
+        contact = self._contact(current, code)
+        await self.record_handoff(current.appeal.id, contact=contact, actor=actor,
+                                  comment=comment.strip())
+        return contact
+
+    def _contact(self, current: CurrentRouting, code: str) -> EmergencyContact:
+        contacts = current.assignment.emergency_contacts if current.assignment else ()
+        for contact in contacts:
+            if contact.code == code:
+                return contact
+        service = self.rules.rules.services.get(code)
+        if service is None:
+            raise UnknownService(code)
+        return EmergencyContact(service.code, service.label, service.phone)
+
+    async def link_numbers(self, number: str, *, original: str, actor: str) -> None:
+        """Link the appeal `number` as a duplicate of `original` (not sent again)."""
+        appeal, first = await self.routing(number), await self.routing(original)
+        if appeal.appeal.id == first.appeal.id:
+            raise InvalidTransition(appeal.appeal.status, Status.DUPLICATE.value)
+        await self.link_duplicate(appeal.appeal.id, original_id=first.appeal.id, actor=actor)
+
+    async def reassign_number(self, number: str, *, contractor: str, reason: str,
+                              actor: str) -> Assignment:
+        appeal = await self.routing(number)
+        return await self.reassign(appeal.appeal.id, contractor=contractor, reason=reason,
+                                   actor=actor)
 
 
 def with_dispatcher(decision: RoutingDecision, contractor: Contractor) -> RoutingDecision:

@@ -30,10 +30,13 @@ from callcenter.domain.dispatch import (
     AppealNotFound as NoAppealToAnswer,
 )
 from callcenter.domain.dispatch import (
+    ContractorMissing,
     ContractorNotFound,
+    MessageNotFound,
     NotWithContractor,
     NotYourAppeal,
     TextRequired,
+    UnknownService,
 )
 from callcenter.domain.disputes import (
     DisputeClosed,
@@ -123,9 +126,13 @@ RULES: list[tuple[type[Exception], ErrorRule]] = [
     (TooManyPhotos, ErrorRule(413, N_("Too many photos in one answer."))),
     (InvalidPhoto, ErrorRule(415, N_("Only JPEG, PNG and WebP photos are accepted."))),
     (PhotoNotFound, ErrorRule(404, N_("There is no such photo."))),
-    (ContractorNotFound, ErrorRule(404, N_("There is no contractor with this code."))),
+    (ContractorMissing, ErrorRule(404, N_("There is no contractor with this code."))),
+    (ContractorNotFound, ErrorRule(422, N_("There is no active contractor with this code."))),
     (InvalidContractor, ErrorRule(422, N_("Some fields are not filled in correctly."))),
     (ContractorExists, ErrorRule(409, N_("A contractor with this code exists already."))),
+    (MessageNotFound, ErrorRule(404, N_("There is no such dead letter: only dead letters can "
+                                        "be resent."))),
+    (UnknownService, ErrorRule(422, N_("There is no such emergency service."))),
     (InvalidTransition, ErrorRule(409, N_("The appeal cannot move to that status now."))),
     (StoreUnavailable, ErrorRule(503, N_("The database is unavailable. Your input is kept; "
                                          "try again in a moment."))),

@@ -73,6 +73,19 @@ SCRIPT_TEXTS = {
     "outcome_abandoned": N_("Abandoned"),
     "outcome_failed": N_("Failed"),
     "outcome_unknown": N_("Unknown (the link to the PBX was down)"),
+    "routed_to": N_("Sent to: %(contractor)s"),
+    "routed_deadline": N_("Deadline: %(deadline)s · %(priority)s"),
+    "not_routed": N_("Not sent to a contractor yet: it will be sent automatically within a "
+                     "minute."),
+    "call_now": N_("Call right now, then press \"Handed off\":"),
+    "other_services": N_("Other emergency services:"),
+    "handed_off": N_("Handed off"),
+    "handoff_recorded": N_("Hand-off recorded"),
+    "duplicates_found": N_("Open appeals with this category at this address: link this one "
+                           "to it instead of sending it again?"),
+    "link_duplicate": N_("Link as a duplicate"),
+    "linked": N_("Appeal %(number)s is linked as a duplicate of %(original)s: it is not sent "
+                 "again."),
 }
 
 

@@ -29,7 +29,9 @@ from callcenter.web.supervisor_texts import (
 router = APIRouter(include_in_schema=False)
 Supervisor = Annotated[Principal, Depends(allow(Role.SUPERVISOR))]
 LINKS = [("/supervisor/disputes", N_("Disputes and recordings")),
-         ("/supervisor/board", N_("Operators' board"))]
+         ("/supervisor/board", N_("Operators' board")),
+         ("/supervisor/overdue", N_("Overdue appeals")),
+         ("/supervisor/outbox", N_("Deliveries to contractors"))]
 
 
 @router.get("/supervisor", response_class=HTMLResponse)
@@ -86,6 +88,7 @@ async def recordings_page(request: Request, number: Annotated[str, Path(max_leng
         open_disputes=[d for d in disputes if d.state.value == "open"],
         links=[views.link(k, now) for k in await s.disputes.links_of(number)],
         link_hours=s.disputes.link_hours, local=s.local, texts=script_texts(language),
+        statuses=Labels(language).statuses(),
         recording_states=labels(language, RECORDING_STATES), via=labels(language, VIA),
         dispute_states=labels(language, DISPUTE_STATES),
         link_states=labels(language, LINK_STATES))

@@ -86,6 +86,7 @@ export function showAppeal(view) {
   $("call-appeals").replaceChildren(...form.siblings.map((sibling) =>
     el("button", { type: "button", class: "chip", text: `${sibling.number} · ${sibling.status_label}`,
                    onclick: () => switchTo(sibling.number) })));
+  formNode.dispatchEvent(new CustomEvent("cc-appeal", { detail: view }));  // routing.js
 }
 
 export function clearForm() {

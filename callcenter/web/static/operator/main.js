@@ -8,6 +8,7 @@ import { handle } from "./pop.js";
 import { save } from "./saving.js";
 import { askDirectory } from "./search.js";
 import "./streets.js";
+import "./routing.js";
 
 const connection = new Connection(handle);
 window.ccOperator = { handle, connection, loadAppeal, form, save, fields };

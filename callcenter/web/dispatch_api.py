@@ -1,0 +1,143 @@
+"""Routing as the operator and the supervisors see it: where an appeal went and whom to call
+now, hand-offs to emergency services, duplicates, overdue appeals, reassignment, and the
+outbox's dead letters and delivery log.
+
+Included before the appeals API: `/api/appeals/overdue` must not be read as an appeal number.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from callcenter.domain.users import Principal, Role
+from callcenter.services.dispatching import Dispatcher
+from callcenter.services.escalation import Escalation
+from callcenter.services.outbox_admin import OutboxAdmin
+from callcenter.web.access import allow
+from callcenter.web.appeal_api import appeals_of, lang_of
+from callcenter.web.dispatch_schemas import (
+    AssignedView,
+    AttemptView,
+    ContactView,
+    DispatchViews,
+    DuplicateView,
+    HandoffRequest,
+    LinkRequest,
+    MessageView,
+    OverdueView,
+    ReassignRequest,
+    RoutingView,
+    contact,
+)
+from callcenter.web.labels import Labels
+
+router = APIRouter(tags=["dispatching"])
+Desk = Annotated[Principal, Depends(allow(Role.OPERATOR, Role.SUPERVISOR))]
+Oversight = Annotated[Principal, Depends(allow(Role.SUPERVISOR, Role.ADMIN))]
+Number = Annotated[str, Path(max_length=24, description="YYYY-NNNNNN")]
+Text = Annotated[str, Query(max_length=200)]
+Limit = Annotated[int, Query(ge=1, le=500)]
+
+
+def dispatcher_of(request: Request) -> Dispatcher:
+    dispatcher: Dispatcher = request.app.state.dispatching.dispatcher
+    return dispatcher
+
+
+def escalation_of(request: Request) -> Escalation:
+    escalation: Escalation = request.app.state.dispatching.escalation
+    return escalation
+
+
+def outbox_of(request: Request) -> OutboxAdmin:
+    outbox: OutboxAdmin = request.app.state.dispatching.outbox
+    return outbox
+
+
+def views_of(request: Request) -> DispatchViews:
+    return DispatchViews(Labels(lang_of(request)), appeals_of(request).rules.timezone)
+
+
+@router.get("/api/appeals/overdue")
+async def overdue_appeals(request: Request, _user: Oversight,
+                          limit: Limit = 500) -> list[OverdueView]:
+    """Appeals past their deadline still with their contractor, most overdue first."""
+    views = views_of(request)
+    return [views.overdue(item) for item in await escalation_of(request).overdue(limit=limit)]
+
+
+@router.get("/api/appeals/{number}/routing")
+async def appeal_routing(number: Number, request: Request, _user: Desk) -> RoutingView:
+    """The contractor, deadline and priority of the appeal, and whom to call right now."""
+    dispatcher = dispatcher_of(request)
+    return views_of(request).routing(await dispatcher.routing(number), dispatcher.rules.rules)
+
+
+@router.post("/api/appeals/{number}/handoffs", status_code=201)
+async def record_handoff(number: Number, body: HandoffRequest, request: Request,
+                         user: Desk) -> ContactView:
+    """The operator passed the appeal to a service (104, 101, ..., the contractor's
+    dispatcher): written to the appeal's history."""
+    found = await dispatcher_of(request).hand_off(number, code=body.code, actor=user.username,
+                                                  comment=body.comment)
+    return contact(found)
+
+
+@router.get("/api/appeals/{number}/duplicates")
+async def duplicates(number: Number, request: Request, _user: Desk, category: Text = "",
+                     address: Text = "") -> list[DuplicateView]:
+    """Open appeals with the same category at the same address (the form's values, or the
+    appeal's own when not given), other than this one: offered to link instead."""
+    dispatcher = dispatcher_of(request)
+    appeal = (await dispatcher.routing(number)).appeal
+    found = await dispatcher.duplicates_of(category.strip() or appeal.category,
+                                           address.strip() or appeal.address, exclude=appeal.id)
+    views = views_of(request)
+    return [views.duplicate(card) for card in found]
+
+
+@router.post("/api/appeals/{number}/link")
+async def link_duplicate(number: Number, body: LinkRequest, request: Request,
+                         user: Desk) -> RoutingView:
+    """Close the appeal as a duplicate of the open one `original` (it is not sent again)."""
+    dispatcher = dispatcher_of(request)
+    await dispatcher.link_numbers(number, original=body.original.strip(), actor=user.username)
+    return views_of(request).routing(await dispatcher.routing(number), dispatcher.rules.rules)
+
+
+@router.post("/api/appeals/{number}/reassign")
+async def reassign(number: Number, body: ReassignRequest, request: Request,
+                   user: Oversight) -> AssignedView:
+    """Give the appeal to another contractor, with a reason (the previous one is told)."""
+    done = await dispatcher_of(request).reassign_number(
+        number, contractor=body.contractor.strip(), reason=body.reason, actor=user.username)
+    return AssignedView(number=number, contractor=done.contractor,
+                        deadline=views_of(request).time(done.deadline), priority=done.priority)
+
+
+@router.get("/api/outbox/dead")
+async def dead_letters(request: Request, _user: Oversight, limit: Limit = 100
+                       ) -> list[MessageView]:
+    """Messages whose every attempt failed, newest first."""
+    views = views_of(request)
+    return [views.message(row) for row in await outbox_of(request).dead_letters(limit=limit)]
+
+
+@router.post("/api/outbox/{message_id}/resend")
+async def resend(message_id: Annotated[int, Path(ge=1)], request: Request,
+                 user: Oversight) -> MessageView:
+    """A dead letter back to the queue with fresh attempts and the same idempotency key."""
+    row = await outbox_of(request).resend(message_id, actor=user.username)
+    return views_of(request).message(row)
+
+
+@router.get("/api/outbox/log")
+async def delivery_log(request: Request, _user: Oversight, contractor: Text = "",
+                       limit: Limit = 100) -> list[AttemptView]:
+    """Delivery attempts (responses, errors), newest first; of one contractor by code."""
+    found = await outbox_of(request).delivery_log(contractor=contractor.strip() or None,
+                                                  limit=limit)
+    views = views_of(request)
+    return [views.attempt(item) for item in found]

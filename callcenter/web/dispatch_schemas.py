@@ -1,0 +1,188 @@
+"""The JSON shapes of routing, hand-offs, duplicates, reassignment and the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from callcenter.domain.dispatch import AppealCard, CurrentRouting, OverdueAppeal
+from callcenter.domain.outbox import DeliveryAttempt, OutboxRow
+from callcenter.domain.routing import EmergencyContact
+from callcenter.domain.routing_rules import Rules
+from callcenter.web.i18n import N_, gettext
+from callcenter.web.labels import Labels
+
+PRIORITIES = {"emergency": N_("Emergency"), "urgent": N_("Urgent"), "normal": N_("Normal")}
+
+
+class ContactView(BaseModel):
+    code: str
+    label: str
+    phone: str | None
+
+
+class ContractorView(BaseModel):
+    code: str
+    name: str
+    phone: str | None
+    night_phone: str | None
+
+
+class RoutingView(BaseModel):
+    """Where the appeal went: shown to the operator right after saving."""
+
+    number: str
+    status: str
+    status_label: str
+    routed: bool = Field(description="false: not routed yet (the worker's sweep will)")
+    contractor: ContractorView | None
+    deadline: datetime | None
+    priority: str | None
+    priority_label: str
+    reason: str | None
+    emergency_contacts: list[ContactView] = Field(
+        description="whom to call now (the rule's services and the contractor's dispatcher)")
+    services: list[ContactView] = Field(description="every emergency service of the rules")
+
+
+class HandoffRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=40, description="a contact's or service's code")
+    comment: str = Field(default="", max_length=500)
+
+
+class DuplicateView(BaseModel):
+    number: str
+    status: str
+    status_label: str
+    category: str | None
+    address: str | None
+    description: str | None
+    opened_at: datetime
+
+
+class LinkRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    original: str = Field(min_length=1, max_length=24, description="the open appeal's number")
+
+
+class ReassignRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    contractor: str = Field(min_length=1, max_length=64, description="the contractor's code")
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class AssignedView(BaseModel):
+    number: str
+    contractor: str
+    deadline: datetime
+    priority: str
+
+
+class OverdueView(BaseModel):
+    number: str
+    status: str
+    status_label: str
+    contractor: str
+    deadline: datetime
+    priority: str
+    priority_label: str
+    category: str | None
+    address: str | None
+
+
+class MessageView(BaseModel):
+    id: int
+    key: str
+    event: str
+    channel: str
+    recipient: str
+    state: str
+    attempts: int
+    next_attempt_at: datetime
+    created_at: datetime
+    last_error: str
+    appeal_number: str | None
+    contractor: str | None
+
+
+class AttemptView(BaseModel):
+    at: datetime
+    message_id: int
+    attempt: int
+    channel: str
+    recipient: str
+    ok: bool
+    code: int | None
+    text: str
+    error: str
+    duration_ms: int
+    worker: str
+    contractor: str | None
+    appeal_number: str | None
+
+
+class DispatchViews:
+    """Builds the views in one language and one timezone."""
+
+    def __init__(self, labels: Labels, timezone: str) -> None:
+        self.labels = labels
+        self.zone = ZoneInfo(timezone)
+
+    def time(self, value: datetime) -> datetime:
+        return value.astimezone(self.zone)
+
+    def priority(self, code: str | None) -> str:
+        known = PRIORITIES.get(code or "")
+        return gettext(self.labels.language, known) if known else (code or "")
+
+    def routing(self, current: CurrentRouting, rules: Rules) -> RoutingView:
+        a, c, appeal = current.assignment, current.contractor, current.appeal
+        return RoutingView(
+            number=appeal.number, status=appeal.status,
+            status_label=self.labels.status(appeal.status), routed=a is not None,
+            contractor=ContractorView(code=c.code, name=c.name, phone=c.phone,
+                                      night_phone=c.night_phone) if c else None,
+            deadline=self.time(a.deadline) if a else None,
+            priority=a.priority if a else None,
+            priority_label=self.priority(a.priority if a else None),
+            reason=a.reason if a else None,
+            emergency_contacts=[contact(e) for e in (a.emergency_contacts if a else ())],
+            services=[ContactView(code=s.code, label=s.label, phone=s.phone)
+                      for s in rules.services.values()])
+
+    def duplicate(self, card: AppealCard) -> DuplicateView:
+        return DuplicateView(number=card.number, status=card.status,
+                             status_label=self.labels.status(card.status),
+                             category=card.category, address=card.address,
+                             description=card.description, opened_at=self.time(card.opened_at))
+
+    def overdue(self, item: OverdueAppeal) -> OverdueView:
+        return OverdueView(number=item.number, status=item.status,
+                           status_label=self.labels.status(item.status),
+                           contractor=item.contractor, deadline=self.time(item.deadline),
+                           priority=item.priority, priority_label=self.priority(item.priority),
+                           category=item.category, address=item.address)
+
+    def message(self, row: OutboxRow) -> MessageView:
+        return MessageView(id=row.id, key=row.key, event=row.event, channel=row.channel,
+                           recipient=row.recipient, state=row.state, attempts=row.attempts,
+                           next_attempt_at=self.time(row.next_attempt_at),
+                           created_at=self.time(row.created_at), last_error=row.last_error,
+                           appeal_number=row.appeal_number, contractor=row.contractor)
+
+    def attempt(self, item: DeliveryAttempt) -> AttemptView:
+        return AttemptView(at=self.time(item.at), message_id=item.message_id,
+                           attempt=item.attempt, channel=item.channel, recipient=item.recipient,
+                           ok=item.ok, code=item.code, text=item.text, error=item.error,
+                           duration_ms=item.duration_ms, worker=item.worker,
+                           contractor=item.contractor, appeal_number=item.appeal_number)
+
+
+def contact(item: EmergencyContact) -> ContactView:
+    return ContactView(code=item.code, label=item.label, phone=item.phone)
