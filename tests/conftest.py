@@ -15,6 +15,7 @@ import pytest
 from callcenter.db import migrate
 from tests.web_rig import LiveWeb, WebRig, make_web, serving
 
+pytest_plugins = ["tests.hang_report"]
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 Eventually = Callable[..., Awaitable[Any]]
 

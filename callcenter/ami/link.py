@@ -106,8 +106,9 @@ class AmiLink:
             delay = min(delay * 2, self.settings.reconnect_max)
 
     async def _pause(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stop.wait(), seconds)
+        with contextlib.suppress(TimeoutError):  # not wait_for: in 3.11 it can swallow a cancel
+            async with asyncio.timeout(seconds):
+                await self._stop.wait()
 
     async def _session(self) -> None:
         await self._connect()
@@ -123,9 +124,9 @@ class AmiLink:
         self._lost = asyncio.Event()
         loop = asyncio.get_running_loop()
         s = self.settings
-        _, conn = await asyncio.wait_for(
-            loop.create_connection(lambda: AmiConnection(self, self._wanted), s.host, s.port),
-            s.connect_timeout)
+        async with asyncio.timeout(s.connect_timeout):
+            _, conn = await loop.create_connection(
+                lambda: AmiConnection(self, self._wanted), s.host, s.port)
         self._conn = conn
 
     async def _login(self) -> None:
@@ -143,7 +144,8 @@ class AmiLink:
         s = self.settings
         while not self._lost.is_set():
             try:
-                await asyncio.wait_for(self._lost.wait(), s.ping_interval)
+                async with asyncio.timeout(s.ping_interval):
+                    await self._lost.wait()
                 return
             except TimeoutError:
                 pass
@@ -175,8 +177,8 @@ class AmiLink:
         action = Action(dict(fields), as_list=as_list)
         future = conn.send(action, as_list=as_list)
         try:
-            result: Message | list[Message] = await asyncio.wait_for(
-                future, timeout or self.settings.action_timeout)
+            async with asyncio.timeout(timeout or self.settings.action_timeout):
+                result: Message | list[Message] = await future
         except TimeoutError as exc:
             conn.responses.pop(action.id, None)
             raise AmiActionTimeout(f"{fields.get('Action')} got no answer in time") from exc

@@ -224,8 +224,9 @@ class Dispatcher:
                 await self.route_registered()
             except StoreUnavailable as exc:
                 log.warning("routing_sweep_postponed", error=str(exc))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), interval)
+            with contextlib.suppress(TimeoutError):  # not wait_for: in 3.11 it can swallow a cancel
+                async with asyncio.timeout(interval):
+                    await stop.wait()
 
     async def hand_off(self, number: str, *, code: str, actor: str,
                        comment: str = "") -> EmergencyContact:

@@ -93,8 +93,9 @@ class Escalation:
                 await self.sweep()
             except StoreUnavailable as exc:
                 log.warning("escalation_sweep_postponed", error=str(exc))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), interval)
+            with contextlib.suppress(TimeoutError):  # not wait_for: in 3.11 it can swallow a cancel
+                async with asyncio.timeout(interval):
+                    await stop.wait()
 
 
 def _comment(item: Unacknowledged, inserted: list[NewMessage]) -> str:

@@ -123,7 +123,8 @@ class OutboxWorker:
 
 
 async def _wait(event: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(event.wait(), seconds)
+    try:  # not wait_for: in 3.11 it can swallow a cancellation
+        async with asyncio.timeout(seconds):
+            await event.wait()
     except TimeoutError:
         return

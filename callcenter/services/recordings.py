@@ -141,8 +141,9 @@ class Recordings:
             log.exception("recordings_pass_failed")
 
     async def _pause(self) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), self.settings.poll_interval)
+        with contextlib.suppress(TimeoutError):  # not wait_for: in 3.11 it can swallow a cancel
+            async with asyncio.timeout(self.settings.poll_interval):
+                await self._wake.wait()
         self._wake.clear()
 
     async def _sweep(self) -> None:

@@ -100,6 +100,7 @@ async def _stopped(stop: asyncio.Event | None, seconds: float) -> bool:
     if stop is None:
         await asyncio.sleep(seconds)
         return False
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), seconds)
+    with contextlib.suppress(TimeoutError):  # not wait_for: in 3.11 it can swallow a cancel
+        async with asyncio.timeout(seconds):
+            await stop.wait()
     return stop.is_set()

@@ -84,8 +84,9 @@ class SimulatedPbx:
             for task in stuck:
                 task.cancel()
         if self._server is not None:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._server.wait_closed(), CLOSE_TIMEOUT)
+            with contextlib.suppress(TimeoutError):  # not wait_for: in 3.11 it can swallow a cancel
+                async with asyncio.timeout(CLOSE_TIMEOUT):
+                    await self._server.wait_closed()
             self._server = None
 
     async def __aenter__(self) -> SimulatedPbx:
@@ -278,8 +279,9 @@ class SimulatedPbx:
                 self._handlers.discard(task)
 
     async def _close_client(self, client: Client) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(client.finished(), CLOSE_TIMEOUT)
+        with contextlib.suppress(TimeoutError):  # not wait_for: in 3.11 it can swallow a cancel
+            async with asyncio.timeout(CLOSE_TIMEOUT):
+                await client.finished()
         client.abort()
 
     async def _read_actions(self, reader: asyncio.StreamReader, client: Client) -> None:

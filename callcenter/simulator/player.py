@@ -105,5 +105,6 @@ class CallPlayer:
 async def _pause(seconds: float, hurry: asyncio.Event) -> None:
     if seconds <= 0 or hurry.is_set():
         return
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(hurry.wait(), seconds)
+    with contextlib.suppress(TimeoutError):  # not wait_for: in 3.11 it can swallow a cancel
+        async with asyncio.timeout(seconds):
+            await hurry.wait()
