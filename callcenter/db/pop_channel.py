@@ -34,6 +34,10 @@ QUEUE_LIMIT = 10_000
 BATCH = 1_000
 PRUNE_EVERY = 60.0
 SEEN_LIMIT = 20_000
+# The publisher collects messages this long after the first before writing them: a burst of
+# pops becomes a few transactions instead of one each, which in the process holding the AMI
+# link would take event-loop time from the pops still to be sent.
+COALESCE = 0.01
 Receive = Callable[[Envelope, bool], None]  # (message, deliver to sockets?)
 
 
@@ -82,6 +86,7 @@ class PopChannel:
         delay, pruned = 0.2, time.monotonic()
         while True:
             await self._wake.wait()
+            await asyncio.sleep(COALESCE)
             self._wake.clear()
             batch = [self._queue.popleft() for _ in range(min(len(self._queue), BATCH))]
             try:
