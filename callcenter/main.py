@@ -173,7 +173,6 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
     pops = listener.pops if listener is not None and listener.pops else pops or web_pops(db)
     routers, pop_web = web_parts(pops, metrics)
     reference = load_reference(config.reference)
-    dispatching = build_dispatching(config, db)
     parts = WebParts(auth=build_auth(config, db), readiness=readiness, metrics=metrics,
                      secure_cookies=config.http.secure_cookies,
                      allowed_origins=config.http.allowed_origins,
