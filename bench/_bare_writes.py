@@ -26,7 +26,7 @@ from callcenter.db.models import Appeal, AppealHistory
 from callcenter.domain.routing import route
 
 PAYLOAD = json.dumps({"event": "appeal.assigned", "appeal": {
-    "number": "2026-000001", "category": "water_leak", "address": "вул. Незалежності, 5",
+    "number": "2026-000001", "category": "water_pipe_burst", "address": "вул. Незалежності, 5",
     "description": "Тече вода з-під асфальту", "resident_phone": "+38067***4567"}},
     ensure_ascii=False)
 

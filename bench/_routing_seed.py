@@ -41,7 +41,7 @@ def appeal_rows(count: int, sample: Rules, seed: int = 1580) -> list[dict[str, A
     numbers with letters and fractions, opened over a week (nights and weekends too)."""
     rng = random.Random(seed)
     categories = sorted({c for group in sample.groups.values() for c in group}
-                        | {"gas_smell", "danger_to_life", "something_new"})
+                        | {"something_new"})  # the categories file's codes, and one unknown
     streets = sorted({a.name for r in sample.rules for a in r.areas}
                      | {s for streets in sample.districts.values() for s in streets}) + UNKNOWN
     return [_row(n, rng, categories, streets) for n in range(1, count + 1)]
@@ -101,7 +101,7 @@ async def enqueue(db: Database, batch: list[NewMessage]) -> None:
 
 
 def _card(n: int) -> AppealCard:
-    return AppealCard(id=n, number=f"2026-{n:06d}", status="assigned", category="water_leak",
+    return AppealCard(id=n, number=f"2026-{n:06d}", status="assigned", category="water_pipe_burst",
                       address="вул. Незалежності, 5", description="Тече вода з-під асфальту",
                       caller="+380671234567", caller_name="Мешканець", opened_at=T0)
 

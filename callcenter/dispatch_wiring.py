@@ -24,14 +24,17 @@ import structlog
 from callcenter import logs
 from callcenter.config import Config
 from callcenter.db import migrate
+from callcenter.db.contractor_store import SqlContractorStore
 from callcenter.db.dispatch_store import SqlDispatchStore
 from callcenter.db.engine import Database
 from callcenter.db.outbox_store import SqlOutboxStore
+from callcenter.domain.contractors import ContractorsError
 from callcenter.domain.notices import Notifier
 from callcenter.notify.email import SmtpSettings
 from callcenter.notify.transport import ChannelTransport
 from callcenter.reference import located
 from callcenter.services.contractor_answers import ContractorAnswers
+from callcenter.services.contractors_import import seed_contractors
 from callcenter.services.dispatching import Dispatcher
 from callcenter.services.escalation import Escalation
 from callcenter.services.outbox_admin import OutboxAdmin
@@ -49,6 +52,30 @@ class Dispatching:
     answers: ContractorAnswers
     escalation: Escalation
     outbox: OutboxAdmin
+
+
+async def prepare(config: Config) -> None:
+    """Start-up of every long-running process (serve, web, worker, demo): migrate the database
+    to head, then import `[routing] contractors` if the contractors table is empty, so that a
+    fresh install routes appeals at once. A table with contractors is left alone (admins
+    edit them; `callcenter contractors import` updates them on purpose)."""
+    await migrate.prepare(config.database.url)
+    await import_if_empty(config)
+
+
+async def import_if_empty(config: Config) -> None:
+    path = located(config.routing.contractors)
+    db = Database(config.database.url, echo=config.database.echo)
+    try:
+        counts = await seed_contractors(path, SqlContractorStore(db))
+    except ContractorsError as exc:  # the process still serves calls; routing will say why
+        log.error("contractors_not_imported", file=str(path), problems=exc.problems)
+        return
+    finally:
+        await db.close()
+    if counts is not None:
+        log.info("contractors_imported", file=str(path), added=counts.inserted,
+                 reason="the contractors table was empty")
 
 
 def notifier_of(config: Config) -> Notifier:
@@ -149,7 +176,7 @@ def signals(rules: RuleHolder, stop: asyncio.Event) -> Iterator[None]:
 
 async def run_worker(config: Config, *, name: str | None = None) -> None:
     logs.configure(fmt=config.log.format, level=config.log.level)
-    await migrate.prepare(config.database.url)
+    await prepare(config)
     worker = build_worker(config, name=name)
     log.info("worker_started", workers=len(worker.workers), rules=config.routing.rules,
              smtp=f"{config.smtp.host}:{config.smtp.port}")

@@ -28,7 +28,13 @@ from callcenter.db.engine import Database
 from callcenter.db.recording_store import SqlRecordingStore
 from callcenter.db.replay_store import SqlReplayStore
 from callcenter.db.user_store import SqlUserStore
-from callcenter.dispatch_wiring import Dispatching, Worker, build_dispatching, build_worker
+from callcenter.dispatch_wiring import (
+    Dispatching,
+    Worker,
+    build_dispatching,
+    build_worker,
+    prepare,
+)
 from callcenter.domain.calls import CallTracker
 from callcenter.domain.photos import PhotoRules
 from callcenter.domain.trunks import TrunkDirectory
@@ -167,7 +173,6 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
     pops = listener.pops if listener is not None and listener.pops else pops or web_pops(db)
     routers, pop_web = web_parts(pops, metrics)
     reference = load_reference(config.reference)
-    dispatching = build_dispatching(config, db)
     parts = WebParts(auth=build_auth(config, db), readiness=readiness, metrics=metrics,
                      secure_cookies=config.http.secure_cookies,
                      allowed_origins=config.http.allowed_origins,
@@ -247,6 +252,8 @@ async def serve_http(app: FastAPI, config: Config) -> None:
 
 
 async def prepare_database(url: str) -> None:
+    """Migrations only (`callcenter users ...`); the services start with `prepare(config)`,
+    which also imports the contractors into an empty table."""
     await migrate.prepare(url)
 
 
@@ -302,7 +309,7 @@ def build_server(config: Config) -> Server:
 
 async def serve(config: Config) -> None:
     logs.configure(fmt=config.log.format, level=config.log.level)
-    await prepare_database(config.database.url)
+    await prepare(config)
     server = build_server(config)
     log.info("serving", ami=f"{config.ami.host}:{config.ami.port}", pbx=config.pbx.name,
              http=f"http://{config.http.host}:{config.http.port}/",
@@ -313,7 +320,7 @@ async def serve(config: Config) -> None:
 async def serve_web(config: Config) -> None:
     """Only the web side (no AMI link): for more web processes beside one `serve`."""
     logs.configure(fmt=config.log.format, level=config.log.level)
-    await prepare_database(config.database.url)
+    await prepare(config)
     db = Database(config.database.url, echo=config.database.echo)
     pops = web_pops(db)
     app = build_web(config, db, pops=pops)
@@ -333,7 +340,7 @@ async def demo(config: Config, *, calls: int | None = None) -> None:
     async with SimulatedPbx(username=config.ami.username, secret=config.ami.secret) as pbx:
         config = config.replace(ami=dataclasses.replace(config.ami, host="127.0.0.1",
                                                         port=pbx.port))
-        await prepare_database(config.database.url)
+        await prepare(config)
         listener = build_listener(config)
         log.info("demo_started", pbx=f"127.0.0.1:{pbx.port}", database=config.database.url,
                  see="callcenter --database " + config.database.url + " appeals list")

@@ -100,6 +100,18 @@ class ContractorMissing(ContractorNotFound):
         super().__init__(f"no active contractor {code!r}")
 
 
+class CoordinatorMissing(ContractorNotFound):
+    """Routing fell back to the coordinator, and the coordinator is not in the contractors
+    table either (typically: no contractors imported yet)."""
+
+    def __init__(self, coordinator: str, wanted: str) -> None:
+        first = "" if wanted == coordinator else f"contractor {wanted!r} is unavailable and "
+        super().__init__(f"{first}the coordinator {coordinator!r} is not in the contractors "
+                         "table: import them (callcenter contractors import)")
+        self.coordinator = coordinator
+        self.wanted = wanted
+
+
 class NotYourAppeal(DomainError):
     """A contractor acted on an appeal assigned to someone else."""
 

@@ -26,6 +26,7 @@ from callcenter.domain.appeal_search import (
 )
 from callcenter.domain.appeals import Status
 from callcenter.domain.categories import CategoryBook
+from callcenter.domain.errors import DomainError
 from callcenter.domain.street_search import StreetIndex
 from callcenter.domain.users import Principal
 
@@ -96,9 +97,12 @@ class Appeals:
     async def _registered(self, number: str) -> None:
         if self.on_registered is None:
             return
-        try:
+        try:  # the appeal is registered already; the routing sweep retries
             await self.on_registered(number)
-        except Exception:  # the appeal is registered already; the worker's sweep retries
+        except DomainError as exc:  # e.g. no contractors imported: a reason, not a traceback
+            log.warning("routing_after_registration_failed", number=number, reason=str(exc),
+                        error_id=exc.error_id)
+        except Exception:
             log.exception("routing_after_registration_failed", number=number)
 
     async def add_appeal_from_call(self, call_id: str, user: Principal) -> AppealDetails:

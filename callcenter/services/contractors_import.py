@@ -37,3 +37,11 @@ async def import_contractors(path: Path, store: ContractorStore) -> ImportCounts
     """Validate the whole file first: a file with any error imports nothing."""
     contractors = read_contractors(path)
     return await store.upsert(contractors, at=datetime.now(UTC))
+
+
+async def seed_contractors(path: Path, store: ContractorStore) -> ImportCounts | None:
+    """The same import, but only into an empty contractors table (a fresh install routes at
+    once); None when there were contractors already, which are then left alone."""
+    if await store.codes():
+        return None
+    return await import_contractors(path, store)

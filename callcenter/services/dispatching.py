@@ -24,6 +24,7 @@ from callcenter.domain.dispatch import (
     AppealNotFound,
     Assignment,
     ContractorNotFound,
+    CoordinatorMissing,
     CurrentRouting,
     TextRequired,
     UnknownService,
@@ -95,13 +96,13 @@ class Dispatcher:
         """The decision and its contractor; an unknown or inactive one -> the coordinator."""
         contractor = await tx.contractor(decision.contractor)
         if contractor is None or not contractor.active:
+            wanted = decision.contractor
             state = "немає в довіднику" if contractor is None else "вимкнено"
             decision = to_coordinator(decision, rules,
-                                      f"виконавця «{decision.contractor}» {state}: передано "
-                                      "координатору")
+                                      f"виконавця «{wanted}» {state}: передано координатору")
             contractor = await tx.contractor(decision.contractor)
             if contractor is None:
-                raise ContractorNotFound(decision.contractor)
+                raise CoordinatorMissing(decision.contractor, wanted)
         return with_dispatcher(decision, contractor), contractor
 
     async def preview(self, category: str | None, address: str | None) -> RoutingDecision:
@@ -210,7 +211,8 @@ class Dispatcher:
             except StoreUnavailable:
                 raise
             except DomainError as exc:
-                log.error("routing_failed", appeal_id=appeal_id, error=str(exc))
+                log.warning("routing_failed", appeal_id=appeal_id, reason=str(exc),
+                            error_id=exc.error_id)
         if routed:
             log.info("registered_appeals_routed", appeals=routed)
         return routed

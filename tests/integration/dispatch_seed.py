@@ -43,8 +43,8 @@ normal = "1wd"
 phone = "104"
 label = "Аварійна газова служба"
 [groups]
-water = ["no_water", "water_leak"]
-housing = ["roof_leak", "entrance_cleaning"]
+water = ["water_none", "water_pipe_burst"]
+housing = ["roof_leak", "stairwell"]
 
 [[rules]]
 id = "water"
@@ -60,13 +60,13 @@ contractor = "uk"
 
 [[rules]]
 id = "callback-housing"
-categories = ["entrance_cleaning"]
+categories = ["stairwell"]
 contractor = "uk"
 callback = true
 
 [[rules]]
 id = "power"
-categories = ["no_power"]
+categories = ["power_outage"]
 contractor = "ghost"
 
 [[rules]]

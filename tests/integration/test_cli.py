@@ -47,6 +47,10 @@ def test_demo_then_appeals_list_json(tmp_path: Path) -> None:
     limited = callcenter("--database", url, "appeals", "list", "--json", "--limit", "1",
                          "--since", rows[1]["opened_at"], cwd=tmp_path)
     assert [r["number"] for r in json.loads(limited.stdout)] == [rows[1]["number"]]
+    # a fresh install routes: the demo's start-up imported the shipped contractors
+    assert "contractors_imported" in demo.stderr
+    contractors = callcenter("--database", url, "contractors", "list", cwd=tmp_path)
+    assert "hotline-coordinator" in contractors.stdout and "vodokanal" in contractors.stdout
 
 
 def test_bad_config_value_names_the_key(tmp_path: Path) -> None:

@@ -29,9 +29,9 @@ def test_contractors_import_is_idempotent_and_never_deletes(database_url: str,
                                                             tmp_path: Path) -> None:
     first = callcenter("contractors", "import", url=database_url, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    assert "19 added, 0 updated, 0 unchanged" in first.stdout
+    assert "20 added, 0 updated, 0 unchanged" in first.stdout
     again = callcenter("contractors", "import", url=database_url, cwd=tmp_path)
-    assert "0 added, 0 updated, 19 unchanged" in again.stdout
+    assert "0 added, 0 updated, 20 unchanged" in again.stdout
     smaller = tmp_path / "few.toml"
     smaller.write_text('[[contractors]]\ncode = "vodokanal"\nname = "Водоканал (нова назва)"\n'
                        'kind = "utility"\nemail = "new@vodokanal.example.org"\n'
@@ -39,7 +39,7 @@ def test_contractors_import_is_idempotent_and_never_deletes(database_url: str,
     changed = callcenter("contractors", "import", str(smaller), url=database_url, cwd=tmp_path)
     assert "0 added, 1 updated, 0 unchanged (nothing deleted)" in changed.stdout
     listing = callcenter("contractors", "list", url=database_url, cwd=tmp_path)
-    assert len(listing.stdout.splitlines()) == 19
+    assert len(listing.stdout.splitlines()) == 20
     assert "Водоканал (нова назва)" in listing.stdout
 
 
@@ -82,10 +82,10 @@ def test_routing_check_lists_every_problem(tmp_path: Path) -> None:
                         cwd=tmp_path)
     assert result.returncode == 2
     assert "4 problem(s)" in result.stderr  # two rules had priority urgent + deadline 24h
-    for problem in ("rules[26] 'housing-uk-kaskad': areas[0].houses: range '199-1'",
-                    "rules[10] 'no-power': priority: expected one of",
-                    "rules[18] 'traffic-light-day': priority",
-                    "rules[15] 'waste': deadline: 90d is longer than deadlines.max"):
+    for problem in ("rules[43] 'housing-uk-kaskad': areas[0].houses: range '199-1'",
+                    "rules[15] 'sewer-blockage': priority: expected one of",
+                    "rules[20] 'power-outage': priority",
+                    "rules[27] 'waste': deadline: 90d is longer than deadlines.max"):
         assert problem in result.stderr
 
 

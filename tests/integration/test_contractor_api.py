@@ -27,8 +27,8 @@ async def uk_client(desk: Desk) -> httpx.AsyncClient:
 async def test_a_contractor_lists_only_its_appeals_most_urgent_and_newest_first(
         desk: Desk) -> None:
     masked = await desk.routed("roof_leak")
-    callback = await desk.routed("entrance_cleaning")  # the rule allows a call-back
-    water = await desk.routed("no_water")  # vodokanal's
+    callback = await desk.routed("stairwell")  # the rule allows a call-back
+    water = await desk.routed("water_none")  # vodokanal's
     async with await uk_client(desk) as client:
         page = (await client.get("/api/contractor/appeals")).json()
         one = (await client.get("/api/contractor/appeals?limit=1&offset=1")).json()
@@ -56,7 +56,7 @@ async def test_the_status_filter(desk: Desk) -> None:
 
 
 async def test_another_contractors_appeal_is_not_found_and_untouched(desk: Desk) -> None:
-    water = await desk.routed("no_water")
+    water = await desk.routed("water_none")
     async with await uk_client(desk) as client:
         theirs = await client.get(f"/api/contractor/appeals/{water}")
         missing = await client.get("/api/contractor/appeals/2026-999999")

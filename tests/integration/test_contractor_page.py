@@ -33,7 +33,7 @@ async def sign_in(page: Page, live: LiveWeb, name: str) -> None:
 async def test_a_contractor_answers_an_appeal_in_the_browser(desk: Desk,
                                                              tmp_path: Path) -> None:
     ours = await desk.routed("roof_leak")
-    theirs = await desk.routed("no_water")
+    theirs = await desk.routed("water_none")
     await desk.contractor_user("uk-master", "uk")
     planned = date.today() + timedelta(days=5)
     async with serving(desk.web) as live, chromium(tmp_path / "profile") as browser:

@@ -43,7 +43,7 @@ async def outbox(city: City, appeal_id: int) -> list[OutboxMessageRow]:
 
 
 async def test_a_registered_appeal_is_routed_in_one_go(city: City) -> None:
-    appeal_id = await city.registered("water_leak", "вул. Незалежності, 5")
+    appeal_id = await city.registered("water_pipe_burst", "вул. Незалежності, 5")
     routed = await city.dispatcher.appeal_registered(appeal_id)
 
     assert routed.decision is not None and not routed.already
@@ -85,14 +85,14 @@ async def test_routing_twice_changes_nothing(city: City) -> None:
 
 
 async def test_a_call_back_rule_shows_the_full_number(city: City) -> None:
-    appeal_id = await city.registered("entrance_cleaning", "Галицька 3")
+    appeal_id = await city.registered("stairwell", "Галицька 3")
     await city.dispatcher.appeal_registered(appeal_id)
     [message] = await outbox(city, appeal_id)
     assert json.loads(message.payload)["appeal"]["resident_phone"] == CALLER
 
 
 async def test_no_silent_drop_the_coordinator_gets_it_with_the_reason(city: City) -> None:
-    cases = [("no_power", "виконавця «ghost» немає в довіднику"),
+    cases = [("power_outage", "виконавця «ghost» немає в довіднику"),
              ("gas_smell", "виконавця «gas-off» вимкнено"),
              ("noise", "немає правила для категорії «noise»"),
              (None, "категорію не вказано")]
@@ -133,7 +133,7 @@ async def test_the_decision_and_the_outbox_commit_together_or_not_at_all(city: C
     async with city.db.transaction() as session:
         for statement in _refuse_webhooks(city.db.dialect):
             await session.execute(text(statement))
-    appeal_id = await city.registered("water_leak", "Галицька 3")
+    appeal_id = await city.registered("water_pipe_burst", "Галицька 3")
     with pytest.raises(Exception, match="refused"):
         await city.dispatcher.appeal_registered(appeal_id)
     appeal = await appeal_row(city, appeal_id)
@@ -176,7 +176,7 @@ async def test_reassignment_with_a_reason(city: City) -> None:
 
 
 async def test_reassignment_before_delivery_cancels_what_was_not_sent(city: City) -> None:
-    appeal_id = await city.registered("water_leak", "Галицька 3")
+    appeal_id = await city.registered("water_pipe_burst", "Галицька 3")
     await city.dispatcher.appeal_registered(appeal_id)
     await city.dispatcher.reassign(appeal_id, contractor="uk", reason="підвал, не мережа",
                                    actor="sup")
@@ -201,15 +201,15 @@ async def test_reassignment_needs_a_reason_and_a_known_active_contractor(city: C
 
 
 async def test_duplicates_are_offered_and_linked_not_sent_again(city: City) -> None:
-    first = await city.registered("water_leak", "вул. Незалежності, 12А")
+    first = await city.registered("water_pipe_burst", "вул. Незалежності, 12А")
     await city.dispatcher.appeal_registered(first)
-    second = await city.registered("water_leak", "Незалежності 12 а")
-    found = await city.dispatcher.duplicates_of("water_leak", "Незалежності 12 а",
+    second = await city.registered("water_pipe_burst", "Незалежності 12 а")
+    found = await city.dispatcher.duplicates_of("water_pipe_burst", "Незалежності 12 а",
                                                 exclude=second)
     assert [a.id for a in found] == [first]
     assert await city.dispatcher.duplicates_of("roof_leak", "Незалежності 12А") == []
-    assert await city.dispatcher.duplicates_of("water_leak", "Незалежності 12Б") == []
-    assert await city.dispatcher.duplicates_of("water_leak", None) == []
+    assert await city.dispatcher.duplicates_of("water_pipe_burst", "Незалежності 12Б") == []
+    assert await city.dispatcher.duplicates_of("water_pipe_burst", None) == []
     await city.dispatcher.link_duplicate(second, original_id=first, actor="op1")
     appeal = await appeal_row(city, second)
     assert (appeal.status, appeal.duplicate_of_id) == ("duplicate", first)
@@ -219,13 +219,13 @@ async def test_duplicates_are_offered_and_linked_not_sent_again(city: City) -> N
 
 
 async def test_a_closed_appeal_is_no_duplicate(city: City) -> None:
-    first = await city.registered("water_leak", "Галицька 7")
+    first = await city.registered("water_pipe_burst", "Галицька 7")
     await city.dispatcher.appeal_registered(first)
     async with city.db.transaction() as session:
         appeal = await session.get(Appeal, first)
         assert appeal is not None
         appeal.status = "closed"
-    assert await city.dispatcher.duplicates_of("water_leak", "Галицька 7") == []
+    assert await city.dispatcher.duplicates_of("water_pipe_burst", "Галицька 7") == []
 
 
 async def test_a_preview_shows_whom_to_call_before_registration(city: City) -> None:
@@ -235,7 +235,7 @@ async def test_a_preview_shows_whom_to_call_before_registration(city: City) -> N
     assert [(c.label, c.phone) for c in gas.emergency_contacts] == [
         ("Аварійна газова служба", "104"),
         ("Черговий диспетчер виконавця: Координатор 1580", None)]
-    water = await city.dispatcher.preview("water_leak", "Галицька 3")
+    water = await city.dispatcher.preview("water_pipe_burst", "Галицька 3")
     assert (water.contractor, water.duty) == ("vodokanal", True)
     assert water.emergency_contacts[0].phone == "+380342000202"
     async with city.db.transaction() as session:

@@ -32,7 +32,7 @@ async def events(city: City) -> list[tuple[str, str, str]]:
 
 
 async def test_silence_brings_a_reminder_then_the_manager_and_supervisors(city: City) -> None:
-    appeal_id = await city.registered("water_leak", "Галицька 3")  # emergency: 1h window
+    appeal_id = await city.registered("water_pipe_burst", "Галицька 3")  # emergency: 1h window
     await city.dispatcher.appeal_registered(appeal_id)
     assert await city.escalation.sweep() == 0
     city.clock.advance(minutes=59)
@@ -56,7 +56,7 @@ async def test_silence_brings_a_reminder_then_the_manager_and_supervisors(city: 
 
 
 async def test_an_answer_stops_the_reminders(city: City) -> None:
-    appeal_id = await city.registered("water_leak", "Галицька 3")
+    appeal_id = await city.registered("water_pipe_burst", "Галицька 3")
     routed = await city.dispatcher.appeal_registered(appeal_id)
     city.clock.advance(minutes=30)
     await city.answers.take_into_work(appeal_id, contractor_id=routed.assignment.contractor_id,
@@ -77,7 +77,7 @@ async def test_ordinary_appeals_wait_a_working_day(city: City) -> None:
 async def test_two_sweepers_racing_enqueue_each_reminder_once(city: City,
                                                             database_url: str) -> None:
     for n in range(10):
-        appeal_id = await city.registered("water_leak", f"Галицька {n + 1}")
+        appeal_id = await city.registered("water_pipe_burst", f"Галицька {n + 1}")
         await city.dispatcher.appeal_registered(appeal_id)
     city.clock.advance(hours=3)
     other_db = Database(database_url)
@@ -95,8 +95,8 @@ async def test_two_sweepers_racing_enqueue_each_reminder_once(city: City,
 
 
 async def test_overdue_appeals_are_listed_for_supervisors(city: City) -> None:
-    late = await city.registered("water_leak", "Галицька 3")  # 4h deadline
-    done = await city.registered("water_leak", "Галицька 5")
+    late = await city.registered("water_pipe_burst", "Галицька 3")  # 4h deadline
+    done = await city.registered("water_pipe_burst", "Галицька 5")
     ordinary = await city.registered("roof_leak", "Галицька 7")  # 15 days
     for appeal_id in (late, done, ordinary):
         await city.dispatcher.appeal_registered(appeal_id)

@@ -61,7 +61,7 @@ class Rig:
     transport: ChannelTransport
     worker: OutboxWorker
 
-    async def appeal(self, category: str = "water_leak") -> int:
+    async def appeal(self, category: str = "water_pipe_burst") -> int:
         appeal_id = await self.city.registered(category, "вул. Незалежності, 5")
         await self.city.dispatcher.appeal_registered(appeal_id)
         return appeal_id
@@ -266,7 +266,7 @@ async def test_four_workers_on_postgresql_send_everything_exactly_once(
     rig = pg_rig
     appeals = 60
     for n in range(appeals):
-        appeal_id = await rig.city.registered("water_leak", f"Галицька {n + 1}")
+        appeal_id = await rig.city.registered("water_pipe_burst", f"Галицька {n + 1}")
         await rig.city.dispatcher.appeal_registered(appeal_id)
     databases = [Database(rig.city.db.url) for _ in range(4)]
     workers = [OutboxWorker(store=SqlOutboxStore(db), transport=rig.transport, name=f"w{i}",

@@ -61,7 +61,7 @@ async def stranded(url: str, tmp_path: Path) -> int:
     """Contractors in place and an appeal left `registered` (never routed)."""
     city = await build_city(url, tmp_path)
     try:
-        return await city.registered("water_leak", "вул. Незалежності, 5")
+        return await city.registered("water_pipe_burst", "вул. Незалежності, 5")
     finally:
         await city.db.close()
 

@@ -64,7 +64,7 @@ async def test_a_worker_killed_between_sending_and_recording_loses_nothing(
     monkeypatch.setenv(SECRET_ENV, SECRET.decode())
     city = await build_city(database_url, tmp_path, webhook_url=receiver.url())
     city.clock.now = datetime.now(UTC)  # the worker process runs on the real clock
-    appeal_id = await city.registered("water_leak", "Галицька 3")
+    appeal_id = await city.registered("water_pipe_burst", "Галицька 3")
     routed = await city.dispatcher.appeal_registered(appeal_id)
     await city.answers.take_into_work(appeal_id, contractor_id=routed.assignment.contractor_id,
                                       actor="v")  # acknowledged: the sweep stays quiet
@@ -119,7 +119,7 @@ async def test_sigterm_lets_the_worker_finish_the_batch_in_hand(
     monkeypatch.setenv(SECRET_ENV, SECRET.decode())
     city = await build_city(database_url, tmp_path, webhook_url=receiver.url())
     city.clock.now = datetime.now(UTC)
-    appeal_id = await city.registered("water_leak", "Галицька 3")
+    appeal_id = await city.registered("water_pipe_burst", "Галицька 3")
     routed = await city.dispatcher.appeal_registered(appeal_id)
     await city.answers.take_into_work(appeal_id, contractor_id=routed.assignment.contractor_id,
                                       actor="v")

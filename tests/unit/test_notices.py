@@ -15,7 +15,7 @@ from callcenter.notify.email import build_email, message_id
 T0 = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
 NOTIFIER = Notifier(public_base_url="https://1580.example.org/", timezone="Europe/Kyiv",
                     supervisors=("sup@1580.example.org", "boss@vodokanal.example.org"))
-APPEAL = AppealCard(id=42, number="2026-000042", status="assigned", category="water_leak",
+APPEAL = AppealCard(id=42, number="2026-000042", status="assigned", category="water_pipe_burst",
                     address="вул. Незалежності, 5", description="Тече з-під асфальту",
                     caller="+380671234567", caller_name="Марія Іваненко", opened_at=T0)
 VODOKANAL = Contractor(id=3, code="vodokanal", name="Водоканал", kind="utility",
@@ -76,7 +76,7 @@ def test_the_email_reads_in_ukrainian_with_the_details_and_the_link() -> None:
     outbox = OutboxMessage(1, message.key, message.event, message.channel, message.recipient,
                            message.payload, 1)
     mail = build_email(outbox, "Гаряча лінія 1580 <noreply@1580.example.org>")
-    assert mail["Subject"] == ("[АВАРІЙНЕ] Нове звернення 2026-000042 — water_leak — "
+    assert mail["Subject"] == ("[АВАРІЙНЕ] Нове звернення 2026-000042 — water_pipe_burst — "
                                "вул. Незалежності, 5")
     assert mail["Message-ID"] == message_id(message.key, "noreply@1580.example.org")
     assert mail["Message-ID"].endswith("@1580.example.org>")

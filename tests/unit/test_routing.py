@@ -40,9 +40,9 @@ label = "Аварійна газова служба"
 phone = "101"
 label = "ДСНС"
 [groups]
-water = ["no_water", "water_leak"]
-heating = ["no_heating"]
-housing = ["roof_leak", "elevator_broken", "stairwell_light"]
+water = ["water_none", "water_pipe_burst"]
+heating = ["heating_none"]
+housing = ["roof_leak", "elevator_broken", "stairwell"]
 [districts]
 "Пасічна" = ["Пасічна", "Тролейбусна"]
 
@@ -62,7 +62,7 @@ contractor = "vodokanal"
 
 [[rules]]
 id = "water-leak-night"
-categories = ["water_leak"]
+categories = ["water_pipe_burst"]
 when = "duty"
 contractor = "vodokanal-night"
 priority = "emergency"
@@ -70,7 +70,7 @@ call_now = ["dispatcher"]
 
 [[rules]]
 id = "heating-season"
-categories = ["no_heating"]
+categories = ["heating_none"]
 months = [10, 11, 12, 1, 2, 3, 4]
 contractor = "teplo"
 priority = "emergency"
@@ -127,7 +127,7 @@ districts = ["Пасічна"]
 
 [[rules]]
 id = "light-a"
-categories = ["street_light_out"]
+categories = ["street_lighting"]
 contractor = "light-a"
 priority = "urgent"
 deadline = "5d"
@@ -135,7 +135,7 @@ call_now = ["rescue"]
 
 [[rules]]
 id = "light-b"
-categories = ["street_light_out"]
+categories = ["street_lighting"]
 contractor = "light-b"
 priority = "emergency"
 call_now = ["gas"]
@@ -157,15 +157,15 @@ def decide(rules: Rules, category: str | None, address: str | None,
     [
         # category exact beats group; any address
         ("gas_smell", "вул. Незалежності, 5", DAY, "gas", "gas"),
-        ("water_leak", "Галицька 3", DAY, "vodokanal", "water"),
-        ("no_water", "Галицька 3", NIGHT, "vodokanal", "water"),
+        ("water_pipe_burst", "Галицька 3", DAY, "vodokanal", "water"),
+        ("water_none", "Галицька 3", NIGHT, "vodokanal", "water"),
         # time: the duty rule only at night, weekends and holidays
-        ("water_leak", "Галицька 3", NIGHT, "vodokanal-night", "water-leak-night"),
-        ("water_leak", "Галицька 3", SATURDAY, "vodokanal-night", "water-leak-night"),
-        ("water_leak", "Галицька 3", HOLIDAY, "vodokanal-night", "water-leak-night"),
+        ("water_pipe_burst", "Галицька 3", NIGHT, "vodokanal-night", "water-leak-night"),
+        ("water_pipe_burst", "Галицька 3", SATURDAY, "vodokanal-night", "water-leak-night"),
+        ("water_pipe_burst", "Галицька 3", HOLIDAY, "vodokanal-night", "water-leak-night"),
         # months: the heating season rule only in season
-        ("no_heating", "Галицька 3", DAY, "teplo", "heating-season"),
-        ("no_heating", "Галицька 3", SUMMER, "teplo", "heating"),
+        ("heating_none", "Галицька 3", DAY, "teplo", "heating-season"),
+        ("heating_none", "Галицька 3", SUMMER, "teplo", "heating"),
         # location: house range > street > district > city-wide; odd and even sides
         ("roof_leak", "Незалежності 1", DAY, "uk-odd", "uk-odd"),
         ("roof_leak", "Незалежності 99", DAY, "uk-odd", "uk-odd"),
@@ -202,8 +202,8 @@ def test_reason_names_the_rule_and_every_level(rules: Rules) -> None:
     assert decision.reason == ("правило «uk-odd»: група «housing»; будинки Незалежності, "
                                "1-99 odd; будь-який час")
     assert decision.duty
-    night = decide(rules, "water_leak", "Галицька 3", NIGHT)
-    assert night.reason.endswith("категорія «water_leak»; усе місто; чергування")
+    night = decide(rules, "water_pipe_burst", "Галицька 3", NIGHT)
+    assert night.reason.endswith("категорія «water_pipe_burst»; усе місто; чергування")
 
 
 def test_deadlines_priorities_and_emergency_contacts(rules: Rules) -> None:
@@ -217,12 +217,12 @@ def test_deadlines_priorities_and_emergency_contacts(rules: Rules) -> None:
     assert (ordinary.priority, ordinary.deadline) == ("normal",
                                                       datetime(2026, 12, 17, 10, 0, tzinfo=KYIV))
     assert not ordinary.callback and not ordinary.emergency_contacts
-    heating = decide(rules, "no_heating", "Галицька 3", DAY)
+    heating = decide(rules, "heating_none", "Галицька 3", DAY)
     assert heating.deadline == datetime(2026, 12, 2, 16, 0, tzinfo=KYIV)
 
 
 def test_a_tie_goes_to_the_coordinator_keeping_the_urgency(rules: Rules) -> None:
-    decision = decide(rules, "street_light_out", "Галицька 3", DAY)
+    decision = decide(rules, "street_lighting", "Галицька 3", DAY)
     assert decision.contractor == "coordinator" and decision.rule_id is None
     assert decision.fallback and decision.callback
     assert "light-a, light-b" in decision.reason
@@ -267,8 +267,8 @@ def test_the_sample_rules_route_typical_appeals() -> None:
         ("roof_leak", "Василіянок 22", DAY): "uk-tsentr",
         ("roof_leak", "Пасічна 10", DAY): "uk-pasichna",
         ("roof_leak", "Невідома 1", DAY): "dep-zhkp",
-        ("traffic_light_fault", "Галицька 1", DAY): "dep-transport",
-        ("traffic_light_fault", "Галицька 1", NIGHT): "dreu",
+        ("traffic_lights", "Галицька 1", DAY): "dep-transport",
+        ("traffic_lights", "Галицька 1", NIGHT): "dreu",
         ("something_new", "Галицька 1", DAY): "hotline-coordinator",
     }
     got = {key: route(AppealFacts.of(key[0], key[1]), sample, key[2]).contractor

@@ -27,7 +27,7 @@ normal = "1wd"
 phone = "104"
 label = "Газ"
 [groups]
-water = ["no_water"]
+water = ["water_none"]
 [districts]
 "Центр" = ["Галицька"]
 """
@@ -48,7 +48,7 @@ def test_the_sample_file_is_valid() -> None:
 def test_a_minimal_file_is_valid() -> None:
     rules = parse(BASE + GOOD_RULE)
     assert [r.id for r in rules.rules] == ["water"]
-    assert rules.groups_of("no_water") == {"water"}
+    assert rules.groups_of("water_none") == {"water"}
     assert rules.districts_of("галицька") == {"Центр"}
 
 
@@ -83,7 +83,7 @@ def test_a_minimal_file_is_valid() -> None:
         ('id = "x"\ncontractor = "c"\ndeadline = "soon"', "not a term: 'soon'"),
         ('id = "x"\ncontractor = "c"\ncall_now = ["ghostbusters"]', "unknown service"),
         ('id = "x"\ncontractor = "c"\ncallback = "yes"', "callback: expected true or false"),
-        ('id = "x"\ncontractor = "c"\ncategories = "no_water"\n[rules.categories2]\n',
+        ('id = "x"\ncontractor = "c"\ncategories = "water_none"\n[rules.categories2]\n',
          "categories2: unknown key"),
     ],
 )
@@ -105,7 +105,7 @@ def test_bad_rules_are_refused_with_their_place(rule: str, problem: str) -> None
         (('coordinator = "coordinator"', 'coordinator = "coordinator"\nmystery = 1'),
          "mystery: unknown top-level key"),
         (('label = "Газ"', 'label = "Газ"\nemail = "x@y"'), "emergency_services.gas: unknown"),
-        (('water = ["no_water"]', 'water = "no_water"\nbad = [1]'), "groups.bad: expected"),
+        (('water = ["water_none"]', 'water = "water_none"\nbad = [1]'), "groups.bad: expected"),
         (('[emergency_services.gas]', '[calendar]\nstart = "25:00"\n[emergency_services.gas]'),
          "calendar.start: expected HH:MM"),
         (('[emergency_services.gas]', '[calendar]\nstart = "18:00"\nend = "08:00"\n'
