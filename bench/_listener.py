@@ -15,7 +15,7 @@ from callcenter import logs
 from callcenter.config import AmiConfig, Config, DatabaseConfig, IntakeConfig
 from callcenter.db.engine import Database
 from callcenter.db.models import Appeal, Call
-from callcenter.main import Listener, build_listener
+from callcenter.listener_wiring import Listener, build_listener
 
 POLL_SECONDS = 0.05
 

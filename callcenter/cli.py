@@ -13,11 +13,11 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
 from zoneinfo import ZoneInfo
 
 from callcenter import config as configuration
 from callcenter import dispatch_cli, user_commands
-from callcenter import main as app
 from callcenter.ami.link import AmiAuthError
 from callcenter.db import appeal_queries, migrate
 from callcenter.db.engine import Database
@@ -40,6 +40,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--database", help="database URL (overrides the config)")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="run the AMI listener and the web server")
+    sub.add_parser("listen", help="run only the AMI listener (pops go to `web` processes)")
     sub.add_parser("web", help="run only the web server (more web processes beside one serve)")
     demo = sub.add_parser("demo", help="run everything against the built-in PBX (SQLite)")
     demo.add_argument("--calls", type=int, help="stop after this many calls")
@@ -115,7 +116,7 @@ def _since(text: str) -> datetime:
 def load_config(args: argparse.Namespace) -> configuration.Config:
     config = configuration.load(args.config)
     if args.command == "demo" and not args.database:
-        args.database = app.DEMO_DATABASE
+        args.database = _app().DEMO_DATABASE
     if args.database:
         config = config.replace(database=configuration.DatabaseConfig(url=args.database))
     if args.command == "demo" and args.interval:
@@ -143,17 +144,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def _app() -> ModuleType:
+    """callcenter.main, imported when a command needs the web side (it is large)."""
+    import callcenter.main
+
+    return callcenter.main
+
+
 def dispatch(args: argparse.Namespace, config: configuration.Config) -> int:
     if args.command in dispatch_cli.COMMANDS:
         return dispatch_cli.run(args, config)
-    if args.command == "serve":
-        _run(app.serve(config))
+    if args.command == "listen":
+        from callcenter.listener_wiring import listen  # no web framework in this process
+
+        _run(listen(config))
+    elif args.command == "serve":
+        _run(_app().serve(config))
     elif args.command == "web":
-        _run(app.serve_web(config))
+        _run(_app().serve_web(config))
     elif args.command == "users":
         return user_commands.run(args, config)
     elif args.command == "demo":
-        _run(app.demo(config, calls=args.calls))
+        _run(_app().demo(config, calls=args.calls))
     elif args.command == "db":
         run_db(args.db_command, config.database.url)
     elif args.command == "recordings":

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from callcenter import dispatch_wiring as wiring
 from callcenter import logs
 from callcenter.config import Config
 from callcenter.db.contractor_store import SqlContractorStore
@@ -95,6 +94,10 @@ def _problems(what: str, problems: list[str]) -> None:
 
 
 def _run(args: argparse.Namespace, config: Config) -> int:
+    # The services' composition brings the HTTP and SMTP clients: imported by the commands
+    # that run them, so `callcenter listen` (which shares this CLI) does without.
+    from callcenter import dispatch_wiring as wiring
+
     if args.command == "worker":
         asyncio.run(wiring.run_worker(config, name=args.name))
         return 0
@@ -206,6 +209,8 @@ def explain(args: argparse.Namespace, config: Config) -> int:
 
 
 def _escalation(args: argparse.Namespace, config: Config) -> int:
+    from callcenter import dispatch_wiring as wiring
+
     async def sweep(db: Database) -> int:
         return await wiring.build_dispatching(config, db).escalation.sweep()
 

@@ -5,27 +5,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import signal
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
 import uvicorn
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from callcenter import logs
-from callcenter.ami.link import AmiLink, LinkSettings
-from callcenter.audio.encoder import PydubEncoder
 from callcenter.config import Config
 from callcenter.db import migrate
 from callcenter.db.appeal_store import SqlAppealStore
-from callcenter.db.call_store import SqlCallStore
+from callcenter.db.board_queries import signed_in_operators
 from callcenter.db.contractor_queries import SqlContractorDesk
 from callcenter.db.contractor_store import SqlContractorStore
 from callcenter.db.dispute_store import SqlDisputeStore
 from callcenter.db.engine import Database
-from callcenter.db.recording_store import SqlRecordingStore
 from callcenter.db.replay_store import SqlReplayStore
 from callcenter.db.user_store import SqlUserStore
 from callcenter.dispatch_wiring import (
@@ -35,35 +31,23 @@ from callcenter.dispatch_wiring import (
     build_worker,
     prepare,
 )
-from callcenter.domain.calls import CallTracker
 from callcenter.domain.photos import PhotoRules
-from callcenter.domain.trunks import TrunkDirectory
-from callcenter.pop_wiring import (
-    PopSide,
-    bind_link,
-    link_frames,
-    link_login,
-    link_pops,
-    wanted,
-    web_parts,
-    web_pops,
-)
+from callcenter.listener_wiring import Listener, build_listener, build_recordings, run_until_signal
+from callcenter.pop_wiring import PopSide, web_pops
 from callcenter.reference import Reference, load_reference
 from callcenter.services.appeals import AppealRules, Appeals, OnRegistered
 from callcenter.services.archive import Archive
 from callcenter.services.auth import Auth, SignInPolicy
-from callcenter.services.backlog import Backlog
 from callcenter.services.contractor_desk import ContractorDesk
 from callcenter.services.contractors_admin import ContractorsAdmin
 from callcenter.services.disputes import Disputes
 from callcenter.services.evidence import EvidenceExport
-from callcenter.services.intake import Intake
-from callcenter.services.recordings import Recordings, RecordingSettings
 from callcenter.services.replay import Replays, ReplaySettings
 from callcenter.simulator.pbx import SimulatedPbx
 from callcenter.web import (
     admin_contractors,
     appeal_api,
+    board_routes,
     contractor_api,
     contractor_pages,
     dispatch_api,
@@ -71,6 +55,7 @@ from callcenter.web import (
     listen_pages,
     operator_pages,
     outbox_pages,
+    pop_routes,
     reference_api,
     replay_api,
     supervisor_pages,
@@ -78,75 +63,22 @@ from callcenter.web import (
 from callcenter.web.app import WebParts, create_app
 from callcenter.web.health import Readiness
 from callcenter.web.metrics import Metrics
+from callcenter.web.pop_routes import PopWeb
+from callcenter.web.pop_sockets import SocketRegistry
 from callcenter.web.replay_schemas import Supervision
 
 log = structlog.get_logger("callcenter")
 DEMO_DATABASE = "sqlite+aiosqlite:///var/demo.db"
 
 
-@dataclass
-class Listener:
-    """The running pieces of one AMI listener process."""
+def web_parts(pops: PopSide, metrics: Metrics) -> tuple[list[APIRouter], PopWeb]:
+    """This process's pop sockets, fed by the relay, and the pop and board routes."""
+    sockets = SocketRegistry(metrics)
+    pops.relay.sockets = sockets
 
-    db: Database
-    intake: Intake
-    link: AmiLink
-    recordings: Recordings | None = None
-    pops: PopSide | None = None
-
-    async def run(self) -> None:
-        async with asyncio.TaskGroup() as group:
-            if self.pops is not None:
-                group.create_task(self.pops.run(), name="pops")
-            group.create_task(self.link.run(), name="ami-link")
-            group.create_task(self.intake.consume(), name="intake-consume")
-            group.create_task(self.intake.write(), name="intake-write")
-            if self.recordings is not None:
-                group.create_task(self.recordings.run(), name="recordings")
-
-    async def drain(self, timeout: float = 5.0) -> None:
-        """Give the writer a moment to empty the backlog, then keep the rest in the journal."""
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(timeout):
-                while len(self.intake.backlog) or not self.intake.inbox.empty():
-                    await asyncio.sleep(0.05)
-        self.intake.backlog.save()
-        await self.db.close()
-
-
-def build_listener(config: Config) -> Listener:
-    db = Database(config.database.url, echo=config.database.echo)
-    trunks = TrunkDirectory(config.trunks, config.pbx.inbound_contexts)
-    journal = Path(config.intake.journal)
-    recordings = build_recordings(config, db)
-    pops = link_pops(config, db)
-    intake = Intake(
-        tracker=CallTracker(trunks, area_code=config.pbx.area_code),
-        store=SqlCallStore(db, pbx=config.pbx.name, timezone=config.timezone),
-        backlog=Backlog(journal, memory_limit=config.intake.memory_queue),
-        batch_size=config.intake.batch_size,
-        retry_max=config.intake.retry_max,
-        rejected=journal.with_name(journal.name + ".rejected"),
-        watchers=[recordings, *([pops.service] if pops.service else [])],
-    )
-    settings = LinkSettings(**dataclasses.asdict(config.ami))
-    link = AmiLink(settings, on_frame=link_frames(pops, intake),
-                   on_login=link_login(pops, intake), wanted=wanted)
-    bind_link(pops, config, intake=intake, link=link)
-    return Listener(db, intake, link, recordings, pops)
-
-
-def build_recordings(config: Config, db: Database) -> Recordings:
-    r = config.recordings
-    settings = RecordingSettings(
-        spool_dir=r.spool_dir, asterisk_spool_dir=r.asterisk_spool_dir,
-        timezone=config.timezone, workers=r.workers, settle_seconds=r.settle_seconds,
-        missing_after=r.missing_after, original_days=r.original_days,
-        retention_days=r.retention_days, remove_from_spool=r.remove_from_spool,
-        poll_interval=r.poll_interval)
-    encoder = PydubEncoder(format=r.format, bitrate=r.bitrate, sample_rate=r.sample_rate)
-    return Recordings(store=SqlRecordingStore(db, pbx=config.pbx.name),
-                      archive=Archive(Path(r.dir)), encoder=encoder, settings=settings)
+    parts = PopWeb(pops.relay, sockets, pops.pauses,
+                   board_routes.CachedOperators(lambda now: signed_in_operators(pops.db, now)))
+    return [pop_routes.router, board_routes.router], parts
 
 
 def build_auth(config: Config, db: Database) -> Auth:
@@ -255,23 +187,6 @@ async def prepare_database(url: str) -> None:
     """Migrations only (`callcenter users ...`); the services start with `prepare(config)`,
     which also imports the contractors into an empty table."""
     await migrate.prepare(url)
-
-
-async def run_until_signal(main: Callable[[], Awaitable[None]],
-                           on_stop: Callable[[], Awaitable[None]]) -> None:
-    """Run `main` until it ends or SIGINT/SIGTERM arrives; then run `on_stop`."""
-    task = asyncio.ensure_future(main())
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, task.cancel)
-    try:
-        await task
-    except asyncio.CancelledError:
-        log.info("stopping")
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
-        await on_stop()
 
 
 @dataclass

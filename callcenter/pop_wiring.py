@@ -1,4 +1,5 @@
-"""Wiring of screen pops, pause / wrap-up and the live board (used by main.py).
+"""Wiring of screen pops, pause / wrap-up and the live board (used by listener_wiring.py and
+main.py; the web side of it, sockets and routes, is wired in main.py).
 
 In the process holding the AMI link the pop service is an intake watcher and the pop relay
 publishes through the database; in every process the relay feeds the local sockets and the
@@ -11,12 +12,9 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from fastapi import APIRouter
-
 from callcenter.ami.link import AmiLink
 from callcenter.ami.queue_pause import AmiQueuePauser
 from callcenter.config import Config
-from callcenter.db.board_queries import signed_in_operators
 from callcenter.db.engine import Database
 from callcenter.db.pop_cards import SqlCardSource
 from callcenter.db.pop_channel import PopChannel
@@ -29,10 +27,6 @@ from callcenter.services.intake import Intake
 from callcenter.services.pausing import PauseControl, Pausing
 from callcenter.services.pop_relay import Envelope, PopRelay
 from callcenter.services.pops import PopService
-from callcenter.web import board_routes, pop_routes
-from callcenter.web.metrics import Metrics
-from callcenter.web.pop_routes import PopWeb
-from callcenter.web.pop_sockets import SocketRegistry
 
 
 @dataclass
@@ -126,12 +120,3 @@ def link_login(pops: PopSide, intake: Intake) -> Callable[[AmiLink], Awaitable[N
 def web_pops(db: Database) -> PopSide:
     """The pop side of a web-only process: follows the channel, forwards pause requests."""
     return PopSide(db, PopRelay(), PopChannel(db), ForwardedPauses(db))
-
-
-def web_parts(pops: PopSide, metrics: Metrics) -> tuple[list[APIRouter], PopWeb]:
-    sockets = SocketRegistry(metrics)
-    pops.relay.sockets = sockets
-
-    parts = PopWeb(pops.relay, sockets, pops.pauses,
-                   board_routes.CachedOperators(lambda now: signed_in_operators(pops.db, now)))
-    return [pop_routes.router, board_routes.router], parts

@@ -10,7 +10,6 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from callcenter import main as app
 from callcenter.config import Config
 from callcenter.db.engine import Database
 from callcenter.domain.users import InvalidUser
@@ -78,6 +77,8 @@ def print_users(config: Config) -> None:
 
 
 def with_auth(config: Config, work: Callable[[Auth], Awaitable[T]]) -> T:
+    from callcenter import main as app  # the web side is large: only when a command needs it
+
     async def go() -> T:
         await app.prepare_database(config.database.url)
         db = Database(config.database.url)

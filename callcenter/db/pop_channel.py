@@ -23,7 +23,7 @@ import structlog
 from sqlalchemy import delete, insert, select, text
 
 from callcenter.db.engine import Database
-from callcenter.db.models import PopMessage
+from callcenter.db.models import Base, PopMessage
 from callcenter.domain.errors import StoreUnavailable
 from callcenter.services.pop_relay import Envelope, envelope_from_text
 
@@ -34,6 +34,7 @@ QUEUE_LIMIT = 10_000
 BATCH = 1_000
 PRUNE_EVERY = 60.0
 SEEN_LIMIT = 20_000
+POP_MESSAGES = Base.metadata.tables["pop_messages"]
 # The publisher collects messages this long after the first before writing them: a burst of
 # pops becomes a few transactions instead of one each, which in the process holding the AMI
 # link would take event-loop time from the pops still to be sent.
@@ -117,10 +118,13 @@ class PopChannel:
         now = utc_now()
         rows = [{"at": now, "origin": self.origin, "seat": item.seat, "body": item.text}
                 for item in batch]
-        statement = insert(PopMessage).returning(PopMessage.id, sort_by_parameter_order=True)
         async with self.db.transaction() as session:
-            ids = list((await session.scalars(statement, rows)).all())
-            if self.db.dialect == "postgresql":
+            if self.db.dialect != "postgresql":  # polled by id: no ids needed here
+                await session.execute(insert(POP_MESSAGES), rows)
+            else:  # NOTIFY carries each row's id: RETURNING in the rows' order
+                statement = insert(PopMessage).returning(PopMessage.id,
+                                                         sort_by_parameter_order=True)
+                ids = list((await session.scalars(statement, rows)).all())
                 payloads = [notify_payload(i, self.origin, item)
                             for i, item in zip(ids, batch, strict=True)]
                 await session.execute(

@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import phonenumbers
-from phonenumbers import carrier as carriers
 
 # What Asterisk and carriers put in CallerIDNum when the number is withheld.
 _WITHHELD = frozenset({"", "anonymous", "unknown", "<unknown>", "restricted", "private",
                        "unavailable", "withheld", "s"})
 _REGION = "UA"
+_CARRIER_TYPES = frozenset({phonenumbers.PhoneNumberType.MOBILE,
+                            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+                            phonenumbers.PhoneNumberType.PAGER})
+# Ukrainian mobile carriers by the two digits after +380, as phonenumbers' carrier data names
+# them in Ukrainian. Kept here because that module loads every country's carriers (about
+# 12 MB in every process); tests/unit/test_phones.py checks this table against it, so a
+# phonenumbers update that changes a Ukrainian carrier fails the suite. Other countries'
+# numbers still use phonenumbers (imported on the first such call).
+UA_CARRIERS = {
+    "39": "Київстар", "67": "Київстар", "68": "Київстар", "77": "Київстар", "96": "Київстар",
+    "97": "Київстар", "98": "Київстар",
+    "50": "Vodafone Україна", "66": "Vodafone Україна", "75": "Vodafone Україна",
+    "95": "Vodafone Україна", "99": "Vodafone Україна",
+    "63": "lifecell", "73": "lifecell", "93": "lifecell",
+    "79": "J&Y", "91": "ТриМоб", "92": "PEOPLEnet", "94": "Інтертелеком",
+}
 
 
 def is_withheld(raw: str) -> bool:
@@ -55,7 +70,12 @@ def carrier_of(e164: str | None) -> str | None:
         number = phonenumbers.parse(e164)
     except phonenumbers.NumberParseException:
         return None
-    return carriers.name_for_number(number, "uk") or None
+    if number.country_code == 380:  # as phonenumbers would: only for mobile numbers
+        kind = phonenumbers.number_type(number)
+        return UA_CARRIERS.get(e164[4:6]) if kind in _CARRIER_TYPES else None
+    from phonenumbers import carrier  # all countries' data: only when a foreign number calls
+
+    return carrier.name_for_number(number, "uk") or None
 
 
 def mask(number: str | None) -> str | None:

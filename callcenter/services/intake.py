@@ -40,11 +40,15 @@ class CallWatcher(Protocol):
     """Told about facts twice: the moment they are known, and once they are in the database.
 
     `facts_seen` runs on the intake's hot path (screen pops): it must only look up memory and
-    hand work off. `facts_stored` runs after the batch committed (recordings, pop cards): it
-    should enqueue, not do long work, because the writer waits for it.
+    hand work off; it returns True when what it handed off should leave at once (a pop for
+    an operator's socket), and the intake then yields to the event loop once. Yielding after
+    every frame instead would let reading outrun interpreting: a burst would pile up in
+    memory as parsed frames rather than in the kernel's socket buffer. `facts_stored` runs
+    after the batch committed (recordings, pop cards): it should enqueue, not do long work,
+    because the writer waits for it.
     """
 
-    def facts_seen(self, facts: Sequence[CallFact]) -> None: ...
+    def facts_seen(self, facts: Sequence[CallFact]) -> bool | None: ...
 
     async def facts_stored(self, facts: Sequence[CallFact]) -> None: ...
 
@@ -69,7 +73,7 @@ class Intake:
         self.inbox: asyncio.Queue[tuple[ami.Headers, datetime, float]] = asyncio.Queue()
         # time.monotonic() when the frame being interpreted arrived (screen-pop latency)
         self.received = 0.0
-        self._handed_off = False  # watchers got facts from the frame just interpreted
+        self._handed_off = False  # a watcher has something to send from the last frame
         self._batch_size = batch_size
         self._retry_max = retry_max
         self._rejected = rejected
@@ -132,9 +136,9 @@ class Intake:
             _log_fact(fact)
         if facts:
             self._wake.set()
-            self._handed_off = bool(self.watchers)
             for watcher in self.watchers:
-                _guarded(watcher.facts_seen, facts)
+                if _guarded(watcher.facts_seen, facts):
+                    self._handed_off = True
 
     # -- writing -------------------------------------------------------------------------
 
@@ -222,11 +226,13 @@ class Intake:
         self.database_ok = False
 
 
-def _guarded(seen: Callable[[Sequence[CallFact]], None], facts: list[CallFact]) -> None:
+def _guarded(seen: Callable[[Sequence[CallFact]], bool | None], facts: list[CallFact]
+             ) -> bool:
     try:
-        seen(facts)
+        return bool(seen(facts))
     except Exception:  # a watcher's failure must not stop the intake
         log.exception("intake_watcher_failed", watcher=type(seen).__qualname__)
+        return False
 
 
 def _log_fact(fact: CallFact) -> None:

@@ -131,7 +131,8 @@ class Pausing:
     def observed(self, member: MemberPause) -> None:
         """A member event (the intake's hot path): take on a pause made elsewhere. While our
         own QueuePause for the seat is in flight its outcome decides, so the echo is ignored."""
-        if self._lock(member.seat).locked():
+        lock = self._locks.get(member.seat)
+        if lock is not None and lock.locked():
             return
         current, target = self.state(member.seat), member.state()
         if (current.paused, current.reason) == (target.paused, target.reason):

@@ -74,6 +74,7 @@ class PopRelay:
     clock: Callable[[], datetime] = utc_now
     board: Board = field(default_factory=Board)
     seats: dict[str, SeatMemory] = field(default_factory=dict)
+    delivered: int = 0  # messages handed to this process's sockets, ever
 
     def send(self, seat: str | None, message: Message, *, received: float | None = None) -> None:
         """A message made in this process: deliver here, then publish to the others."""
@@ -99,7 +100,8 @@ class PopRelay:
         self.board.apply(item.seat, item.message, self.clock())
         if deliver and self.sockets is not None:
             if item.seat is not None:
-                self.sockets.deliver(item.seat, item.text, item.kind, received)
+                self.delivered += self.sockets.deliver(item.seat, item.text, item.kind,
+                                                       received)
             self.sockets.board_changed()
 
     def _remember(self, seat: str, kind: str, message: Message) -> None:

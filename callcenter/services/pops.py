@@ -86,11 +86,15 @@ class PopService:
 
     # -- CallWatcher ------------------------------------------------------------------------
 
-    def facts_seen(self, facts: Sequence[CallFact]) -> None:
+    def facts_seen(self, facts: Sequence[CallFact]) -> bool:
+        """Pops and their updates, straight to the sockets; True when one went to a socket
+        of this process (the intake then lets it leave before the next frame)."""
+        before = self.relay.delivered
         for fact in facts:
             handler = self._handlers.get(type(fact))
             if handler is not None:
                 handler(fact)
+        return self.relay.delivered > before
 
     async def facts_stored(self, facts: Sequence[CallFact]) -> None:
         for fact in facts:

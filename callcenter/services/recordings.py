@@ -98,8 +98,8 @@ class Recordings:
 
     # -- the intake's CallWatcher ------------------------------------------------------------
 
-    def facts_seen(self, facts: Sequence[CallFact]) -> None:
-        return None
+    def facts_seen(self, facts: Sequence[CallFact]) -> bool:
+        return False
 
     async def facts_stored(self, facts: Sequence[CallFact]) -> None:
         announced = [Announcement(f.call_id, f.path, f.at) for f in facts

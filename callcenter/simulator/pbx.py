@@ -101,6 +101,10 @@ class SimulatedPbx:
     ) -> None:
         await self.stop()
 
+    def logged_in_clients(self) -> int:
+        """How many AMI clients are logged in now."""
+        return sum(1 for client in self._clients if client.logged_in)
+
     def uptime(self) -> int:
         return int(time.monotonic() - self._booted)
 

@@ -124,3 +124,58 @@ async def wait_ready(url: str) -> object:
                 pass
             await asyncio.sleep(0.1)
     raise AssertionError(f"{url} never became ready")
+
+
+async def test_a_split_install_listen_and_web_pops_through_the_database(
+        tmp_path: Path) -> None:
+    """`callcenter listen` (no web framework) beside `callcenter web`: a call that rings
+    op1001 pops on the web process's socket, carried by the database."""
+    port, url = free_port(), f"sqlite+aiosqlite:///{tmp_path}/cc.db"
+    added = subprocess.run(
+        [sys.executable, "-m", "callcenter", "users", "add", "--role", "operator", "--seat",
+         "PJSIP/op1001", "--password-stdin", "olena"], input="long enough secret\n",
+        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=60,
+        env={**os.environ, "CALLCENTER_DATABASE_URL": url})
+    assert added.returncode == 0, added.stderr
+    async with SimulatedPbx() as pbx:
+        env = {**os.environ, "CALLCENTER_AMI_PORT": str(pbx.port), "CALLCENTER_DATABASE_URL": url,
+               "CALLCENTER_HTTP_PORT": str(port)}
+        listen = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "callcenter", "listen", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+        web = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "callcenter", "web", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        try:
+            pop = await pop_through_web(pbx, port)
+        finally:
+            for process in (listen, web):
+                process.send_signal(signal.SIGTERM)
+            _, listen_log = await asyncio.wait_for(listen.communicate(), 30)
+            await asyncio.wait_for(web.wait(), 30)
+    assert pop["seat"] == "PJSIP/op1001" and pop["card"]["caller"] == "+380342123456"
+    assert listen.returncode == 0, listen_log.decode()
+    assert "listening" in listen_log.decode()
+
+
+async def pop_through_web(pbx: SimulatedPbx, port: int) -> dict[str, object]:
+    from websockets.asyncio.client import connect
+
+    await wait_ready(f"http://127.0.0.1:{port}/readyz")
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+        signed = await client.post("/api/auth/token", json={
+            "username": "olena", "password": "long enough secret"})
+    token = signed.json()["token"]
+    async with connect(f"ws://127.0.0.1:{port}/ws/operator",
+                       additional_headers={"Authorization": f"Bearer {token}"}) as ws:
+        assert json.loads(await ws.recv())["type"] == "hello"
+        for _ in range(100):  # the listener logs in to the PBX in its own time
+            await asyncio.sleep(0.1)
+            if pbx.logged_in_clients():
+                break
+        call = pbx.start_call("pjsip-landline-answered", ring_seconds=30, talk_seconds=0.05)
+        async with asyncio.timeout(20):
+            while (message := json.loads(await ws.recv()))["type"] != "pop":
+                pass
+        await pbx.finish_call(call)
+    return dict(message)

@@ -67,3 +67,22 @@ def test_mask(number: str | None, masked: str | None) -> None:
 
 def test_mask_never_shows_a_short_value_in_full() -> None:
     assert mask("1001") == "***"
+
+
+def test_the_ukrainian_carriers_are_those_of_phonenumbers() -> None:
+    from phonenumbers import carrier, parse
+    from phonenumbers.carrierdata import CARRIER_DATA
+
+    from callcenter.domain.phones import UA_CARRIERS
+
+    theirs = {key[3:]: names["uk"] for key, names in CARRIER_DATA.items()
+              if key.startswith("380")}
+    assert theirs == UA_CARRIERS
+    for prefix in [f"{n:02d}" for n in range(100)]:
+        number = f"+380{prefix}1234567"
+        assert carrier_of(number) == (carrier.name_for_number(parse(number), "uk") or None)
+
+
+def test_a_foreign_mobile_number_still_gets_its_carrier() -> None:
+    assert carrier_of("+48601234567") is not None  # Poland: looked up in phonenumbers
+    assert carrier_of("+380441234567") is None  # Kyiv landline

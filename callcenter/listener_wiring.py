@@ -1,0 +1,128 @@
+"""Composition of the AMI listener: link, intake, recordings and the pops' publishing side.
+
+Kept apart from main.py (which adds the web app and the workers) so that a listener-only
+process, `callcenter listen`, loads no web framework: it publishes pops through the database
+to the `callcenter web` processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import structlog
+
+from callcenter import logs
+from callcenter.ami.link import AmiLink, LinkSettings
+from callcenter.audio.encoder import PydubEncoder
+from callcenter.config import Config
+from callcenter.db import migrate
+from callcenter.db.call_store import SqlCallStore
+from callcenter.db.engine import Database
+from callcenter.db.recording_store import SqlRecordingStore
+from callcenter.domain.calls import CallTracker
+from callcenter.domain.trunks import TrunkDirectory
+from callcenter.pop_wiring import PopSide, bind_link, link_frames, link_login, link_pops, wanted
+from callcenter.services.archive import Archive
+from callcenter.services.backlog import Backlog
+from callcenter.services.intake import Intake
+from callcenter.services.recordings import Recordings, RecordingSettings
+
+log = structlog.get_logger("callcenter")
+
+
+@dataclass
+class Listener:
+    """The running pieces of one AMI listener process."""
+
+    db: Database
+    intake: Intake
+    link: AmiLink
+    recordings: Recordings | None = None
+    pops: PopSide | None = None
+
+    async def run(self) -> None:
+        async with asyncio.TaskGroup() as group:
+            if self.pops is not None:
+                group.create_task(self.pops.run(), name="pops")
+            group.create_task(self.link.run(), name="ami-link")
+            group.create_task(self.intake.consume(), name="intake-consume")
+            group.create_task(self.intake.write(), name="intake-write")
+            if self.recordings is not None:
+                group.create_task(self.recordings.run(), name="recordings")
+
+    async def drain(self, timeout: float = 5.0) -> None:
+        """Give the writer a moment to empty the backlog, then keep the rest in the journal."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                while len(self.intake.backlog) or not self.intake.inbox.empty():
+                    await asyncio.sleep(0.05)
+        self.intake.backlog.save()
+        await self.db.close()
+
+
+def build_listener(config: Config) -> Listener:
+    db = Database(config.database.url, echo=config.database.echo)
+    trunks = TrunkDirectory(config.trunks, config.pbx.inbound_contexts)
+    journal = Path(config.intake.journal)
+    recordings = build_recordings(config, db)
+    pops = link_pops(config, db)
+    intake = Intake(
+        tracker=CallTracker(trunks, area_code=config.pbx.area_code),
+        store=SqlCallStore(db, pbx=config.pbx.name, timezone=config.timezone),
+        backlog=Backlog(journal, memory_limit=config.intake.memory_queue),
+        batch_size=config.intake.batch_size,
+        retry_max=config.intake.retry_max,
+        rejected=journal.with_name(journal.name + ".rejected"),
+        watchers=[recordings, *([pops.service] if pops.service else [])],
+    )
+    settings = LinkSettings(**dataclasses.asdict(config.ami))
+    link = AmiLink(settings, on_frame=link_frames(pops, intake),
+                   on_login=link_login(pops, intake), wanted=wanted)
+    bind_link(pops, config, intake=intake, link=link)
+    return Listener(db, intake, link, recordings, pops)
+
+
+def build_recordings(config: Config, db: Database) -> Recordings:
+    r = config.recordings
+    settings = RecordingSettings(
+        spool_dir=r.spool_dir, asterisk_spool_dir=r.asterisk_spool_dir,
+        timezone=config.timezone, workers=r.workers, settle_seconds=r.settle_seconds,
+        missing_after=r.missing_after, original_days=r.original_days,
+        retention_days=r.retention_days, remove_from_spool=r.remove_from_spool,
+        poll_interval=r.poll_interval)
+    encoder = PydubEncoder(format=r.format, bitrate=r.bitrate, sample_rate=r.sample_rate)
+    return Recordings(store=SqlRecordingStore(db, pbx=config.pbx.name),
+                      archive=Archive(Path(r.dir)), encoder=encoder, settings=settings)
+
+
+async def run_until_signal(main: Callable[[], Awaitable[None]],
+                           on_stop: Callable[[], Awaitable[None]]) -> None:
+    """Run `main` until it ends or SIGINT/SIGTERM arrives; then run `on_stop`."""
+    task = asyncio.ensure_future(main())
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, task.cancel)
+    try:
+        await task
+    except asyncio.CancelledError:
+        log.info("stopping")
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        await on_stop()
+
+
+async def listen(config: Config) -> None:
+    """`callcenter listen`: the AMI listener alone. Its pops reach the operators through
+    `callcenter web` processes (the database carries them), as in a split installation."""
+    logs.configure(fmt=config.log.format, level=config.log.level)
+    await migrate.prepare(config.database.url)
+    listener = build_listener(config)
+    log.info("listening", ami=f"{config.ami.host}:{config.ami.port}", pbx=config.pbx.name)
+    await run_until_signal(listener.run, listener.drain)
