@@ -35,10 +35,11 @@ BATCH = 1_000
 PRUNE_EVERY = 60.0
 SEEN_LIMIT = 20_000
 POP_MESSAGES = Base.metadata.tables["pop_messages"]
-# The publisher collects messages this long after the first before writing them: a burst of
-# pops becomes a few transactions instead of one each, which in the process holding the AMI
-# link would take event-loop time from the pops still to be sent.
-COALESCE = 0.01
+# The publisher writes once no message came for QUIET seconds (at the latest COALESCE after
+# the first): a burst of pops becomes one transaction instead of one each, which in the
+# process holding the AMI link would take event-loop time from the pops still to be sent.
+QUIET = 0.005
+COALESCE = 0.05
 Receive = Callable[[Envelope, bool], None]  # (message, deliver to sockets?)
 
 
@@ -73,10 +74,12 @@ class PopChannel:
         self.ready = asyncio.Event()  # set once replayed: following from here on
         self.published = 0
         self.dropped = 0
+        self._last_publish = 0.0
 
     # -- publishing (the process holding the AMI link) --------------------------------------
 
     def publish(self, item: Envelope) -> None:
+        self._last_publish = time.monotonic()
         self._queue.append(item)
         if len(self._queue) > self._queue_limit:
             self._queue.popleft()
@@ -87,7 +90,7 @@ class PopChannel:
         delay, pruned = 0.2, time.monotonic()
         while True:
             await self._wake.wait()
-            await asyncio.sleep(COALESCE)
+            await self._after_burst()
             self._wake.clear()
             batch = [self._queue.popleft() for _ in range(min(len(self._queue), BATCH))]
             try:
@@ -104,6 +107,11 @@ class PopChannel:
             if time.monotonic() - pruned > PRUNE_EVERY:
                 pruned = time.monotonic()
                 await self.prune()
+
+    async def _after_burst(self) -> None:
+        deadline = time.monotonic() + COALESCE
+        while time.monotonic() < deadline and time.monotonic() - self._last_publish < QUIET:
+            await asyncio.sleep(QUIET)
 
     def _put_back(self, batch: list[Envelope]) -> None:
         self._queue.extendleft(reversed(batch))
