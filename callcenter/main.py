@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -222,6 +223,18 @@ def build_server(config: Config) -> Server:
     return Server(config, listener, app, worker)
 
 
+@contextlib.contextmanager
+def reload_on_hangup(app: FastAPI) -> Iterator[None]:
+    """SIGHUP reloads the routing rules this process routes with (a broken file is refused
+    and the rules in use are kept)."""
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGHUP, app.state.dispatching.rules.reload)
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGHUP)
+
+
 async def serve(config: Config) -> None:
     logs.configure(fmt=config.log.format, level=config.log.level)
     await prepare(config)
@@ -229,7 +242,8 @@ async def serve(config: Config) -> None:
     log.info("serving", ami=f"{config.ami.host}:{config.ami.port}", pbx=config.pbx.name,
              http=f"http://{config.http.host}:{config.http.port}/",
              outbox_workers=len(server.worker.workers) if server.worker else 0)
-    await run_until_signal(server.run, server.stop)
+    with reload_on_hangup(server.app):
+        await run_until_signal(server.run, server.stop)
 
 
 async def serve_web(config: Config) -> None:
@@ -246,7 +260,8 @@ async def serve_web(config: Config) -> None:
             group.create_task(pops.run(), name="pops")
             group.create_task(serve_http(app, config), name="http")
 
-    await run_until_signal(both, db.close)
+    with reload_on_hangup(app):
+        await run_until_signal(both, db.close)
 
 
 async def demo(config: Config, *, calls: int | None = None) -> None:

@@ -169,3 +169,39 @@ async def test_sighup_reloads_the_rules_and_keeps_them_when_broken(
         if process.returncode is None:
             process.kill()
             await process.wait()
+
+
+async def test_sighup_reloads_the_rules_of_a_web_process_too(
+        tmp_path: Path, eventually: Eventually) -> None:
+    """The web process routes every appeal an operator saves: it reloads on SIGHUP as well."""
+    rules = tmp_path / "routing.toml"
+    rules.write_text((ROOT / "config" / "routing.toml").read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    env = {**os.environ, "CALLCENTER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/web.db",
+           "CALLCENTER_ROUTING__RULES": str(rules), "CALLCENTER_LOG__FORMAT": "json",
+           "CALLCENTER_HTTP_PORT": str(free_port())}
+    log = tmp_path / "web.log"
+    with log.open("wb") as out:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "callcenter", "web", cwd=tmp_path, env=env, stdout=out,
+            stderr=out)
+    try:
+        await eventually(lambda: "serving_web" in log.read_text(), timeout=60)
+        rules.write_text("coordinator = [broken", encoding="utf-8")
+        process.send_signal(signal.SIGHUP)
+        await eventually(lambda: "routing_rules_rejected" in log.read_text(), timeout=20)
+        assert process.returncode is None  # a broken file never stops the process
+        process.terminate()
+        assert await asyncio.wait_for(process.wait(), 30) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
