@@ -102,12 +102,23 @@ def build_recordings(config: Config, db: Database) -> Recordings:
 
 
 async def run_until_signal(main: Callable[[], Awaitable[None]],
-                           on_stop: Callable[[], Awaitable[None]]) -> None:
-    """Run `main` until it ends or SIGINT/SIGTERM arrives; then run `on_stop`."""
+                           on_stop: Callable[[], Awaitable[None]], *,
+                           first: Callable[[], Awaitable[None]] | None = None) -> None:
+    """Run `main` until it ends or SIGINT/SIGTERM arrives; then run `on_stop`. With `first`,
+    a signal awaits it (say, workers finishing the batch in hand) before `main` is
+    cancelled."""
     task = asyncio.ensure_future(main())
     loop = asyncio.get_running_loop()
+    finishing: list[asyncio.Future[None]] = []
+
+    def stop() -> None:
+        if first is None:
+            task.cancel()
+        elif not finishing:  # a second signal while finishing does not start it again
+            finishing.append(asyncio.ensure_future(_then_cancel(first, task)))
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, task.cancel)
+        loop.add_signal_handler(sig, stop)
     try:
         await task
     except asyncio.CancelledError:
@@ -116,6 +127,15 @@ async def run_until_signal(main: Callable[[], Awaitable[None]],
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
         await on_stop()
+
+
+async def _then_cancel(first: Callable[[], Awaitable[None]], task: asyncio.Future[None]) -> None:
+    try:
+        await first()
+    except Exception:  # stopping goes on whatever happened
+        log.exception("graceful_stop_failed")
+    finally:
+        task.cancel()
 
 
 async def listen(config: Config) -> None:

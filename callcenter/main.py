@@ -200,13 +200,31 @@ class Server:
     app: FastAPI
     worker: Worker | None
 
+    worker_stop: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
+    worker_done: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
+
     async def run(self) -> None:
-        stop = asyncio.Event()  # the worker is cancelled with the rest; a lease covers it
         async with asyncio.TaskGroup() as group:
             group.create_task(self.listener.run(), name="listener")
             group.create_task(serve_http(self.app, self.config), name="http")
             if self.worker is not None:
-                group.create_task(self.worker.run(stop), name="worker")
+                group.create_task(self._work(self.worker), name="worker")
+
+    async def _work(self, worker: Worker) -> None:
+        try:
+            await worker.run(self.worker_stop)
+        finally:
+            self.worker_done.set()
+
+    async def finish_work(self) -> None:
+        """On SIGTERM, before the rest stops: the outbox workers finish (send and record) the
+        batch in hand, so a restart sends nothing twice (bounded: a lease covers the rest)."""
+        if self.worker is None:
+            return
+        self.worker_stop.set()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self.config.notify.webhook_timeout + 5.0):
+                await self.worker_done.wait()
 
     async def stop(self) -> None:
         if self.worker is not None:
@@ -243,7 +261,7 @@ async def serve(config: Config) -> None:
              http=f"http://{config.http.host}:{config.http.port}/",
              outbox_workers=len(server.worker.workers) if server.worker else 0)
     with reload_on_hangup(server.app):
-        await run_until_signal(server.run, server.stop)
+        await run_until_signal(server.run, server.stop, first=server.finish_work)
 
 
 async def serve_web(config: Config) -> None:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from conftest import Eventually
-from dispatch_seed import RULES, build_city
-from loopback_servers import SmtpSink
+from dispatch_seed import RULES, SECRET, SECRET_ENV, build_city
+from loopback_servers import Hold, HttpReceiver, SmtpSink
 from sqlalchemy import select
 
 from callcenter import main
@@ -30,6 +30,7 @@ from callcenter.config import (
     SmtpConfig,
 )
 from callcenter.db.engine import Database
+from callcenter.db.dispatch_models import OutboxMessageRow
 from callcenter.db.models import Appeal
 from callcenter.dispatch_wiring import build_worker
 from callcenter.simulator import SimulatedPbx
@@ -57,9 +58,9 @@ def config_for(url: str, tmp_path: Path, smtp: SmtpSink, **outbox: object) -> Co
         http=HttpConfig(host="127.0.0.1", port=0))
 
 
-async def stranded(url: str, tmp_path: Path) -> int:
+async def stranded(url: str, tmp_path: Path, webhook_url: str = "http://127.0.0.1:9/h") -> int:
     """Contractors in place and an appeal left `registered` (never routed)."""
-    city = await build_city(url, tmp_path)
+    city = await build_city(url, tmp_path, webhook_url=webhook_url)
     try:
         return await city.registered("water_pipe_burst", "вул. Незалежності, 5")
     finally:
@@ -125,3 +126,40 @@ async def test_serve_leaves_delivery_to_workers_when_told(
         assert server.app.state.dispatching.db is server.listener.db
     finally:
         await server.stop()
+
+
+async def test_sigterm_lets_serve_finish_the_delivery_in_hand(
+        database_url: str, tmp_path: Path, smtp: SmtpSink, eventually: Eventually,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `serve` does first on SIGTERM (`Server.finish_work`): the outbox workers finish
+    the batch in hand, here a webhook whose answer has not come yet, and record it."""
+    monkeypatch.setenv(SECRET_ENV, SECRET.decode())
+    receiver = HttpReceiver()
+    await receiver.start()
+    hold = Hold()
+    receiver.plan = [hold]
+    await stranded(database_url, tmp_path, webhook_url=receiver.url())
+    server = main.build_server(config_for(database_url, tmp_path, smtp))
+    task = asyncio.create_task(server.run())
+    try:
+        await eventually(lambda: len(receiver.received) == 1)
+        finishing = asyncio.create_task(server.finish_work())
+        await asyncio.sleep(0.3)
+        still_waiting = not finishing.done()
+        hold.release.set()
+        await asyncio.wait_for(finishing, 20)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await server.stop()
+        await receiver.stop()
+    assert still_waiting  # the answer had not come: stopping waited for it
+    db = Database(database_url)
+    try:
+        async with db.transaction() as session:
+            webhook = await session.scalar(select(OutboxMessageRow.state).where(
+                OutboxMessageRow.channel == "webhook"))
+    finally:
+        await db.close()
+    assert webhook == "sent"
