@@ -29,8 +29,8 @@ from callcenter.config import (
     RoutingConfig,
     SmtpConfig,
 )
-from callcenter.db.engine import Database
 from callcenter.db.dispatch_models import OutboxMessageRow
+from callcenter.db.engine import Database
 from callcenter.db.models import Appeal
 from callcenter.dispatch_wiring import build_worker
 from callcenter.simulator import SimulatedPbx
