@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,7 +25,7 @@ from callcenter.db.dispatch_models import (
     RoutingDecisionRow,
 )
 from callcenter.db.engine import Database
-from callcenter.db.models import Appeal, AppealHistory
+from callcenter.db.models import Appeal, AppealHistory, Base
 from callcenter.domain.dispatch import MessageNotFound
 from callcenter.domain.outbox import (
     Delivery,
@@ -42,6 +42,7 @@ TEXT_LIMIT = 2000  # characters of a response or an error kept in the log
 OUTBOX_ACTOR = "outbox"
 M = OutboxMessageRow
 A = DeliveryAttemptRow
+ATTEMPTS = Base.metadata.tables["delivery_log"]
 
 
 async def insert_messages(session: AsyncSession, dialect: str, messages: Sequence[NewMessage],
@@ -123,9 +124,18 @@ class SqlOutboxStore:
             appeals = {}  # locked in id order: concurrent recorders never deadlock
             for appeal_id in sorted({appeal_id for appeal_id, _ in flags}):
                 appeals[appeal_id] = await lock_appeal(session, appeal_id)
+            # Core statements, not the ORM's unit of work: a batch is a few statements
+            await session.execute(insert(ATTEMPTS), [
+                _attempt_values(o.message, o.result, worker, now) for o in outcomes])
+            sent = [o.message.id for o in outcomes if o.result.ok]
+            if sent:
+                await session.execute(update(M).where(M.id.in_(sent)).values(
+                    state=OutboxState.SENT.value, sent_at=now, last_error="", claimed_at=None,
+                    claimed_by=None))
             for o in outcomes:
-                session.add(_attempt(o.message, o.result, worker, now))
-                await session.execute(_result(o.message, o.result, worker, now, o.retry_at))
+                if not o.result.ok:
+                    await session.execute(_result(o.message, o.result, worker, now,
+                                                  o.retry_at))
             for appeal_id, decision_id in flags:
                 if (appeal := appeals[appeal_id]) is not None:
                     await refresh_delivery(session, appeal, decision_id, now=now,
@@ -222,13 +232,18 @@ def _result(message: OutboxMessage, result: DeliveryResult, worker: str, now: da
                     last_error=result.error[:TEXT_LIMIT], **released))
 
 
+def _attempt_values(message: OutboxMessage, result: DeliveryResult, worker: str,
+                    now: datetime) -> dict[str, Any]:
+    return {"outbox_id": message.id, "contractor_id": message.contractor_id,
+            "attempt": message.attempts, "at": now, "channel": message.channel,
+            "recipient": message.recipient, "ok": result.ok, "response_code": result.code,
+            "response_text": result.text[:TEXT_LIMIT], "error": result.error[:TEXT_LIMIT],
+            "duration_ms": result.duration_ms, "worker": worker}
+
+
 def _attempt(message: OutboxMessage, result: DeliveryResult, worker: str,
              now: datetime) -> DeliveryAttemptRow:
-    return DeliveryAttemptRow(
-        outbox_id=message.id, contractor_id=message.contractor_id, attempt=message.attempts,
-        at=now, channel=message.channel, recipient=message.recipient, ok=result.ok,
-        response_code=result.code, response_text=result.text[:TEXT_LIMIT],
-        error=result.error[:TEXT_LIMIT], duration_ms=result.duration_ms, worker=worker)
+    return DeliveryAttemptRow(**_attempt_values(message, result, worker, now))
 
 
 def _row(m: OutboxMessageRow, number: str | None, code: str | None) -> OutboxRow:
