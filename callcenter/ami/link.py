@@ -7,7 +7,6 @@ a loud, final error (AmiAuthError), not a silent retry.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from panoramisk.actions import Action
 from panoramisk.message import Message
 
 from callcenter.ami.protocol import AmiConnection, Headers
+from callcenter.services.pacing import wait_for_event
 
 log = structlog.get_logger("callcenter.ami")
 
@@ -106,9 +106,7 @@ class AmiLink:
             delay = min(delay * 2, self.settings.reconnect_max)
 
     async def _pause(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):  # not wait_for: in 3.11 it can swallow a cancel
-            async with asyncio.timeout(seconds):
-                await self._stop.wait()
+        await wait_for_event(self._stop, seconds)
 
     async def _session(self) -> None:
         await self._connect()
@@ -143,12 +141,8 @@ class AmiLink:
     async def _watch(self) -> None:
         s = self.settings
         while not self._lost.is_set():
-            try:
-                async with asyncio.timeout(s.ping_interval):
-                    await self._lost.wait()
+            if await wait_for_event(self._lost, s.ping_interval):
                 return
-            except TimeoutError:
-                pass
             try:
                 await self.action({"Action": "Ping"}, timeout=s.ping_timeout)
             except AmiActionTimeout:

@@ -25,6 +25,7 @@ from sqlalchemy import delete, insert, select, text
 from callcenter.db.engine import Database
 from callcenter.db.models import Base, PopMessage
 from callcenter.domain.errors import StoreUnavailable
+from callcenter.services.pacing import after_burst
 from callcenter.services.pop_relay import Envelope, envelope_from_text
 
 log = structlog.get_logger("callcenter.pops")
@@ -90,7 +91,7 @@ class PopChannel:
         delay, pruned = 0.2, time.monotonic()
         while True:
             await self._wake.wait()
-            await self._after_burst()
+            await after_burst(lambda: self._last_publish, quiet=QUIET, longest=COALESCE)
             self._wake.clear()
             batch = [self._queue.popleft() for _ in range(min(len(self._queue), BATCH))]
             try:
@@ -107,11 +108,6 @@ class PopChannel:
             if time.monotonic() - pruned > PRUNE_EVERY:
                 pruned = time.monotonic()
                 await self.prune()
-
-    async def _after_burst(self) -> None:
-        deadline = time.monotonic() + COALESCE
-        while time.monotonic() < deadline and time.monotonic() - self._last_publish < QUIET:
-            await asyncio.sleep(QUIET)
 
     def _put_back(self, batch: list[Envelope]) -> None:
         self._queue.extendleft(reversed(batch))

@@ -9,7 +9,6 @@ deliver them later; nothing is sent from here.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +42,7 @@ from callcenter.domain.routing import (
 from callcenter.domain.routing_houses import address_key
 from callcenter.domain.routing_rules import Rules
 from callcenter.services.dispatch_ports import DispatchStore, DispatchTx
+from callcenter.services.pacing import every
 from callcenter.services.routing_rules import RuleHolder
 
 log = structlog.get_logger("callcenter.dispatching")
@@ -220,15 +220,7 @@ class Dispatcher:
     async def run(self, interval: float, stop: asyncio.Event | None = None) -> None:
         """`route_registered` every `interval` seconds until `stop` (a lost database is
         waited out): nothing stays `registered` for long."""
-        stop = stop or asyncio.Event()
-        while not stop.is_set():
-            try:
-                await self.route_registered()
-            except StoreUnavailable as exc:
-                log.warning("routing_sweep_postponed", error=str(exc))
-            with contextlib.suppress(TimeoutError):  # not wait_for: in 3.11 it can swallow a cancel
-                async with asyncio.timeout(interval):
-                    await stop.wait()
+        await every(interval, stop, self.route_registered, postponed="routing_sweep_postponed")
 
     async def hand_off(self, number: str, *, code: str, actor: str,
                        comment: str = "") -> EmergencyContact:

@@ -8,18 +8,17 @@ history row is written only by the sweep whose insert won.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 import structlog
 
 from callcenter.domain.dispatch import OverdueAppeal, Unacknowledged
-from callcenter.domain.errors import StoreUnavailable
 from callcenter.domain.escalation import REMINDER, DueReminder, due_reminders
 from callcenter.domain.notices import Notifier
 from callcenter.domain.outbox import NewMessage
 from callcenter.services.dispatch_ports import DispatchStore
+from callcenter.services.pacing import every
 from callcenter.services.routing_rules import RuleHolder
 
 log = structlog.get_logger("callcenter.escalation")
@@ -87,15 +86,7 @@ class Escalation:
     async def run(self, interval: float, stop: asyncio.Event | None = None) -> None:
         """Sweep every `interval` seconds until `stop` is set (or cancelled); a lost
         database is waited out."""
-        stop = stop or asyncio.Event()
-        while not stop.is_set():
-            try:
-                await self.sweep()
-            except StoreUnavailable as exc:
-                log.warning("escalation_sweep_postponed", error=str(exc))
-            with contextlib.suppress(TimeoutError):  # not wait_for: in 3.11 it can swallow a cancel
-                async with asyncio.timeout(interval):
-                    await stop.wait()
+        await every(interval, stop, self.sweep, postponed="escalation_sweep_postponed")
 
 
 def _comment(item: Unacknowledged, inserted: list[NewMessage]) -> str:

@@ -24,11 +24,12 @@ from callcenter.domain.errors import StoreUnavailable
 from callcenter.domain.events import CallEnded, CallEntered, CallFact, LinkResynced
 from callcenter.services import fact_codec
 from callcenter.services.backlog import Backlog
+from callcenter.services.pacing import after_burst
 
 log = structlog.get_logger("callcenter.intake")
 RESYNC_PREFIX = "callcenter-resync-"
 BATCH_GROWTH = 4  # a writer far behind takes batches up to this many times batch_size
-FRAMES_FIRST = 0.1  # at most this long the writer gives way to a burst (_after_burst)
+FRAMES_FIRST = 0.1  # at most this long the writer gives way to a burst of frames
 QUIET = 0.005  # a burst is over once no frame arrived for this long
 
 
@@ -148,7 +149,8 @@ class Intake:
             self._wake.set()  # a journal left by the previous run
         while True:
             await self._wake.wait()
-            await self._after_burst()
+            await after_burst(lambda: self.received, quiet=QUIET, longest=FRAMES_FIRST,
+                              busy=lambda: not self.inbox.empty())
             batch = self.backlog.peek(self._batch_limit())
             if not batch:
                 if len(self.backlog):
@@ -167,17 +169,6 @@ class Intake:
             self.backlog.commit(len(batch))
             self.facts_written += len(batch)
             await self._tell_stored(batch)
-
-    async def _after_burst(self) -> None:
-        """Interpreting goes first (it sends the screen pops): while frames are arriving (one
-        came within QUIET seconds, or some wait in the inbox) the writer waits, up to
-        FRAMES_FIRST seconds, so a burst is never stuck behind a batch being written.
-        Nothing is lost meanwhile: the facts are in the backlog."""
-        now = time.monotonic()
-        deadline = now + FRAMES_FIRST
-        while now < deadline and (not self.inbox.empty() or now - self.received < QUIET):
-            await asyncio.sleep(QUIET)
-            now = time.monotonic()
 
     def _batch_limit(self) -> int:
         """`batch_size` facts; when the backlog is long, a quarter of it, up to BATCH_GROWTH

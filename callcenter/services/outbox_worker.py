@@ -21,6 +21,7 @@ import structlog
 from callcenter.domain.errors import StoreUnavailable
 from callcenter.domain.outbox import DeliveryResult, OutboxMessage, Outcome, backoff
 from callcenter.services.dispatch_ports import OutboxStore, Transport
+from callcenter.services.pacing import wait_for_event
 
 log = structlog.get_logger("callcenter.outbox")
 
@@ -119,12 +120,4 @@ class OutboxWorker:
                     continue
             except StoreUnavailable as exc:
                 log.warning("outbox_database_unavailable", error=str(exc))
-            await _wait(stop, self.settings.poll_interval)
-
-
-async def _wait(event: asyncio.Event, seconds: float) -> None:
-    try:  # not wait_for: in 3.11 it can swallow a cancellation
-        async with asyncio.timeout(seconds):
-            await event.wait()
-    except TimeoutError:
-        return
+            await wait_for_event(stop, self.settings.poll_interval)

@@ -13,7 +13,6 @@ backoff; the row stays `pending`.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -33,6 +32,7 @@ from callcenter.domain.events import CallEnded, CallFact, LinkResynced, Recordin
 from callcenter.domain.recordings import Announcement, Archived, DueRecording
 from callcenter.services.archive import Archive
 from callcenter.services.ingest import Encoder, IngestJob, ingest
+from callcenter.services.pacing import wait_for_event
 from callcenter.services.spool import Look, look_at
 
 log = structlog.get_logger("callcenter.recordings")
@@ -141,9 +141,7 @@ class Recordings:
             log.exception("recordings_pass_failed")
 
     async def _pause(self) -> None:
-        with contextlib.suppress(TimeoutError):  # not wait_for: in 3.11 it can swallow a cancel
-            async with asyncio.timeout(self.settings.poll_interval):
-                await self._wake.wait()
+        await wait_for_event(self._wake, self.settings.poll_interval)
         self._wake.clear()
 
     async def _sweep(self) -> None:

@@ -6,20 +6,14 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
+from loopback_servers import free_port
 
 from callcenter.simulator import SimulatedPbx
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def callcenter(*args: str, cwd: Path, env: dict[str, str] | None = None,

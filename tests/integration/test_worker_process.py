@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import Eventually
 from dispatch_seed import SECRET, SECRET_ENV, build_city
-from loopback_servers import Hold, HttpReceiver, SmtpSink
+from loopback_servers import Hold, HttpReceiver, SmtpSink, free_port
 from sqlalchemy import select
 
 from callcenter.db.dispatch_models import DeliveryAttemptRow, OutboxMessageRow
@@ -197,11 +197,3 @@ async def test_sighup_reloads_the_rules_of_a_web_process_too(
         if process.returncode is None:
             process.kill()
             await process.wait()
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
