@@ -53,6 +53,7 @@ class Listener:
             group.create_task(self.link.run(), name="ami-link")
             group.create_task(self.intake.consume(), name="intake-consume")
             group.create_task(self.intake.write(), name="intake-write")
+            group.create_task(self.intake.look_up_recordings(), name="intake-recordings")
             if self.recordings is not None:
                 group.create_task(self.recordings.run(), name="recordings")
 

@@ -34,6 +34,7 @@ RECORDING_USER_EVENT = "AppealCall"
 class _Call:
     call_id: str
     trunk_uniqueid: str
+    trunk_channel: str
     answered: bool = False
     abandoned: bool = False
     caller_hung_up: bool = False
@@ -99,9 +100,16 @@ class CallTracker:
         trunk = self._trunks.inbound_trunk(event.channel, event.context)
         if trunk is None:
             return []
-        self._calls[event.linkedid] = _Call(event.linkedid, event.uniqueid)
+        self._calls[event.linkedid] = _Call(event.linkedid, event.uniqueid, event.channel)
         return [self._entered(event.linkedid, event.at, event.channel, event.caller_num,
                               event.caller_name, resynced=False)]
+
+    def unknown_trunk(self, event: ami.ChannelCreated) -> bool:
+        """A call's first channel entering an inbound context on a channel no configured trunk
+        names: a trunk Asterisk has and the configuration lacks. Its calls open nothing."""
+        return (event.uniqueid == event.linkedid
+                and self._trunks.is_inbound_context(event.context)
+                and self._trunks.trunk_of(event.channel) is None)
 
     def _entered(self, call_id: str, at: datetime, channel: str, number: str, name: str,
                  *, resynced: bool) -> CallEntered:
@@ -173,6 +181,18 @@ class CallTracker:
         return [CallEnded(call.call_id, event.at, outcome_of(call), event.cause,
                           event.cause_text)]
 
+    def without_recording(self) -> list[tuple[str, str]]:
+        """(call id, trunk channel) of the live calls whose recording path is not known: a
+        call adopted by a resync, or one whose announcement was lost with the link."""
+        return [(c.call_id, c.trunk_channel) for c in self._calls.values() if not c.recording]
+
+    def recording_found(self, call_id: str, at: datetime, path: str) -> list[CallFact]:
+        """The recording path asked of Asterisk (Getvar) for a call; it may have ended since."""
+        call = self._calls.get(call_id)
+        if call is None:
+            return [RecordingAnnounced(call_id, at, path)] if path else []
+        return self._announce(call, at, path)
+
     # -- after a (re)connect ------------------------------------------------------------
 
     def resync(self, snapshots: Iterable[ami.ChannelSnapshot], at: datetime) -> list[CallFact]:
@@ -195,7 +215,7 @@ class CallTracker:
 
     def _adopt(self, leg: ami.ChannelSnapshot, items: list[ami.ChannelSnapshot],
                at: datetime) -> list[CallFact]:
-        call = _Call(leg.linkedid, leg.uniqueid)
+        call = _Call(leg.linkedid, leg.uniqueid, leg.channel)
         self._calls[leg.linkedid] = call
         entered_at = at - timedelta(seconds=leg.duration_seconds)
         facts: list[CallFact] = [self._entered(leg.linkedid, entered_at, leg.channel,

@@ -36,9 +36,9 @@ def normalize(raw: str, *, area_code: str) -> str | None:
     `+380342123456`, `380342123456`, `0342123456` and the six-digit local `123456` (with the
     configured area code) are the same resident.
     """
-    text = raw.strip()
-    if is_withheld(text):
-        return None
+    text = _number_part(raw.strip())
+    if is_withheld(text) or any(ch.isalpha() for ch in text):
+        return None  # withheld, or a name such as `asterisk` or `landline`
     digits = "".join(ch for ch in text if ch.isdigit())
     candidate = _dialable(text, digits, area_code)
     try:
@@ -50,6 +50,16 @@ def normalize(raw: str, *, area_code: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def _number_part(text: str) -> str:
+    """`sip:0671234567@gw;user=phone` -> `0671234567` (a gateway may send a URI)."""
+    lowered = text.lower()
+    for scheme in ("sips:", "sip:", "tel:"):
+        if lowered.startswith(scheme):
+            text = text[len(scheme):]
+            break
+    return text.split("@", 1)[0].split(";", 1)[0]
+
+
 def _dialable(text: str, digits: str, area_code: str) -> str:
     if text.startswith("+"):
         return "+" + digits
@@ -59,6 +69,8 @@ def _dialable(text: str, digits: str, area_code: str) -> str:
         return "0" + area_code + digits
     if digits.startswith("380") and len(digits) == 12:
         return "+" + digits
+    if digits.startswith("80") and len(digits) == 11:
+        return digits[1:]  # the old long-distance prefix 8: 8 067 ... is 067 ...
     return digits
 
 

@@ -40,6 +40,10 @@ class TrunkDirectory:
         stem = channel_stem(channel)
         return next((t for t in self._trunks if t.matches(stem)), None)
 
+    def is_inbound_context(self, context: str) -> bool:
+        """True only when inbound contexts are configured and `context` is one of them."""
+        return context in self._contexts
+
     def inbound_trunk(self, channel: str, context: str) -> Trunk | None:
         """The trunk of a channel created by an inbound call, None for anything else."""
         if self._contexts and context not in self._contexts:

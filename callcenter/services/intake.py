@@ -31,6 +31,7 @@ RESYNC_PREFIX = "callcenter-resync-"
 BATCH_GROWTH = 4  # a writer far behind takes batches up to this many times batch_size
 FRAMES_FIRST = 0.1  # at most this long the writer gives way to a burst of frames
 QUIET = 0.005  # a burst is over once no frame arrived for this long
+RECORDING_VARIABLE = "MIXMONITOR_FILENAME"  # MixMonitor sets it on the channel it records
 
 
 class CallStore(Protocol):
@@ -83,6 +84,8 @@ class Intake:
         self._wake = asyncio.Event()
         self._resyncs = 0
         self._snapshots: dict[str, list[ami.ChannelSnapshot]] = {}
+        self._link: AmiActions | None = None
+        self._lookups: asyncio.Queue[list[tuple[str, str]]] = asyncio.Queue()
         self.facts_written = 0
         self.database_ok = True
 
@@ -93,6 +96,7 @@ class Intake:
 
     async def on_login(self, link: AmiActions) -> None:
         """After every (re)connect: ask which channels are up; the answer is queued in order."""
+        self._link = link
         self._resyncs += 1
         await link.action({"Action": "CoreShowChannels",
                            "ActionID": f"{RESYNC_PREFIX}{self._resyncs}"}, as_list=True)
@@ -119,8 +123,18 @@ class Intake:
         if action_id:
             return  # items of other actions' answers
         event = ami.parse_event(headers, received_at)
-        if event is not None:
-            self._record(self.tracker.handle(event))
+        if event is None:
+            return
+        facts = self.tracker.handle(event)
+        self._record(facts)
+        if not facts and isinstance(event, ami.ChannelCreated):
+            self._warn_if_unknown_trunk(event)
+
+    def _warn_if_unknown_trunk(self, event: ami.ChannelCreated) -> None:
+        if self.tracker.unknown_trunk(event):
+            log.warning("call_from_unknown_trunk", channel=event.channel,
+                        context=event.context, call_id=event.linkedid,
+                        hint="no [[trunks]] entry names this channel: its calls open nothing")
 
     def _collect_snapshot(self, name: str, action_id: str, headers: ami.Headers,
                           at: datetime) -> None:
@@ -130,6 +144,35 @@ class Intake:
             items.append(snapshot)
         if name == "CoreShowChannelsComplete":
             self._record(self.tracker.resync(self._snapshots.pop(action_id), at))
+            missing = self.tracker.without_recording()
+            if missing:
+                self._lookups.put_nowait(missing)
+
+    async def look_up_recordings(self) -> None:
+        """Ask Asterisk for the recording of the live calls a resync left without one (a call
+        adopted mid-way, whose MixMonitor announcement went by before we listened)."""
+        while True:
+            calls = await self._lookups.get()
+            for call_id, channel in calls:
+                path = await self._recording_of(channel)
+                if path:
+                    self._record(self.tracker.recording_found(call_id, self._clock(), path))
+
+    async def _recording_of(self, channel: str) -> str:
+        link = self._link
+        if link is None:
+            return ""
+        try:
+            reply = await link.action({"Action": "Getvar", "Channel": channel,
+                                       "Variable": RECORDING_VARIABLE})
+        except Exception as exc:  # link down or no answer: the next resync asks again
+            log.warning("recording_lookup_failed", channel=channel, error=str(exc))
+            return ""
+        if ami.header(reply, "Response").lower() != "success":
+            log.warning("recording_lookup_refused", channel=channel,
+                        message=ami.header(reply, "Message"))
+            return ""
+        return ami.header(reply, "Value")
 
     def _record(self, facts: list[CallFact]) -> None:
         for fact in facts:

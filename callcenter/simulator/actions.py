@@ -115,6 +115,25 @@ def _ping(pbx: SimulatedPbx, client: Client, headers: Headers) -> bool:
     return True
 
 
+def _getvar(pbx: SimulatedPbx, client: Client, headers: Headers) -> bool:
+    """A channel variable, as action_getvar answers (no Channel: a global, none here)."""
+    action_id, variable = headers.get("actionid", ""), headers.get("variable", "")
+    name = headers.get("channel", "")
+    channel = pbx.live.named(name) if name else None
+    if not variable:
+        client.send(response("Error", action_id, "No variable specified"))
+        return True
+    if name and channel is None:
+        client.send(response("Error", action_id, "No such channel"))
+        return True
+    value = channel.variables.get(variable.lstrip("_"), "") if channel else ""
+    frame: Frame = [("Response", "Success")]
+    if action_id:
+        frame.append(("ActionID", action_id))
+    client.send(frame_bytes([*frame, ("Variable", variable), ("Value", value)]))
+    return True
+
+
 def _list(client: Client, action_id: str, message: str, items: list[Frame], event: str) -> None:
     """An EventList answer: the start response, the items, then `<event>` Complete."""
     start = response("Success", action_id, message, ("EventList", "start"))
@@ -168,6 +187,7 @@ HANDLERS: dict[str, Handler] = {
     "login": _login,
     "logoff": _logoff,
     "ping": _ping,
+    "getvar": _getvar,
     "coreshowchannels": _core_show_channels,
     "queuestatus": _queue_status,
     "queuesummary": _queue_summary,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from callcenter.simulator.frames import Frame, first_values
 
@@ -32,6 +32,7 @@ class LiveChannel:
     application: str = ""
     application_data: str = ""
     bridge_id: str = ""
+    variables: dict[str, str] = field(default_factory=dict)  # without `__` prefixes
 
     @property
     def uniqueid(self) -> str:
@@ -72,6 +73,10 @@ class LiveChannels:
         if channel is not None:
             channel.fields.update(channel_block(values, prefix))
 
+    def named(self, name: str) -> LiveChannel | None:
+        return next((c for c in self.channels.values() if c.fields.get("Channel") == name),
+                    None)
+
     def linkedids(self) -> set[str]:
         return {channel.fields.get("Linkedid", "") for channel in self.channels.values()}
 
@@ -95,6 +100,8 @@ def _apply_event(channel: LiveChannel, event: str, values: dict[str, str]) -> No
     if event == "Newexten":
         channel.application = values.get("Application", "")
         channel.application_data = values.get("AppData", "")
+    elif event == "VarSet":
+        channel.variables[values.get("Variable", "").lstrip("_")] = values.get("Value", "")
     elif event == "BridgeEnter":
         channel.bridge_id = values.get("BridgeUniqueid", "")
     elif event == "BridgeLeave":

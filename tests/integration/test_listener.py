@@ -198,6 +198,8 @@ async def test_call_in_progress_at_connect_is_adopted(database_url: str, pbx: Si
         [item] = await appeals_when(listener, eventually, 1)
     assert item.call_outcome == "answered"
     assert item.caller == "+380671234567"
+    # its MixMonitor started before we listened: the path was asked of Asterisk (Getvar)
+    assert item.recording_path == f"/var/spool/asterisk/monitor/{call_id}.wav"
 
 
 async def test_silent_asterisk_is_dropped_and_reconnected(database_url: str,

@@ -246,6 +246,30 @@ async def test_core_show_channels_lists_live_channels(pbx: SimulatedPbx) -> None
     await client.close()
 
 
+async def test_getvar_reads_a_live_channel_s_variable(pbx: SimulatedPbx) -> None:
+    client = await login(pbx, events="off")
+    linkedid = pbx.start_call("pjsip-landline-answered", ring_seconds=0, talk_seconds=60)
+    await client.send(Action="CoreShowChannels", ActionID="csc")
+    reply = await client.read_until(is_event("CoreShowChannelsComplete"))
+    [trunk] = [header(f, "Channel") for f in reply if header(f, "Uniqueid") == linkedid]
+
+    answers = []
+    for channel, variable in [(trunk, "MIXMONITOR_FILENAME"), (trunk, "APPEAL_REC"),
+                              (trunk, "NOT_SET"), ("PJSIP/gone-00000099", "TRUNK")]:
+        await client.send(Action="Getvar", ActionID="gv", Channel=channel, Variable=variable)
+        answers.append(await client.read_frame())
+    await pbx.finish_call(linkedid)
+    await client.close()
+
+    path = f"/var/spool/asterisk/monitor/{linkedid}.wav"
+    assert answers[0] == [("Response", "Success"), ("ActionID", "gv"),
+                          ("Variable", "MIXMONITOR_FILENAME"), ("Value", path)]
+    assert ("Value", path) in answers[1]  # set as __APPEAL_REC, read without the prefix
+    assert ("Value", "") in answers[2]
+    assert answers[3] == [("Response", "Error"), ("ActionID", "gv"),
+                          ("Message", "No such channel")]
+
+
 async def test_queue_status_and_pause(pbx: SimulatedPbx) -> None:
     client = await login(pbx, events="agent")
     linkedid = pbx.start_call("pjsip-vodafone-abandoned", ring_seconds=60)

@@ -282,6 +282,28 @@ def test_channels_that_are_not_inbound_open_nothing(leg: Leg) -> None:
     assert tracker.live_call_ids == frozenset()
 
 
+@pytest.mark.parametrize(("leg", "unknown"), [
+    (Leg("PJSIP/lifecell-00000005", "1795908030.5", "1795908030.5"), True),
+    (Leg("PJSIP/op1001-00000005", "1795908030.5", "1795908030.5"), True),
+    (Leg("PJSIP/lifecell-00000005", "1795908030.5", "1795908030.5", context="x"), False),
+    (Leg("PJSIP/lifecell-00000005", "1795908030.6", "1795908030.5"), False),
+    (Leg("PJSIP/kyivstar-00000005", "1795908030.5", "1795908030.5"), False),
+])
+def test_a_first_leg_in_an_inbound_context_on_no_trunk_is_an_unknown_trunk(
+        leg: Leg, unknown: bool) -> None:
+    [event] = [e for e in [ami.parse_event(leg.new(), RECEIVED)]
+               if isinstance(e, ami.ChannelCreated)]
+    assert new_tracker().unknown_trunk(event) is unknown
+
+
+def test_with_no_inbound_contexts_configured_nothing_is_an_unknown_trunk() -> None:
+    tracker = CallTracker(TrunkDirectory(TRUNKS), area_code="342")
+    leg = Leg("PJSIP/lifecell-00000005", "1795908030.5", "1795908030.5")
+    [event] = [e for e in [ami.parse_event(leg.new(), RECEIVED)]
+               if isinstance(e, ami.ChannelCreated)]
+    assert not tracker.unknown_trunk(event)
+
+
 def test_overlapping_calls_are_tracked_by_linkedid() -> None:
     first = caller_leg("1795908019.3", trunk="landline", seq="00000003")
     second = caller_leg("1795908020.5", trunk="kyivstar", seq="00000005")
@@ -487,6 +509,32 @@ def test_resync_adopts_an_untracked_call_waiting_in_the_queue() -> None:
     assert tracker.live_call_ids == frozenset({leg.linkedid})
     later = feed(tracker, [leg.hangup_request(), leg.hangup(cause="0", text="Unknown")])
     assert later == [CallEnded(leg.linkedid, RECEIVED, "abandoned", 0, "Unknown")]
+
+
+def test_an_adopted_call_waits_for_its_recording_to_be_looked_up() -> None:
+    tracker = new_tracker()
+    feed(tracker, answered_call()[:2])  # tracked, its recording announced
+    leg = caller_leg("1795908100.0", seq="0000000a")
+    tracker.resync([snapshot(CALLER), snapshot(leg)], AT)
+
+    assert tracker.without_recording() == [(leg.linkedid, leg.channel)]
+    path = f"/var/spool/asterisk/monitor/{leg.linkedid}.wav"
+    assert tracker.recording_found(leg.linkedid, AT, path) == [
+        RecordingAnnounced(leg.linkedid, AT, path)]
+    assert tracker.without_recording() == []
+    assert tracker.recording_found(leg.linkedid, AT, path) == []  # known already
+    assert feed(tracker, [leg.recording(path)]) == []
+
+
+def test_a_recording_found_after_the_call_ended_is_still_announced() -> None:
+    tracker = new_tracker()
+    leg = caller_leg("1795908100.0", seq="0000000a")
+    tracker.resync([snapshot(leg)], AT)
+    feed(tracker, [leg.hangup()])
+
+    assert tracker.recording_found(leg.linkedid, AT, "/x.wav") == [
+        RecordingAnnounced(leg.linkedid, AT, "/x.wav")]
+    assert tracker.recording_found(leg.linkedid, AT, "") == []
 
 
 def test_resync_adopts_a_bridged_call_as_answered_by_the_seat() -> None:

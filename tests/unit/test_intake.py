@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from structlog.testing import capture_logs
 
 from callcenter.ami.protocol import parse_frame
 from callcenter.domain import ami_events as ami
@@ -22,6 +23,7 @@ from callcenter.domain.events import (
     CallFact,
     CallQueued,
     LinkResynced,
+    RecordingAnnounced,
 )
 from callcenter.domain.trunks import Trunk, TrunkDirectory
 from callcenter.services import fact_codec
@@ -369,6 +371,20 @@ async def test_the_resync_answer_resyncs_the_tracker(tmp_path: Path) -> None:
     assert intake.tracker.live_call_ids == frozenset({ADOPTED})
 
 
+async def test_a_call_on_an_unknown_trunk_is_logged_as_a_warning(tmp_path: Path) -> None:
+    intake = new_intake(tmp_path, FakeStore())
+    unknown = {**tracked_call(), "Channel": "PJSIP/lifecell-00000007"}
+
+    with capture_logs() as logs:
+        intake.interpret(unknown, RECEIVED)
+        intake.interpret(tracked_call(), RECEIVED)
+
+    warnings = [e for e in logs if e["log_level"] == "warning"]
+    assert [(e["event"], e["channel"]) for e in warnings] == [
+        ("call_from_unknown_trunk", "PJSIP/lifecell-00000007")]
+    assert [type(f) for f in taken(intake.backlog)] == [CallEntered]
+
+
 async def test_answers_to_other_actions_are_ignored(tmp_path: Path) -> None:
     intake = new_intake(tmp_path, FakeStore())
     intake.interpret(tracked_call(), RECEIVED)
@@ -378,6 +394,55 @@ async def test_answers_to_other_actions_are_ignored(tmp_path: Path) -> None:
 
     assert [type(f) for f in taken(intake.backlog)] == [CallEntered]
     assert intake.tracker.live_call_ids == frozenset({TRACKED})
+
+
+class GetvarLink(FakeLink):
+    """Answers Getvar as Asterisk does: a value, a refusal, or no answer at all."""
+
+    def __init__(self, answers: dict[str, Any]) -> None:
+        super().__init__()
+        self.answers = answers
+
+    async def action(self, fields: Mapping[str, Any], *, as_list: bool | None = None,
+                     timeout: float | None = None) -> Any:
+        await super().action(fields, as_list=as_list)
+        if fields["Action"] != "Getvar":
+            return []
+        answer = self.answers[fields["Channel"]]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+ADOPTED_PATH = f"/var/spool/asterisk/monitor/{ADOPTED}.wav"
+
+
+@pytest.mark.parametrize(("answer", "announced"), [
+    ({"Response": "Success", "Variable": "MIXMONITOR_FILENAME", "Value": ADOPTED_PATH},
+     [ADOPTED_PATH]),
+    ({"Response": "Success", "Variable": "MIXMONITOR_FILENAME", "Value": ""}, []),
+    ({"Response": "Error", "Message": "Permission denied"}, []),
+    ({"Response": "Error", "Message": "No such channel"}, []),
+    (TimeoutError("Getvar got no answer in time"), []),
+])
+async def test_an_adopted_call_s_recording_is_asked_of_asterisk(
+        tmp_path: Path, answer: Any, announced: list[str]) -> None:
+    intake = new_intake(tmp_path, FakeStore())
+    link = GetvarLink({"PJSIP/kyivstar-0000000a": answer})
+    await intake.on_login(link)
+    interpret_all(intake, show_channels_answer("callcenter-resync-1"))
+    before = len(taken(intake.backlog))
+
+    async with running(intake.look_up_recordings()):
+        await eventually(lambda: len(link.actions) == 2)
+        await asyncio.sleep(0.05)
+
+    assert link.actions[1] == ({"Action": "Getvar", "Channel": "PJSIP/kyivstar-0000000a",
+                                "Variable": "MIXMONITOR_FILENAME"}, None)
+    after = taken(intake.backlog)[before:]
+    assert [(f.call_id, f.path) for f in after if isinstance(f, RecordingAnnounced)] == [
+        (ADOPTED, path) for path in announced]
+    assert len(after) == len(announced)
 
 
 async def test_every_login_asks_for_channels_with_a_fresh_resync_id(tmp_path: Path) -> None:

@@ -18,6 +18,11 @@ from callcenter.domain.phones import carrier_of, mask, normalize
         ("0671234567", "+380671234567"),
         ("+380 (67) 123-45-67", "+380671234567"),
         ("00380671234567", "+380671234567"),
+        ("80671234567", "+380671234567"),  # the old long-distance prefix 8
+        ("8 0342 123456", "+380342123456"),
+        ("sip:0671234567@192.168.10.21", "+380671234567"),  # a gateway sending a URI
+        ("SIP:+380501234567@gw;user=phone", "+380501234567"),
+        ("tel:+380671234567", "+380671234567"),
     ],
 )
 def test_normalize_gives_e164(raw: str, expected: str) -> None:
@@ -33,7 +38,8 @@ def test_withheld_numbers_are_none(raw: str) -> None:
     assert normalize(raw, area_code="342") is None
 
 
-@pytest.mark.parametrize("raw", ["abc", "1001", "1580"])
+@pytest.mark.parametrize("raw", ["abc", "1001", "1580", "abc123456", "landline",
+                                 "asterisk", "sip:landline@10.0.0.1"])
 def test_garbage_and_operator_extensions_are_none(raw: str) -> None:
     assert normalize(raw, area_code="342") is None
 
