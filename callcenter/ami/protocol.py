@@ -1,6 +1,8 @@
 """The wire: panoramisk's AMIProtocol with its measured defects fixed.
 
 - bytes are decoded incrementally, so a UTF-8 character split across TCP reads survives;
+  bytes that are not UTF-8 (a gateway sending a caller name in Windows-1251) are read as
+  Windows-1251 rather than lost;
 - frames are pre-filtered by event name before any object is built (most AMI traffic is
   VarSet/Newexten noise we never use);
 - events never go through panoramisk's dispatch (which starts coroutines it never awaits and
@@ -25,6 +27,17 @@ BANNER = "Asterisk Call Manager/"
 MAX_PENDING_CHARS = 1_000_000  # a frame longer than this is garbage: drop it, keep reading
 
 log = structlog.get_logger("callcenter.ami")
+
+
+def _as_cp1251(error: UnicodeError) -> tuple[str, int]:
+    """Decode error handler: the bytes that are not UTF-8, read as Windows-1251 (Cyrillic)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start:error.end]
+    return bytes(bad).decode("cp1251", errors="replace"), error.end
+
+
+codecs.register_error("callcenter-cp1251", _as_cp1251)
 
 Headers = dict[str, "str | list[str]"]
 
@@ -74,7 +87,7 @@ class AmiConnection(AMIProtocol):  # type: ignore[misc]
         super().__init__()
         self._link = link
         self._wanted = wanted
-        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._decoder = codecs.getincrementaldecoder("utf-8")("callcenter-cp1251")
         self._pending = ""
         self._banner_done = False
         self.version: str | None = None

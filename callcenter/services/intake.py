@@ -154,11 +154,11 @@ class Intake:
         while True:
             calls = await self._lookups.get()
             for call_id, channel in calls:
-                path = await self._recording_of(channel)
+                path = await self._recording_of(call_id, channel)
                 if path:
                     self._record(self.tracker.recording_found(call_id, self._clock(), path))
 
-    async def _recording_of(self, channel: str) -> str:
+    async def _recording_of(self, call_id: str, channel: str) -> str:
         link = self._link
         if link is None:
             return ""
@@ -166,10 +166,11 @@ class Intake:
             reply = await link.action({"Action": "Getvar", "Channel": channel,
                                        "Variable": RECORDING_VARIABLE})
         except Exception as exc:  # link down or no answer: the next resync asks again
-            log.warning("recording_lookup_failed", channel=channel, error=str(exc))
+            log.warning("recording_lookup_failed", call_id=call_id, channel=channel,
+                        error=str(exc))
             return ""
         if ami.header(reply, "Response").lower() != "success":
-            log.warning("recording_lookup_refused", channel=channel,
+            log.warning("recording_lookup_refused", call_id=call_id, channel=channel,
                         message=ami.header(reply, "Message"))
             return ""
         return ami.header(reply, "Value")

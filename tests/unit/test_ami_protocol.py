@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from callcenter.ami.protocol import frame_event, parse_frame
+from callcenter.ami.protocol import AmiConnection, Headers, frame_event, parse_frame
 
 CRLF = "\r\n"
 
@@ -62,3 +62,35 @@ def test_parse_frame_keeps_cyrillic() -> None:
 )
 def test_frame_event(raw: str, expected: tuple[str, str]) -> None:
     assert frame_event(raw) == expected
+
+
+class Recorder:
+    """What the connection hands on (the link's side of it)."""
+
+    def __init__(self) -> None:
+        self.frames: list[Headers] = []
+        self.lost: list[str] = []
+
+    def frame_received(self, headers: Headers) -> None:
+        self.frames.append(headers)
+
+    def link_lost(self, reason: str) -> None:
+        self.lost.append(reason)
+
+
+def test_names_survive_byte_by_byte_in_utf_8_and_in_windows_1251() -> None:
+    link = Recorder()
+    connection = AmiConnection(link, wanted=lambda name, variable: True)
+    utf8 = frame("Event: Newchannel", "Privilege: call,all", "CallerIDName: Іван Петренко",
+                 "", "")
+    cp1251 = frame("Event: Newchannel", "Privilege: call,all", "CallerIDName: Їжак Євгенія",
+                   "", "")
+    stream = (b"Asterisk Call Manager/9.0.0\r\n" + utf8.encode() + cp1251.encode("cp1251")
+              + utf8.encode())
+
+    for i in range(len(stream)):
+        connection.data_received(stream[i:i + 1])
+
+    assert [f["CallerIDName"] for f in link.frames] == [
+        "Іван Петренко", "Їжак Євгенія", "Іван Петренко"]
+    assert connection.version == "9.0.0"
