@@ -54,7 +54,7 @@ def parser() -> argparse.ArgumentParser:
     listing = appeals.add_parser("list", help="list appeals, oldest first")
     listing.add_argument("--json", action="store_true", help="a JSON array for scripts")
     listing.add_argument("--since", type=_since, help="ISO date or date-time (config zone)")
-    listing.add_argument("--limit", type=int)
+    listing.add_argument("--limit", type=_positive, help="at most this many (the oldest first)")
     history = appeals.add_parser("history", help="the history of one appeal")
     history.add_argument("number")
     users_parser(sub)
@@ -104,6 +104,16 @@ def add_recordings_commands(sub: argparse._SubParsersAction[argparse.ArgumentPar
                       "after retention_days; never on legal hold); exit 1 if a file could "
                       "not be deleted")
     purge.add_argument("--dry-run", action="store_true", help="only say what would go")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return value
 
 
 def _since(text: str) -> datetime:

@@ -53,6 +53,15 @@ def test_bad_config_value_names_the_key(tmp_path: Path) -> None:
     assert "ami.port: expected an integer, got 'abc'" in result.stderr
 
 
+def test_bad_listing_arguments_are_named(tmp_path: Path) -> None:
+    for args, message in [(["--limit", "0"], "not a positive whole number: '0'"),
+                          (["--limit", "-5"], "not a positive whole number: '-5'"),
+                          (["--since", "yesterday"], "not an ISO date or date-time")]:
+        result = callcenter("appeals", "list", "--json", *args, cwd=tmp_path)
+        assert result.returncode == 2
+        assert message in result.stderr
+
+
 async def test_serve_with_a_wrong_secret_stops_loudly(tmp_path: Path) -> None:
     async with SimulatedPbx() as pbx:
         process = await asyncio.create_subprocess_exec(
