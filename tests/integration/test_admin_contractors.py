@@ -108,6 +108,8 @@ async def test_the_import_leaves_an_admins_edit_alone(desk: Desk, tmp_path: Path
 
 async def test_the_admin_page_edits_a_contractor(desk: Desk, tmp_path: Path) -> None:
     await desk.web.user("root", "admin")
+    async with desk.web.client(await desk.web.token("api", "admin")) as client:
+        assert (await client.post("/api/admin/contractors", json=NEW)).status_code == 201
     async with serving(desk.web) as live, chromium(tmp_path / "profile") as browser:
         page = await browser.new_page()
         await page.goto(live.url + "/admin/contractors")
@@ -135,7 +137,22 @@ async def test_the_admin_page_edits_a_contractor(desk: Desk, tmp_path: Path) -> 
         await form.locator("input[name=channels][value=email]").check()
         await form.locator("button[type=submit]").click()
         await expect(page.locator("#contractors tr[data-code=lift]")).to_have_count(1)
+        # the stored webhook secret: removable once webhook delivery is off
+        await page.click("button.edit[data-code=liftservice]")
+        await expect(page.locator("#secret-hint")).to_have_text("env:…VICE")
+        await form.locator("input[name=webhook_secret_clear]").check()
+        await form.locator("button[type=submit]").click()
+        await expect(form.locator(".error")).to_contain_text("для вебхука — URL і посилання на секрет")
+        await form.locator("input[name=channels][value=webhook]").uncheck()
+        await form.locator("button[type=submit]").click()
+        await page.wait_for_load_state("load")
+        await page.click("button.edit[data-code=liftservice]")
+        await expect(page.locator("#secret-hint")).to_have_text("")
+        await expect(page.locator("#secret-clear")).to_be_hidden()
     store = SqlContractorStore(desk.web.db)
     uk, lift = await store.get("uk"), await store.get("lift")
     assert uk is not None and (uk.name, uk.email) == ("УК «Центр-2»", "office@uk.example.com")
     assert lift is not None and lift.channels == ("email",)
+    lifts = await store.get("liftservice")
+    assert lifts is not None and lifts.webhook_secret_ref is None
+    assert lifts.channels == ("email",)

@@ -42,6 +42,8 @@
     }
     form.elements.webhook_secret_ref.value = "";
     document.getElementById("secret-hint").textContent = c && c.webhook_secret ? c.webhook_secret : "";
+    document.getElementById("secret-clear").hidden = !(c && c.webhook_secret);
+    form.elements.webhook_secret_clear.checked = false;
     form.elements.active.checked = c ? c.active : true;
     error.hidden = true;
   }
@@ -55,6 +57,7 @@
     }
     const secret = form.elements.webhook_secret_ref.value.trim();
     if (secret) body.webhook_secret_ref = secret;
+    else if (form.elements.webhook_secret_clear.checked) body.webhook_secret_ref = "";
     return body;
   }
 
