@@ -142,7 +142,8 @@ async def test_the_admin_page_edits_a_contractor(desk: Desk, tmp_path: Path) -> 
         await expect(page.locator("#secret-hint")).to_have_text("env:…VICE")
         await form.locator("input[name=webhook_secret_clear]").check()
         await form.locator("button[type=submit]").click()
-        await expect(form.locator(".error")).to_contain_text("для вебхука — URL і посилання на секрет")
+        await expect(form.locator(".error")).to_contain_text(
+            "для вебхука — URL і посилання на секрет")
         await form.locator("input[name=channels][value=webhook]").uncheck()
         await form.locator("button[type=submit]").click()
         await page.wait_for_load_state("load")
