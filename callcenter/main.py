@@ -36,6 +36,7 @@ from callcenter.domain.photos import PhotoRules
 from callcenter.listener_wiring import Listener, build_listener, build_recordings, run_until_signal
 from callcenter.pop_wiring import PopSide, web_pops
 from callcenter.reference import Reference, load_reference
+from callcenter.services.appeal_photos import AppealPhotos
 from callcenter.services.appeals import AppealRules, Appeals, OnRegistered
 from callcenter.services.archive import Archive
 from callcenter.services.auth import Auth, SignInPolicy
@@ -106,6 +107,7 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
     pops = listener.pops if listener is not None and listener.pops else pops or web_pops(db)
     routers, pop_web = web_parts(pops, metrics)
     reference = load_reference(config.reference)
+    attachments = Archive(Path(config.attachments.dir))
     parts = WebParts(auth=build_auth(config, db), readiness=readiness, metrics=metrics,
                      secure_cookies=config.http.secure_cookies,
                      allowed_origins=config.http.allowed_origins,
@@ -122,7 +124,11 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                                 on_registered=dispatching.dispatcher.route_number),
                             "supervision": build_supervision(config, db),
                             "dispatching": dispatching,
-                            "contractor_desk": build_contractor_desk(config, db, dispatching),
+                            "contractor_desk": build_contractor_desk(config, db, dispatching,
+                                                                     attachments),
+                            "appeal_photos": AppealPhotos(
+                                SqlAppealStore(db, pbx=config.pbx.name,
+                                               timezone=config.timezone), attachments),
                             "contractors_admin": ContractorsAdmin(SqlContractorStore(db))})
     return create_app(parts)
 
@@ -135,11 +141,11 @@ def build_appeals(config: Config, db: Database, reference: Reference, *,
                    on_registered=on_registered)
 
 
-def build_contractor_desk(config: Config, db: Database,
-                          dispatching: Dispatching) -> ContractorDesk:
+def build_contractor_desk(config: Config, db: Database, dispatching: Dispatching,
+                          attachments: Archive) -> ContractorDesk:
     a = config.attachments
     return ContractorDesk(store=SqlContractorDesk(db), answers=dispatching.answers,
-                          photos=Archive(Path(a.dir)),
+                          photos=attachments,
                           photo_rules=PhotoRules(max_bytes=a.photo_max_bytes,
                                                  max_count=a.photos_max))
 

@@ -1,11 +1,14 @@
-"""Read side of appeals: `callcenter appeals list`, one appeal in full, and the search."""
+"""Read side of appeals: `callcenter appeals list`, one appeal in full (with the contractors'
+photos), and the search."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter.db.dispatch_models import AppealAttachmentRow
 from callcenter.db.engine import Database
 from callcenter.db.models import Appeal, AppealHistory, Call, User
 from callcenter.domain.appeal_records import (
@@ -17,6 +20,7 @@ from callcenter.domain.appeal_records import (
 )
 from callcenter.domain.appeal_search import AnyOf, SearchTerms, is_whole_number
 from callcenter.domain.listing import AppealListItem, HistoryItem
+from callcenter.domain.photos import Photo
 
 COUNT_CAP = 10_000  # "more than 10,000" is all a search needs to say
 
@@ -79,6 +83,7 @@ async def appeal_details(db: Database, number: str) -> AppealDetails | None:
         history = (await session.scalars(
             select(AppealHistory).where(AppealHistory.appeal_id == appeal.id)
             .order_by(AppealHistory.id))).all()
+        photos = await photos_of(session, appeal.id)
     return AppealDetails(
         summary=_summary(appeal), version=appeal.version, updated_at=appeal.updated_at,
         street=appeal.street, street_unlisted=appeal.street_unlisted, house=appeal.house,
@@ -86,7 +91,29 @@ async def appeal_details(db: Database, number: str) -> AppealDetails | None:
         completed_by=completed_by, completed_at=appeal.completed_at,
         call=_call_info(call) if call else None,
         siblings=[SiblingAppeal(number, status) for number, status in siblings],
-        history=[_history_item(r) for r in history])
+        history=[_history_item(r) for r in history], photos=photos)
+
+
+async def photos_of(session: AsyncSession, appeal_id: int) -> list[Photo]:
+    """The photos attached to the appeal, oldest first."""
+    rows = (await session.scalars(
+        select(AppealAttachmentRow).where(AppealAttachmentRow.appeal_id == appeal_id)
+        .order_by(AppealAttachmentRow.id))).all()
+    return [_photo(r) for r in rows]
+
+
+async def appeal_photos(db: Database, number: str) -> list[Photo]:
+    """The photos of the appeal with this number; none when there is no such appeal."""
+    query = (select(AppealAttachmentRow)
+             .join(Appeal, Appeal.id == AppealAttachmentRow.appeal_id)
+             .where(Appeal.number == number).order_by(AppealAttachmentRow.id))
+    async with db.reading() as session:
+        rows = (await session.scalars(query)).all()
+    return [_photo(r) for r in rows]
+
+
+def _photo(row: AppealAttachmentRow) -> Photo:
+    return Photo(id=row.id, ref=row.ref, added_at=row.added_at, actor=row.actor)
 
 
 def _summary(appeal: Appeal) -> AppealSummary:

@@ -1,4 +1,5 @@
-"""Appeals the operators complete and add: the `AppealStore` of services.appeals."""
+"""Appeals the operators complete and add: the `AppealStore` of services.appeals (and the
+`PhotoStore` of services.appeal_photos)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from callcenter.domain.appeal_records import (
     StaleAppeal,
 )
 from callcenter.domain.appeal_search import SearchTerms, search_keys
+from callcenter.domain.photos import Photo
 
 COUNTERS = Base.metadata.tables["appeal_counters"]
 
@@ -35,6 +37,9 @@ class SqlAppealStore:
 
     async def search(self, terms: SearchTerms) -> SearchPage:
         return await appeal_queries.search_appeals(self._db, terms)
+
+    async def photos(self, number: str) -> list[Photo]:
+        return await appeal_queries.appeal_photos(self._db, number)
 
     async def complete(self, *, number: str, version: int, completion: Completion,
                        at: datetime, user_id: int, actor: str) -> None:

@@ -7,15 +7,14 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, case, func, select
 
-from callcenter.db.appeal_queries import _history_item
-from callcenter.db.dispatch_models import AppealAttachmentRow, ContractorRow, RoutingDecisionRow
+from callcenter.db.appeal_queries import _history_item, photos_of
+from callcenter.db.dispatch_models import ContractorRow, RoutingDecisionRow
 from callcenter.db.engine import Database
 from callcenter.db.models import Appeal, AppealHistory
 from callcenter.domain.contractor_desk import (
     PRIORITIES,
     ContractorAppeal,
     ContractorAppealDetails,
-    Photo,
     resident_phone,
 )
 
@@ -81,10 +80,7 @@ class SqlContractorDesk:
             history = (await session.scalars(
                 select(AppealHistory).where(AppealHistory.appeal_id == appeal.id)
                 .order_by(AppealHistory.id))).all()
-            photos = (await session.scalars(
-                select(AppealAttachmentRow).where(AppealAttachmentRow.appeal_id == appeal.id)
-                .order_by(AppealAttachmentRow.id))).all()
+            photos = await photos_of(session, appeal.id)
         return ContractorAppealDetails(
             appeal=appeal_of(appeal, callback), history=[_history_item(h) for h in history],
-            photos=[Photo(id=p.id, ref=p.ref, added_at=p.added_at, actor=p.actor)
-                    for p in photos])
+            photos=photos)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from callcenter.domain.errors import DomainError
 from callcenter.domain.listing import HistoryItem
+from callcenter.domain.photos import Photo
 
 
 class AppealNotFound(DomainError):
@@ -97,6 +98,7 @@ class AppealDetails:
     call: CallInfo | None
     siblings: list[SiblingAppeal]
     history: list[HistoryItem]
+    photos: list[Photo] = field(default_factory=list)  # the contractors' photos, oldest first
 
     @property
     def number(self) -> str:

@@ -10,6 +10,7 @@ from callcenter.domain.appeals import Status
 from callcenter.domain.errors import DomainError
 from callcenter.domain.listing import HistoryItem
 from callcenter.domain.phones import mask
+from callcenter.domain.photos import Photo
 
 # The contractor's own answers: shown with their comments (it wrote them).
 ANSWERS = frozenset({"in_work", "planned", "done", "not_ours", "clarification"})
@@ -54,14 +55,6 @@ class ContractorAppeal:
     resident_phone: str | None  # masked unless `callback`
     callback: bool
     answer: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Photo:
-    id: int
-    ref: str
-    added_at: datetime
-    actor: str
 
 
 @dataclass(frozen=True, slots=True)

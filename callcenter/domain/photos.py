@@ -8,6 +8,7 @@ configured size.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from callcenter.domain.errors import DomainError
 
@@ -34,6 +35,16 @@ class TooManyPhotos(DomainError):
     def __init__(self, limit: int) -> None:
         super().__init__(f"at most {limit} photos per answer")
         self.limit = limit
+
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    """A photo attached to an appeal: `ref` is its file's name in the attachments archive."""
+
+    id: int
+    ref: str
+    added_at: datetime
+    actor: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,14 @@ class Archive:
     def path(self, relative: str) -> Path:
         return self.root / relative
 
+    def stored(self, relative: str) -> Path | None:
+        """The file at `relative`, resolved; None if there is none, or if the name leads out
+        of the archive (`..`, an absolute name, a symbolic link pointing elsewhere)."""
+        path = self.path(relative).resolve()
+        if path.is_relative_to(self.root.resolve()) and path.is_file():
+            return path
+        return None
+
     def copy_in(self, source: Path, relative: str) -> Digest:
         """Copy `source` to `relative`, hashing what was copied. If an earlier attempt already
         stored it, keep that one (it must be the same bytes)."""

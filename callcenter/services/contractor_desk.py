@@ -15,7 +15,6 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 from typing import BinaryIO, Protocol
 
 import structlog
@@ -27,8 +26,9 @@ from callcenter.domain.contractor_desk import (
     NotAContractor,
     visible_history,
 )
-from callcenter.domain.photos import PhotoNotFound, PhotoRules, check_photos
+from callcenter.domain.photos import PhotoRules, check_photos
 from callcenter.domain.users import Principal, Role
+from callcenter.services.appeal_photos import PhotoFile, photo_file
 from callcenter.services.archive import Archive
 from callcenter.services.contractor_answers import ContractorAnswers
 
@@ -136,15 +136,10 @@ class ContractorDesk:
             raise
         log.info("photos_stored", number=number, count=len(refs))
 
-    async def photo(self, user: Principal, number: str, photo_id: int) -> Path:
+    async def photo(self, user: Principal, number: str, photo_id: int) -> PhotoFile:
         """The file of one of the appeal's photos (inside the attachments archive)."""
         found = await self.appeal(user, number)
-        root = self.photos.root.resolve()
-        for photo in found.photos:
-            path = self.photos.path(photo.ref).resolve()
-            if photo.id == photo_id and path.is_relative_to(root) and path.is_file():
-                return path
-        raise PhotoNotFound(f"no photo {photo_id} of appeal {number}")
+        return await photo_file(self.photos, found.photos, photo_id, number=number)
 
     def _store_photo(self, ref: str, source: BinaryIO) -> None:
         source.seek(0)

@@ -7,11 +7,13 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import FileResponse
 
 from callcenter.domain.appeal_search import MAX_LIMIT, SearchRequest
 from callcenter.domain.categories import Lang
 from callcenter.domain.users import Principal, Role
 from callcenter.reference import Reference
+from callcenter.services.appeal_photos import AppealPhotos
 from callcenter.services.appeals import Appeals
 from callcenter.web.access import allow
 from callcenter.web.appeal_schemas import (
@@ -22,6 +24,7 @@ from callcenter.web.appeal_schemas import (
 )
 from callcenter.web.i18n import language_of
 from callcenter.web.labels import Labels
+from callcenter.web.photo_files import PHOTO_RESPONSES, photo_response
 
 router = APIRouter(tags=["appeals"])
 desk = allow(Role.OPERATOR, Role.SUPERVISOR)
@@ -32,6 +35,11 @@ Number = Annotated[str, Path(max_length=24, description="YYYY-NNNNNN")]
 def appeals_of(request: Request) -> Appeals:
     appeals: Appeals = request.app.state.appeals
     return appeals
+
+
+def photos_of(request: Request) -> AppealPhotos:
+    photos: AppealPhotos = request.app.state.appeal_photos
+    return photos
 
 
 def reference_of(request: Request) -> Reference:
@@ -53,6 +61,16 @@ def views_of(request: Request) -> Views:
 async def get_appeal(number: Number, request: Request, _user: Desk) -> AppealView:
     """One appeal with its call, the other appeals of that call, and its history."""
     return views_of(request).appeal(await appeals_of(request).details(number))
+
+
+@router.get("/api/appeals/{number}/photos/{photo_id}", response_class=FileResponse,
+            responses=PHOTO_RESPONSES)
+async def get_photo(number: Number, photo_id: Annotated[int, Path(ge=1)], request: Request,
+                    _user: Desk) -> FileResponse:
+    """A photo the contractor attached to its answer (the `url` of one of the appeal's
+    `photos`): JPEG, PNG or WebP. 404 `photo_not_found` for no such photo of this appeal."""
+    photo = await photos_of(request).file(number, photo_id)
+    return photo_response(photo, cache="private")
 
 
 @router.post("/api/appeals/{number}/complete")

@@ -12,6 +12,7 @@ from callcenter.domain.appeal_records import AppealDetails, AppealSummary, CallI
 from callcenter.domain.appeals import COMPLETABLE, FINAL, Status
 from callcenter.domain.categories import CategoryBook, Lang
 from callcenter.domain.listing import HistoryItem
+from callcenter.domain.photos import Photo
 from callcenter.web.labels import Labels
 
 
@@ -67,6 +68,13 @@ class HistoryView(BaseModel):
     comment: str
 
 
+class PhotoView(BaseModel):
+    id: int
+    url: str = Field(description="the photo's file (JPEG, PNG or WebP)")
+    added_at: datetime
+    actor: str = Field(description="the contractor's user who attached it")
+
+
 class AppealRow(BaseModel):
     number: str
     status: str
@@ -98,6 +106,7 @@ class AppealView(AppealRow):
     call: CallView | None
     siblings: list[SiblingView]
     history: list[HistoryView]
+    photos: list[PhotoView] = Field(description="the contractors' photos, oldest first")
 
 
 class SearchResult(BaseModel):
@@ -149,7 +158,8 @@ class Views:
             siblings=[SiblingView(number=s.number, status=s.status,
                                   status_label=self.labels.status(s.status))
                       for s in item.siblings],
-            history=[self.history(h) for h in item.history])
+            history=[self.history(h) for h in item.history],
+            photos=[self.photo(item.number, p) for p in item.photos])
 
     def call(self, call: CallInfo) -> CallView:
         return CallView(call_id=call.call_id, line=call.line, trunk=call.trunk,
@@ -163,3 +173,7 @@ class Views:
                            action_label=self.labels.action(item.action),
                            from_status=item.from_status, to_status=item.to_status,
                            comment=item.comment)
+
+    def photo(self, number: str, photo: Photo) -> PhotoView:
+        return PhotoView(id=photo.id, url=f"/api/appeals/{number}/photos/{photo.id}",
+                         added_at=self.time(photo.added_at), actor=photo.actor)

@@ -25,6 +25,7 @@ from callcenter.domain.photos import HEAD, PhotoTooLarge, TooManyPhotos
 from callcenter.domain.users import Principal, Role
 from callcenter.services.contractor_desk import ContractorDesk, PhotoUpload
 from callcenter.web.access import only
+from callcenter.web.photo_files import PHOTO_RESPONSES, photo_response
 
 router = APIRouter(tags=["contractor"])
 Contractor = Annotated[Principal, Depends(only(Role.CONTRACTOR))]
@@ -139,14 +140,12 @@ async def my_appeal(number: Number, request: Request, user: Contractor) -> Appea
     return details_of(await desk_of(request).appeal(user, number))
 
 
-@router.get("/api/contractor/appeals/{number}/photos/{photo_id}", response_class=FileResponse)
+@router.get("/api/contractor/appeals/{number}/photos/{photo_id}", response_class=FileResponse,
+            responses=PHOTO_RESPONSES)
 async def my_photo(number: Number, photo_id: Annotated[int, Path(ge=1)], request: Request,
                    user: Contractor) -> FileResponse:
-    path = await desk_of(request).photo(user, number, photo_id)
-    media = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
-    return FileResponse(path, media_type=media.get(path.suffix[1:], "application/octet-stream"),
-                        headers={"Cache-Control": "private, no-store"},
-                        content_disposition_type="inline")
+    photo = await desk_of(request).photo(user, number, photo_id)
+    return photo_response(photo, cache="private, no-store")
 
 
 async def _answered(request: Request, number: str) -> AppealDetailsView:
