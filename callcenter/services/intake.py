@@ -98,8 +98,13 @@ class Intake:
         """After every (re)connect: ask which channels are up; the answer is queued in order."""
         self._link = link
         self._resyncs += 1
-        await link.action({"Action": "CoreShowChannels",
-                           "ActionID": f"{RESYNC_PREFIX}{self._resyncs}"}, as_list=True)
+        answer = await link.action({"Action": "CoreShowChannels",
+                                    "ActionID": f"{RESYNC_PREFIX}{self._resyncs}"},
+                                   as_list=True)
+        first = answer[0] if isinstance(answer, list) and answer else answer
+        if isinstance(first, Mapping) and ami.header(first, "Response") not in ("Success", ""):
+            log.error("resync_refused", message=ami.header(first, "Message"),
+                      hint="the AMI user needs the `reporting` write class (manager.conf)")
 
     # -- interpreting --------------------------------------------------------------------
 

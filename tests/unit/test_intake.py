@@ -399,15 +399,16 @@ async def test_answers_to_other_actions_are_ignored(tmp_path: Path) -> None:
 class GetvarLink(FakeLink):
     """Answers Getvar as Asterisk does: a value, a refusal, or no answer at all."""
 
-    def __init__(self, answers: dict[str, Any]) -> None:
+    def __init__(self, answers: dict[str, Any], listing: list[Any] | None = None) -> None:
         super().__init__()
         self.answers = answers
+        self.listing = listing or []
 
     async def action(self, fields: Mapping[str, Any], *, as_list: bool | None = None,
                      timeout: float | None = None) -> Any:
         await super().action(fields, as_list=as_list)
         if fields["Action"] != "Getvar":
-            return []
+            return self.listing
         answer = self.answers[fields["Channel"]]
         if isinstance(answer, Exception):
             raise answer
@@ -443,6 +444,19 @@ async def test_an_adopted_call_s_recording_is_asked_of_asterisk(
     assert [(f.call_id, f.path) for f in after if isinstance(f, RecordingAnnounced)] == [
         (ADOPTED, path) for path in announced]
     assert len(after) == len(announced)
+
+
+async def test_a_refused_resync_is_an_error_in_the_log(tmp_path: Path) -> None:
+    intake = new_intake(tmp_path, FakeStore())
+    refused = {"Response": "Error", "ActionID": "callcenter-resync-1",
+               "Message": "Permission denied"}
+
+    with capture_logs() as logs:
+        await intake.on_login(GetvarLink({}, listing=[refused]))
+        await intake.on_login(GetvarLink({}, listing=[]))
+
+    assert [(e["event"], e["message"]) for e in logs if e["log_level"] == "error"] == [
+        ("resync_refused", "Permission denied")]
 
 
 async def test_every_login_asks_for_channels_with_a_fresh_resync_id(tmp_path: Path) -> None:
