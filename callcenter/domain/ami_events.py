@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 Headers = Mapping[str, "str | list[str]"]
 
 # VarSet is the noisiest event class; only these variables matter to us.
-WANTED_VARIABLES = frozenset({"MIXMONITOR_FILENAME"})
+RECORDING_VARIABLE = "MIXMONITOR_FILENAME"  # MixMonitor sets it on the channel it records
+WANTED_VARIABLES = frozenset({RECORDING_VARIABLE})
 
 
 @dataclass(frozen=True, slots=True)

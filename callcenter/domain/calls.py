@@ -137,7 +137,7 @@ class CallTracker:
         return [RecordingAnnounced(call.call_id, at, path)]
 
     def _on_variable(self, call: _Call, event: ami.VariableSet) -> list[CallFact]:
-        if event.variable != "MIXMONITOR_FILENAME" or event.uniqueid != call.trunk_uniqueid:
+        if event.variable != ami.RECORDING_VARIABLE or event.uniqueid != call.trunk_uniqueid:
             return []
         return self._announce(call, event.at, event.value)
 

@@ -31,7 +31,6 @@ RESYNC_PREFIX = "callcenter-resync-"
 BATCH_GROWTH = 4  # a writer far behind takes batches up to this many times batch_size
 FRAMES_FIRST = 0.1  # at most this long the writer gives way to a burst of frames
 QUIET = 0.005  # a burst is over once no frame arrived for this long
-RECORDING_VARIABLE = "MIXMONITOR_FILENAME"  # MixMonitor sets it on the channel it records
 
 
 class CallStore(Protocol):
@@ -169,7 +168,7 @@ class Intake:
             return ""
         try:
             reply = await link.action({"Action": "Getvar", "Channel": channel,
-                                       "Variable": RECORDING_VARIABLE})
+                                       "Variable": ami.RECORDING_VARIABLE})
         except Exception as exc:  # link down or no answer: the next resync asks again
             log.warning("recording_lookup_failed", call_id=call_id, channel=channel,
                         error=str(exc))
