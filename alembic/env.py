@@ -10,11 +10,12 @@ from sqlalchemy.engine import Connection
 
 from alembic import context
 from callcenter.config import load
+from callcenter.core.tables import UtcDateTime
 from callcenter.db.engine import make_engine
-from callcenter.db.models import Base, UtcDateTime
+from callcenter.tables import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def database_url() -> str:

@@ -19,11 +19,12 @@ from _routing_runs import Figure, _in_parallel
 from _routing_seed import facts, rules, seed
 from sqlalchemy import insert, select, update
 
+from callcenter.appeals.tables import Appeal, AppealHistory
 from callcenter.db.contractor_store import SqlContractorStore
-from callcenter.db.dispatch_models import OutboxMessageRow, RoutingDecisionRow
 from callcenter.db.engine import Database
-from callcenter.db.models import Appeal, AppealHistory
+from callcenter.delivery.tables import OutboxMessageRow
 from callcenter.domain.routing import route
+from callcenter.routing.tables import RoutingDecisionRow
 
 PAYLOAD = json.dumps({"event": "appeal.assigned", "appeal": {
     "number": "2026-000001", "category": "water_pipe_burst", "address": "вул. Незалежності, 5",

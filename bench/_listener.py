@@ -12,9 +12,10 @@ from _target import NEVER, SECRET, USERNAME, Target, report
 from sqlalchemy import func, select
 
 from callcenter import logs
+from callcenter.appeals.tables import Appeal
+from callcenter.calls.tables import Call
 from callcenter.config import AmiConfig, Config, DatabaseConfig, IntakeConfig
 from callcenter.db.engine import Database
-from callcenter.db.models import Appeal, Call
 from callcenter.listener_wiring import Listener, build_listener
 
 POLL_SECONDS = 0.05

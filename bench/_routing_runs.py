@@ -15,11 +15,11 @@ import httpx
 from _routing_seed import RULES, T0, facts, rules, seed
 from sqlalchemy import func, select
 
-from callcenter.db.dispatch_models import OutboxMessageRow
+from callcenter.appeals.tables import Appeal
 from callcenter.db.dispatch_store import SqlDispatchStore
 from callcenter.db.engine import Database
-from callcenter.db.models import Appeal
 from callcenter.db.outbox_store import SqlOutboxStore
+from callcenter.delivery.tables import OutboxMessageRow
 from callcenter.domain.notices import Notifier
 from callcenter.domain.outbox import NewMessage, OutboxMessage
 from callcenter.domain.routing import route

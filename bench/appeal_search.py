@@ -38,10 +38,10 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402 - after the path set-up
 
 from bench._databases import postgres_database, postgres_reachable, sqlite_database  # noqa: E402
+from callcenter.appeals.tables import Appeal  # noqa: E402
 from callcenter.config import ReferenceConfig  # noqa: E402
 from callcenter.db.appeal_queries import search_appeals  # noqa: E402
 from callcenter.db.engine import Database  # noqa: E402
-from callcenter.db.models import Appeal  # noqa: E402
 from callcenter.domain.appeal_search import (  # noqa: E402
     SearchRequest,
     search_keys,

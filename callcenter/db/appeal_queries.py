@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter.db.dispatch_models import AppealAttachmentRow
+from callcenter.appeals.tables import Appeal, AppealAttachmentRow, AppealHistory
+from callcenter.calls.tables import Call
 from callcenter.db.engine import Database
-from callcenter.db.models import Appeal, AppealHistory, Call, User
 from callcenter.domain.appeal_records import (
     AppealDetails,
     AppealSummary,
@@ -21,6 +21,7 @@ from callcenter.domain.appeal_records import (
 from callcenter.domain.appeal_search import AnyOf, SearchTerms, is_whole_number
 from callcenter.domain.listing import AppealListItem, HistoryItem
 from callcenter.domain.photos import Photo
+from callcenter.users.tables import User
 
 COUNT_CAP = 10_000  # "more than 10,000" is all a search needs to say
 

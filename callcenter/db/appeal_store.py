@@ -7,10 +7,12 @@ from datetime import datetime
 
 from sqlalchemy import insert, select, update
 
+from callcenter.appeals.tables import Appeal, AppealHistory
+from callcenter.calls.tables import Call
+from callcenter.core.tables import Base
 from callcenter.db import appeal_queries
 from callcenter.db.appeal_writes import open_appeal
 from callcenter.db.engine import Database, insert_ignore
-from callcenter.db.models import Appeal, AppealHistory, Base, Call
 from callcenter.domain import appeals
 from callcenter.domain.appeal_form import Completion
 from callcenter.domain.appeal_records import (

@@ -8,7 +8,8 @@ from typing import Any, NamedTuple
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter.db.models import Appeal, AppealCounter, AppealHistory, Base
+from callcenter.appeals.tables import Appeal, AppealCounter, AppealHistory
+from callcenter.core.tables import Base
 from callcenter.domain import appeals
 from callcenter.domain.appeal_search import search_keys
 

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from callcenter.db.engine import Database
-from callcenter.db.models import User, UserSession
 from callcenter.domain.board import Operator
+from callcenter.users.tables import User, UserSession
 
 
 async def signed_in_operators(db: Database, now: datetime) -> dict[str, Operator]:

@@ -7,16 +7,17 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, case, func, select
 
+from callcenter.appeals.tables import Appeal, AppealHistory
+from callcenter.contractors.tables import ContractorRow
 from callcenter.db.appeal_queries import _history_item, photos_of
-from callcenter.db.dispatch_models import ContractorRow, RoutingDecisionRow
 from callcenter.db.engine import Database
-from callcenter.db.models import Appeal, AppealHistory
 from callcenter.domain.contractor_desk import (
     PRIORITIES,
     ContractorAppeal,
     ContractorAppealDetails,
     resident_phone,
 )
+from callcenter.routing.tables import RoutingDecisionRow
 
 D = RoutingDecisionRow
 

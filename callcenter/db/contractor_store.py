@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter.db.dispatch_models import ContractorRow
+from callcenter.contractors.tables import ContractorRow
 from callcenter.db.engine import Database
 from callcenter.domain.contractors import Contractor, ContractorExists, ImportCounts
 from callcenter.domain.dispatch import ContractorMissing

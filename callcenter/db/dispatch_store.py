@@ -11,16 +11,12 @@ from datetime import date, datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter.appeals.tables import Appeal, AppealAttachmentRow, AppealHistory
+from callcenter.contractors.tables import ContractorRow
 from callcenter.db import contractor_store, outbox_store
 from callcenter.db.appeal_writes import change_status
-from callcenter.db.dispatch_models import (
-    AppealAttachmentRow,
-    ContractorRow,
-    OutboxMessageRow,
-    RoutingDecisionRow,
-)
 from callcenter.db.engine import Database
-from callcenter.db.models import Appeal, AppealHistory
+from callcenter.delivery.tables import OutboxMessageRow
 from callcenter.domain.appeals import Status
 from callcenter.domain.contractors import Contractor
 from callcenter.domain.dispatch import (
@@ -35,6 +31,7 @@ from callcenter.domain.dispatch import (
 )
 from callcenter.domain.outbox import Delivery, NewMessage, OutboxState
 from callcenter.domain.routing import EmergencyContact, RoutingDecision
+from callcenter.routing.tables import RoutingDecisionRow
 
 D = RoutingDecisionRow
 

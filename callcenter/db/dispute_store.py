@@ -9,10 +9,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter.appeals.tables import Appeal, AppealHistory
 from callcenter.db.engine import Database
-from callcenter.db.models import Appeal, AppealHistory, DisputeNote, Recording
-from callcenter.db.models import ContractorLink as LinkRow
-from callcenter.db.models import Dispute as DisputeRow
 from callcenter.db.replay_store import link_of, of_appeal
 from callcenter.domain.disputes import (
     Actor,
@@ -27,6 +25,9 @@ from callcenter.domain.disputes import (
     Note,
 )
 from callcenter.domain.replay import AppealNotFound
+from callcenter.recordings.tables import ContractorLink as LinkRow
+from callcenter.recordings.tables import Dispute as DisputeRow
+from callcenter.recordings.tables import DisputeNote, Recording
 
 
 def _note(row: DisputeNote) -> Note:

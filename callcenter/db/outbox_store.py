@@ -18,14 +18,11 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter.db.dispatch_models import (
-    ContractorRow,
-    DeliveryAttemptRow,
-    OutboxMessageRow,
-    RoutingDecisionRow,
-)
+from callcenter.appeals.tables import Appeal, AppealHistory
+from callcenter.contractors.tables import ContractorRow
+from callcenter.core.tables import Base
 from callcenter.db.engine import Database
-from callcenter.db.models import Appeal, AppealHistory, Base
+from callcenter.delivery.tables import DeliveryAttemptRow, OutboxMessageRow
 from callcenter.domain.dispatch import MessageNotFound
 from callcenter.domain.outbox import (
     Delivery,
@@ -37,6 +34,7 @@ from callcenter.domain.outbox import (
     OutboxState,
     Outcome,
 )
+from callcenter.routing.tables import RoutingDecisionRow
 
 TEXT_LIMIT = 2000  # characters of a response or an error kept in the log
 OUTBOX_ACTOR = "outbox"

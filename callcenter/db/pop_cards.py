@@ -7,8 +7,9 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter.appeals.tables import Appeal
+from callcenter.calls.tables import Call
 from callcenter.db.engine import Database
-from callcenter.db.models import Appeal, Call
 from callcenter.domain import appeals
 from callcenter.domain.pops import (
     OPEN_LIMIT,

@@ -22,9 +22,10 @@ from datetime import UTC, datetime, timedelta
 import structlog
 from sqlalchemy import delete, insert, select, text
 
+from callcenter.core.tables import Base
 from callcenter.db.engine import Database
-from callcenter.db.models import Base, PopMessage
 from callcenter.domain.errors import StoreUnavailable
+from callcenter.pops.tables import PopMessage
 from callcenter.services.pacing import after_burst
 from callcenter.services.pop_relay import Envelope, envelope_from_text
 

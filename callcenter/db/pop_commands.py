@@ -17,10 +17,10 @@ import structlog
 from sqlalchemy import delete, insert, select, update
 
 from callcenter.db.engine import Database
-from callcenter.db.models import PopCommand
 from callcenter.domain.board import parse_time
 from callcenter.domain.errors import DomainError, StoreUnavailable
 from callcenter.domain.pausing import PauseState, PbxUnavailable, SeatNotInQueue
+from callcenter.pops.tables import PopCommand
 from callcenter.services.pausing import PauseControl
 
 log = structlog.get_logger("callcenter.pausing")

@@ -17,9 +17,12 @@ from sqlalchemy import bindparam, exists, false, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter.appeals.tables import Appeal, AppealHistory
+from callcenter.calls.tables import Call
+from callcenter.core.tables import Base
 from callcenter.db.engine import Database
-from callcenter.db.models import Appeal, AppealHistory, Base, Call, Recording
 from callcenter.domain.recordings import Announcement, Archived, DueRecording, State
+from callcenter.recordings.tables import Recording
 
 SYSTEM = "system"
 RECORDINGS = Base.metadata.tables["recordings"]  # Core: an executemany of INSERT ... SELECT

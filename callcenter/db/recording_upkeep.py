@@ -8,10 +8,12 @@ from typing import Any
 
 from sqlalchemy import exists, or_, select, update
 
+from callcenter.appeals.tables import Appeal
+from callcenter.calls.tables import Call
 from callcenter.db.engine import Database
-from callcenter.db.models import Appeal, Call, Recording
 from callcenter.db.recording_store import SqlRecordingStore
 from callcenter.domain.recordings import PurgeStep, Retained, State
+from callcenter.recordings.tables import Recording
 from callcenter.services.recording_upkeep import ArchivedFile, UnrecordedCall
 
 

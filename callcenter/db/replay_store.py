@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, insert, or_, select
 
+from callcenter.appeals.tables import Appeal
+from callcenter.calls.tables import Call
 from callcenter.db import appeal_queries
 from callcenter.db.engine import Database
-from callcenter.db.models import Appeal, Call, ContractorLink, Recording, ReplayAudit
-from callcenter.db.models import Dispute as DisputeRow
 from callcenter.domain.disputes import ContractorLink as Link
 from callcenter.domain.disputes import DisputeState
 from callcenter.domain.listing import HistoryItem
@@ -24,6 +24,8 @@ from callcenter.domain.replay import (
     Ticket,
     Via,
 )
+from callcenter.recordings.tables import ContractorLink, Recording, ReplayAudit
+from callcenter.recordings.tables import Dispute as DisputeRow
 
 
 def summary_of(appeal: Appeal) -> AppealSummary:

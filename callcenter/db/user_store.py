@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 
 from callcenter.db.engine import Database
-from callcenter.db.models import User, UserSession
 from callcenter.domain.users import Role, SessionRecord, UserRecord
+from callcenter.users.tables import User, UserSession
 
 
 def _record(user: User) -> UserRecord:

@@ -12,9 +12,8 @@ from sqlalchemy import select
 
 from callcenter import config as configuration
 from callcenter import main
-from callcenter.db.dispatch_models import AppealAttachmentRow
+from callcenter.appeals.tables import Appeal, AppealAttachmentRow, AppealHistory
 from callcenter.db.engine import Database
-from callcenter.db.models import Appeal, AppealHistory
 from tests.integration.dispatch_seed import CALLER, City, build_city
 from tests.web_rig import PASSWORD, WebRig, web_config
 

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 from sqlalchemy import update
 
+from callcenter.appeals.tables import Appeal
 from callcenter.db.contractor_store import SqlContractorStore
-from callcenter.db.models import Appeal
 from callcenter.dispatch_wiring import Dispatching, Worker, build_worker
 from callcenter.services.contractors_import import import_contractors
 from tests.integration.loopback_servers import free_port

@@ -20,12 +20,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from callcenter.appeals.tables import Appeal, AppealHistory
 from callcenter.audio.encoder import PydubEncoder
 from callcenter.db.call_store import SqlCallStore
 from callcenter.db.engine import Database
-from callcenter.db.models import Appeal, AppealHistory, Recording
 from callcenter.db.recording_store import SqlRecordingStore
 from callcenter.domain.events import CallEnded, CallEntered, CallFact, RecordingAnnounced
+from callcenter.recordings.tables import Recording
 from callcenter.services.archive import Archive
 from callcenter.services.recordings import Recordings, RecordingSettings
 

@@ -14,8 +14,10 @@ import httpx
 from sqlalchemy import select
 
 from callcenter import main
+from callcenter.appeals.tables import Appeal
+from callcenter.calls.tables import Call
 from callcenter.db.engine import Database
-from callcenter.db.models import Appeal, Call, Recording
+from callcenter.recordings.tables import Recording
 from callcenter.web.access import SESSION_COOKIE
 from tests.integration.recording_rig import T0, Rig, settings_for
 from tests.sounds import tone_wav

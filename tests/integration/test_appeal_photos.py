@@ -17,7 +17,7 @@ import pytest
 from playwright.async_api import expect
 from sqlalchemy import update
 
-from callcenter.db.dispatch_models import AppealAttachmentRow
+from callcenter.appeals.tables import AppealAttachmentRow
 from tests.integration.browser import chromium, sign_in
 from tests.integration.contractor_rig import JPEG, Desk, contractor_desk
 from tests.web_rig import serving

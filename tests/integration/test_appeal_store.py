@@ -12,11 +12,12 @@ import pytest
 import sqlalchemy as sa
 
 from callcenter import config as configuration
+from callcenter.appeals.tables import Appeal
+from callcenter.calls.tables import Call
 from callcenter.db import appeal_queries, migrate
 from callcenter.db.appeal_store import SqlAppealStore
 from callcenter.db.call_store import SqlCallStore
 from callcenter.db.engine import Database, make_engine
-from callcenter.db.models import Appeal, Call
 from callcenter.db.user_store import SqlUserStore
 from callcenter.domain.appeal_form import AppealForm
 from callcenter.domain.appeal_records import CallNotFound, StaleAppeal

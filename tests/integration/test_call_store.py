@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from callcenter.appeals.tables import Appeal
+from callcenter.calls.tables import Call, CallRing
 from callcenter.db.appeal_queries import appeal_history, list_appeals
 from callcenter.db.call_store import SqlCallStore
 from callcenter.db.engine import Database
-from callcenter.db.models import Appeal, Call, CallRing
 from callcenter.domain.events import (
     CallAnswered,
     CallEnded,

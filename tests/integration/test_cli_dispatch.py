@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import update
 
-from callcenter.db.dispatch_models import OutboxMessageRow
+from callcenter.delivery.tables import OutboxMessageRow
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "config" / "routing.toml"

@@ -10,9 +10,9 @@ import pytest
 from dispatch_seed import CALLER, City, build_city
 from sqlalchemy import func, select, text, update
 
+from callcenter.appeals.tables import Appeal
 from callcenter.db.appeal_queries import appeal_history
-from callcenter.db.dispatch_models import OutboxMessageRow, RoutingDecisionRow
-from callcenter.db.models import Appeal
+from callcenter.delivery.tables import OutboxMessageRow
 from callcenter.domain.dispatch import (
     AppealNotFound,
     ContractorNotFound,
@@ -20,6 +20,7 @@ from callcenter.domain.dispatch import (
 )
 from callcenter.domain.errors import InvalidTransition
 from callcenter.domain.routing import EmergencyContact
+from callcenter.routing.tables import RoutingDecisionRow
 
 
 @pytest.fixture

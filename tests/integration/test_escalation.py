@@ -9,11 +9,11 @@ import pytest
 from dispatch_seed import City, build_city
 from sqlalchemy import select
 
+from callcenter.appeals.tables import Appeal
 from callcenter.db.appeal_queries import appeal_history
-from callcenter.db.dispatch_models import OutboxMessageRow
 from callcenter.db.dispatch_store import SqlDispatchStore
 from callcenter.db.engine import Database
-from callcenter.db.models import Appeal
+from callcenter.delivery.tables import OutboxMessageRow
 from callcenter.domain.notices import Notifier
 from callcenter.services.escalation import Escalation
 

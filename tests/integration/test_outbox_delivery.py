@@ -23,12 +23,12 @@ from dispatch_seed import SECRET, SECRET_ENV, City, build_city
 from loopback_servers import Drop, Hang, HttpReceiver, Reply, SmtpSink
 from sqlalchemy import select
 
+from callcenter.appeals.tables import Appeal
 from callcenter.db import migrate
 from callcenter.db.appeal_queries import appeal_history
-from callcenter.db.dispatch_models import DeliveryAttemptRow, OutboxMessageRow
 from callcenter.db.engine import Database
-from callcenter.db.models import Appeal
 from callcenter.db.outbox_store import SqlOutboxStore
+from callcenter.delivery.tables import DeliveryAttemptRow, OutboxMessageRow
 from callcenter.domain.dispatch import MessageNotFound
 from callcenter.notify.email import SmtpSettings, message_id
 from callcenter.notify.transport import ChannelTransport

@@ -16,12 +16,12 @@ from sqlalchemy import func, select, update
 
 from callcenter.db import migrate
 from callcenter.db.engine import Database
-from callcenter.db.models import PopCommand, PopMessage
 from callcenter.db.pop_channel import PopChannel
 from callcenter.db.pop_commands import CommandDrain, ForwardedPauses
 from callcenter.db.pop_listen import asyncpg_dsn, subscribe
 from callcenter.domain import pops
 from callcenter.domain.pausing import PauseState, PbxUnavailable
+from callcenter.pops.tables import PopCommand, PopMessage
 from callcenter.services.pop_relay import Envelope, PopRelay, envelope
 from tests.conftest import (
     PG_HOST,

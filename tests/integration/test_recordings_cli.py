@@ -18,8 +18,8 @@ from sounds import tone_wav
 from sqlalchemy import update
 
 from callcenter.db.engine import Database
-from callcenter.db.models import Recording
 from callcenter.domain.events import CallEnded, CallEntered, RecordingAnnounced
+from callcenter.recordings.tables import Recording
 
 ROOT = Path(__file__).parents[2]
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select, update
 from structlog.testing import capture_logs
 
-from callcenter.db.models import Recording, ReplayAudit
+from callcenter.recordings.tables import Recording, ReplayAudit
 from tests.integration.replay_rig import Eventually, Stored, SupervisionRig, make_supervision
 from tests.web_rig import WebRig
 

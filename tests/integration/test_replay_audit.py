@@ -14,10 +14,11 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from callcenter.db import migrate
 from callcenter.db.call_store import SqlCallStore
 from callcenter.db.engine import Database
-from callcenter.db.models import Dispute, DisputeNote, Recording, ReplayAudit, User
 from callcenter.db.replay_store import SqlReplayStore
 from callcenter.domain.events import CallEntered
 from callcenter.domain.replay import NewAudit, Via
+from callcenter.recordings.tables import Dispute, DisputeNote, Recording, ReplayAudit
+from callcenter.users.tables import User
 
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import update
 
+from callcenter.appeals.tables import Appeal
 from callcenter.db.appeal_queries import list_appeals
-from callcenter.db.models import Appeal
 from tests.integration.pop_stack import (
     PopStack,
     fast,

@@ -18,6 +18,7 @@ from loopback_servers import Hold, HttpReceiver, SmtpSink
 from sqlalchemy import select
 
 from callcenter import main
+from callcenter.appeals.tables import Appeal
 from callcenter.config import (
     AmiConfig,
     Config,
@@ -29,9 +30,8 @@ from callcenter.config import (
     RoutingConfig,
     SmtpConfig,
 )
-from callcenter.db.dispatch_models import OutboxMessageRow
 from callcenter.db.engine import Database
-from callcenter.db.models import Appeal
+from callcenter.delivery.tables import OutboxMessageRow
 from callcenter.dispatch_wiring import build_worker
 from callcenter.simulator import SimulatedPbx
 

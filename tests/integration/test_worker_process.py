@@ -17,8 +17,8 @@ from dispatch_seed import SECRET, SECRET_ENV, build_city
 from loopback_servers import Hold, HttpReceiver, SmtpSink, free_port
 from sqlalchemy import select
 
-from callcenter.db.dispatch_models import DeliveryAttemptRow, OutboxMessageRow
-from callcenter.db.models import Appeal
+from callcenter.appeals.tables import Appeal
+from callcenter.delivery.tables import DeliveryAttemptRow, OutboxMessageRow
 from callcenter.notify.email import SmtpSettings
 from callcenter.notify.transport import ChannelTransport
 from callcenter.services.outbox_worker import OutboxWorker, WorkerSettings

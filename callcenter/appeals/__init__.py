@@ -1,0 +1,1 @@
+"""Appeals: statuses and numbers, the operator's form, search, listing, photos."""

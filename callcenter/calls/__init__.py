@@ -1,0 +1,1 @@
+"""Calls: AMI events, the pure call tracker, intake with its backlog, the call store."""

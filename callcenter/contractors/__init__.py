@@ -1,0 +1,1 @@
+"""Contractors: the register, admins' edits, the import, the contractors' desk."""

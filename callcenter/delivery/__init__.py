@@ -1,0 +1,1 @@
+"""Delivery to contractors: the outbox, its workers, e-mail and signed webhooks."""

@@ -1,0 +1,1 @@
+"""Recordings: spool, archive, ingest, upkeep, replay with its audit, disputes, evidence."""

@@ -1,0 +1,1 @@
+"""Routing: rules, houses, working time, the routing decision, hand-offs, escalation."""

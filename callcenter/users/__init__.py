@@ -1,0 +1,1 @@
+"""Users: accounts, roles and seats, sign-in and sessions, and who may call what (access)."""
