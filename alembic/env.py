@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from alembic import context
-from callcenter.config import load
+from callcenter.core.config import load
+from callcenter.core.database import make_engine
 from callcenter.core.tables import UtcDateTime
-from callcenter.db.engine import make_engine
 from callcenter.tables import metadata
 
 config = context.config

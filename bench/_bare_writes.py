@@ -20,8 +20,8 @@ from _routing_seed import facts, rules, seed
 from sqlalchemy import insert, select, update
 
 from callcenter.appeals.tables import Appeal, AppealHistory
+from callcenter.core.database import Database
 from callcenter.db.contractor_store import SqlContractorStore
-from callcenter.db.engine import Database
 from callcenter.delivery.tables import OutboxMessageRow
 from callcenter.domain.routing import route
 from callcenter.routing.tables import RoutingDecisionRow

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import asyncpg
 
-from callcenter.db import migrate
+from callcenter.core import migrate
 
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 

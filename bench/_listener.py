@@ -11,11 +11,11 @@ from pathlib import Path
 from _target import NEVER, SECRET, USERNAME, Target, report
 from sqlalchemy import func, select
 
-from callcenter import logs
 from callcenter.appeals.tables import Appeal
 from callcenter.calls.tables import Call
-from callcenter.config import AmiConfig, Config, DatabaseConfig, IntakeConfig
-from callcenter.db.engine import Database
+from callcenter.core import logs
+from callcenter.core.config import AmiConfig, Config, DatabaseConfig, IntakeConfig
+from callcenter.core.database import Database
 from callcenter.listener_wiring import Listener, build_listener
 
 POLL_SECONDS = 0.05

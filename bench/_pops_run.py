@@ -25,7 +25,7 @@ from _databases import postgres_database, postgres_reachable, sqlite_database
 from _pops_frames import call_frames
 from _target import SECRET, USERNAME
 
-from callcenter.db.engine import Database
+from callcenter.core.database import Database
 from callcenter.db.user_store import SqlUserStore
 from callcenter.domain.users import Role
 from callcenter.simulator import SimulatedPbx

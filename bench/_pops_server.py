@@ -12,8 +12,8 @@ from pathlib import Path
 
 from _target import NEVER, SECRET, USERNAME
 
-from callcenter import logs
-from callcenter.config import AmiConfig, Config, DatabaseConfig, HttpConfig, IntakeConfig
+from callcenter.core import logs
+from callcenter.core.config import AmiConfig, Config, DatabaseConfig, HttpConfig, IntakeConfig
 from callcenter.main import Listener, build_listener, build_web, serve_http
 
 REPORT_EVERY = 0.02

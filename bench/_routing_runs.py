@@ -16,8 +16,8 @@ from _routing_seed import RULES, T0, facts, rules, seed
 from sqlalchemy import func, select
 
 from callcenter.appeals.tables import Appeal
+from callcenter.core.database import Database
 from callcenter.db.dispatch_store import SqlDispatchStore
-from callcenter.db.engine import Database
 from callcenter.db.outbox_store import SqlOutboxStore
 from callcenter.delivery.tables import OutboxMessageRow
 from callcenter.domain.notices import Notifier

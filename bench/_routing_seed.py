@@ -11,9 +11,9 @@ from sqlalchemy import insert
 from sqlalchemy.dialects import postgresql, sqlite
 
 from callcenter.appeals.tables import Appeal, AppealCounter
+from callcenter.core.database import Database
 from callcenter.db.contractor_store import SqlContractorStore
 from callcenter.db.dispatch_store import SqlDispatchStore
-from callcenter.db.engine import Database
 from callcenter.domain.contractors import Contractor
 from callcenter.domain.dispatch import AppealCard, Assignment
 from callcenter.domain.notices import Notifier

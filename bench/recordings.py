@@ -23,11 +23,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from callcenter import logs
 from callcenter.audio.encoder import PydubEncoder, ffmpeg_path
-from callcenter.db import migrate
+from callcenter.core import logs, migrate
+from callcenter.core.database import Database
 from callcenter.db.call_store import SqlCallStore
-from callcenter.db.engine import Database
 from callcenter.db.recording_store import SqlRecordingStore
 from callcenter.domain.events import CallEnded, CallEntered, RecordingAnnounced
 from callcenter.services.archive import Archive

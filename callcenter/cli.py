@@ -16,13 +16,14 @@ from pathlib import Path
 from types import ModuleType
 from zoneinfo import ZoneInfo
 
-from callcenter import config as configuration
 from callcenter import dispatch_cli, user_commands
-from callcenter.ami.link import AmiAuthError
-from callcenter.db import appeal_queries, migrate
-from callcenter.db.engine import Database
+from callcenter.core import config as configuration
+from callcenter.core import migrate
+from callcenter.core.ami.link import AmiAuthError
+from callcenter.core.database import Database
+from callcenter.core.errors import DomainError, StoreUnavailable
+from callcenter.db import appeal_queries
 from callcenter.db.recording_upkeep import SqlRecordingUpkeep
-from callcenter.domain.errors import DomainError, StoreUnavailable
 from callcenter.domain.listing import AppealListItem, HistoryItem, appeal_json
 from callcenter.services.archive import Archive
 from callcenter.services.recording_upkeep import (

@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from callcenter import logs
-from callcenter.config import Config
+from callcenter.core import logs
+from callcenter.core.config import Config
+from callcenter.core.database import Database
+from callcenter.core.errors import DomainError, StoreUnavailable
 from callcenter.db.contractor_store import SqlContractorStore
-from callcenter.db.engine import Database
 from callcenter.db.outbox_store import SqlOutboxStore
 from callcenter.domain.contractors import ContractorsError
-from callcenter.domain.errors import DomainError, StoreUnavailable
 from callcenter.domain.outbox import OutboxRow, OutboxState
 from callcenter.domain.routing import AppealFacts, route
 from callcenter.domain.routing_rules import Rules, RulesError

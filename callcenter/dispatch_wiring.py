@@ -21,12 +21,11 @@ from dataclasses import dataclass
 
 import structlog
 
-from callcenter import logs
-from callcenter.config import Config
-from callcenter.db import migrate
+from callcenter.core import logs, migrate
+from callcenter.core.config import Config
+from callcenter.core.database import Database
 from callcenter.db.contractor_store import SqlContractorStore
 from callcenter.db.dispatch_store import SqlDispatchStore
-from callcenter.db.engine import Database
 from callcenter.db.outbox_store import SqlOutboxStore
 from callcenter.domain.contractors import ContractorsError
 from callcenter.domain.notices import Notifier

@@ -17,13 +17,12 @@ from pathlib import Path
 
 import structlog
 
-from callcenter import logs
-from callcenter.ami.link import AmiLink, LinkSettings
 from callcenter.audio.encoder import PydubEncoder
-from callcenter.config import Config
-from callcenter.db import migrate
+from callcenter.core import logs, migrate
+from callcenter.core.ami.link import AmiLink, LinkSettings
+from callcenter.core.config import Config
+from callcenter.core.database import Database
 from callcenter.db.call_store import SqlCallStore
-from callcenter.db.engine import Database
 from callcenter.db.recording_store import SqlRecordingStore
 from callcenter.domain.calls import CallTracker
 from callcenter.domain.trunks import TrunkDirectory

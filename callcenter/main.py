@@ -14,15 +14,17 @@ import structlog
 import uvicorn
 from fastapi import APIRouter, FastAPI
 
-from callcenter import logs
-from callcenter.config import Config
-from callcenter.db import migrate
+from callcenter.core import logs, migrate
+from callcenter.core.config import Config
+from callcenter.core.database import Database
+from callcenter.core.web.app import WebParts, create_app
+from callcenter.core.web.health import Readiness
+from callcenter.core.web.metrics import Metrics
 from callcenter.db.appeal_store import SqlAppealStore
 from callcenter.db.board_queries import signed_in_operators
 from callcenter.db.contractor_queries import SqlContractorDesk
 from callcenter.db.contractor_store import SqlContractorStore
 from callcenter.db.dispute_store import SqlDisputeStore
-from callcenter.db.engine import Database
 from callcenter.db.replay_store import SqlReplayStore
 from callcenter.db.user_store import SqlUserStore
 from callcenter.dispatch_wiring import (
@@ -62,9 +64,6 @@ from callcenter.web import (
     replay_api,
     supervisor_pages,
 )
-from callcenter.web.app import WebParts, create_app
-from callcenter.web.health import Readiness
-from callcenter.web.metrics import Metrics
 from callcenter.web.pop_routes import PopWeb
 from callcenter.web.pop_sockets import SocketRegistry
 from callcenter.web.replay_schemas import Supervision

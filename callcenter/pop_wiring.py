@@ -12,10 +12,10 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from callcenter.ami.link import AmiLink
 from callcenter.ami.queue_pause import AmiQueuePauser
-from callcenter.config import Config
-from callcenter.db.engine import Database
+from callcenter.core.ami.link import AmiLink
+from callcenter.core.config import Config
+from callcenter.core.database import Database
 from callcenter.db.pop_cards import SqlCardSource
 from callcenter.db.pop_channel import PopChannel
 from callcenter.db.pop_commands import CommandDrain, ForwardedPauses

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from callcenter.config import ReferenceConfig
+from callcenter.core.config import ReferenceConfig
+from callcenter.core.errors import ReferenceDataError
 from callcenter.domain.categories import CategoryBook, parse_categories
 from callcenter.domain.directory import Directory, check_categories, parse_directory
-from callcenter.domain.errors import ReferenceDataError
 from callcenter.domain.street_search import StreetIndex
 from callcenter.domain.streets import parse_streets
 

@@ -10,8 +10,8 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from callcenter.config import Config
-from callcenter.db.engine import Database
+from callcenter.core.config import Config
+from callcenter.core.database import Database
 from callcenter.domain.users import InvalidUser
 from callcenter.services.auth import Auth
 

@@ -12,7 +12,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from callcenter.db import migrate
+from callcenter.core import migrate
 from tests.web_rig import LiveWeb, WebRig, make_web, serving
 
 pytest_plugins = ["tests.hang_report"]

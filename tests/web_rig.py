@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 import httpx
 from fastapi import FastAPI
 
-from callcenter import config as configuration
 from callcenter import main
-from callcenter.db.engine import Database
+from callcenter.core import config as configuration
+from callcenter.core.database import Database
 from callcenter.services.auth import Auth
 
 PASSWORD = "correct horse battery"

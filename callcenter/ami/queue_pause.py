@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from callcenter.ami.link import AmiError, AmiLink
+from callcenter.core.ami.link import AmiError, AmiLink
 from callcenter.domain.pausing import MemberPause, PbxUnavailable, SeatNotInQueue, member_pause
 
 

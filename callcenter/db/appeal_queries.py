@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.appeals.tables import Appeal, AppealAttachmentRow, AppealHistory
 from callcenter.calls.tables import Call
-from callcenter.db.engine import Database
+from callcenter.core.database import Database
 from callcenter.domain.appeal_records import (
     AppealDetails,
     AppealSummary,

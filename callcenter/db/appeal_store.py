@@ -9,10 +9,10 @@ from sqlalchemy import insert, select, update
 
 from callcenter.appeals.tables import Appeal, AppealHistory
 from callcenter.calls.tables import Call
+from callcenter.core.database import Database, insert_ignore
 from callcenter.core.tables import Base
 from callcenter.db import appeal_queries
 from callcenter.db.appeal_writes import open_appeal
-from callcenter.db.engine import Database, insert_ignore
 from callcenter.domain import appeals
 from callcenter.domain.appeal_form import Completion
 from callcenter.domain.appeal_records import (

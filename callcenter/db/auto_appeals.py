@@ -15,6 +15,7 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter.core.database import insert_ignore
 from callcenter.core.tables import Base
 from callcenter.db.appeal_writes import (
     APPEALS,
@@ -26,7 +27,6 @@ from callcenter.db.appeal_writes import (
     reserve_sequences,
 )
 from callcenter.db.call_changes import CallChanges
-from callcenter.db.engine import insert_ignore
 from callcenter.domain import appeals
 from callcenter.domain.events import CallEnded, CallEntered
 

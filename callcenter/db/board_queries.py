@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from callcenter.db.engine import Database
+from callcenter.core.database import Database
 from callcenter.domain.board import Operator
 from callcenter.users.tables import User, UserSession
 

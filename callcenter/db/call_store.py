@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter.core.database import Database, insert_ignore
 from callcenter.core.tables import Base
 from callcenter.db.auto_appeals import AutoAppeals
 from callcenter.db.call_changes import (
@@ -28,7 +29,6 @@ from callcenter.db.call_changes import (
     fold,
     from_entered,
 )
-from callcenter.db.engine import Database, insert_ignore
 from callcenter.domain.events import CallEnded, CallFact, CallRang, LinkResynced
 
 CALLS = Base.metadata.tables["calls"]

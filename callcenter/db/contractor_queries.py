@@ -9,8 +9,8 @@ from sqlalchemy import ColumnElement, case, func, select
 
 from callcenter.appeals.tables import Appeal, AppealHistory
 from callcenter.contractors.tables import ContractorRow
+from callcenter.core.database import Database
 from callcenter.db.appeal_queries import _history_item, photos_of
-from callcenter.db.engine import Database
 from callcenter.domain.contractor_desk import (
     PRIORITIES,
     ContractorAppeal,

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.contractors.tables import ContractorRow
-from callcenter.db.engine import Database
+from callcenter.core.database import Database
 from callcenter.domain.contractors import Contractor, ContractorExists, ImportCounts
 from callcenter.domain.dispatch import ContractorMissing
 

@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.appeals.tables import Appeal, AppealAttachmentRow, AppealHistory
 from callcenter.contractors.tables import ContractorRow
+from callcenter.core.database import Database
 from callcenter.db import contractor_store, outbox_store
 from callcenter.db.appeal_writes import change_status
-from callcenter.db.engine import Database
 from callcenter.delivery.tables import OutboxMessageRow
 from callcenter.domain.appeals import Status
 from callcenter.domain.contractors import Contractor

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.appeals.tables import Appeal, AppealHistory
-from callcenter.db.engine import Database
+from callcenter.core.database import Database
 from callcenter.db.replay_store import link_of, of_appeal
 from callcenter.domain.disputes import (
     Actor,

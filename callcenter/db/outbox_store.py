@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.appeals.tables import Appeal, AppealHistory
 from callcenter.contractors.tables import ContractorRow
+from callcenter.core.database import Database
 from callcenter.core.tables import Base
-from callcenter.db.engine import Database
 from callcenter.delivery.tables import DeliveryAttemptRow, OutboxMessageRow
 from callcenter.domain.dispatch import MessageNotFound
 from callcenter.domain.outbox import (

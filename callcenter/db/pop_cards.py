@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.appeals.tables import Appeal
 from callcenter.calls.tables import Call
-from callcenter.db.engine import Database
+from callcenter.core.database import Database
 from callcenter.domain import appeals
 from callcenter.domain.pops import (
     OPEN_LIMIT,

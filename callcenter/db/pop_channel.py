@@ -22,11 +22,11 @@ from datetime import UTC, datetime, timedelta
 import structlog
 from sqlalchemy import delete, insert, select, text
 
+from callcenter.core.database import Database
+from callcenter.core.errors import StoreUnavailable
+from callcenter.core.pacing import after_burst
 from callcenter.core.tables import Base
-from callcenter.db.engine import Database
-from callcenter.domain.errors import StoreUnavailable
 from callcenter.pops.tables import PopMessage
-from callcenter.services.pacing import after_burst
 from callcenter.services.pop_relay import Envelope, envelope_from_text
 
 log = structlog.get_logger("callcenter.pops")

@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 import structlog
 from sqlalchemy import delete, insert, select, update
 
-from callcenter.db.engine import Database
+from callcenter.core.database import Database
+from callcenter.core.errors import DomainError, StoreUnavailable
 from callcenter.domain.board import parse_time
-from callcenter.domain.errors import DomainError, StoreUnavailable
 from callcenter.domain.pausing import PauseState, PbxUnavailable, SeatNotInQueue
 from callcenter.pops.tables import PopCommand
 from callcenter.services.pausing import PauseControl

@@ -11,8 +11,8 @@ import asyncpg
 import structlog
 from sqlalchemy.engine import make_url
 
+from callcenter.core.errors import StoreUnavailable
 from callcenter.db.pop_channel import CHANNEL, PopChannel, Receive
-from callcenter.domain.errors import StoreUnavailable
 
 log = structlog.get_logger("callcenter.pops")
 HEALTH_EVERY = 5.0

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.appeals.tables import Appeal, AppealHistory
 from callcenter.calls.tables import Call
+from callcenter.core.database import Database
 from callcenter.core.tables import Base
-from callcenter.db.engine import Database
 from callcenter.domain.recordings import Announcement, Archived, DueRecording, State
 from callcenter.recordings.tables import Recording
 

@@ -10,7 +10,7 @@ from sqlalchemy import exists, or_, select, update
 
 from callcenter.appeals.tables import Appeal
 from callcenter.calls.tables import Call
-from callcenter.db.engine import Database
+from callcenter.core.database import Database
 from callcenter.db.recording_store import SqlRecordingStore
 from callcenter.domain.recordings import PurgeStep, Retained, State
 from callcenter.recordings.tables import Recording

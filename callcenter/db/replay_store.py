@@ -10,8 +10,8 @@ from sqlalchemy import ColumnElement, case, func, insert, or_, select
 
 from callcenter.appeals.tables import Appeal
 from callcenter.calls.tables import Call
+from callcenter.core.database import Database
 from callcenter.db import appeal_queries
-from callcenter.db.engine import Database
 from callcenter.domain.disputes import ContractorLink as Link
 from callcenter.domain.disputes import DisputeState
 from callcenter.domain.listing import HistoryItem

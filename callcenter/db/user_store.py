@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import insert, select, update
 
-from callcenter.db.engine import Database
+from callcenter.core.database import Database
 from callcenter.domain.users import Role, SessionRecord, UserRecord
 from callcenter.users.tables import User, UserSession
 

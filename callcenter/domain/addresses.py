@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from itertools import takewhile
 from typing import Literal
 
-from callcenter.domain.errors import InvalidHouseNumber, InvalidHouseRange
-from callcenter.domain.folding import fold
+from callcenter.core.errors import InvalidHouseNumber, InvalidHouseRange
+from callcenter.core.folding import fold
 from callcenter.domain.street_search import StreetIndex, StreetMatch
 from callcenter.domain.streets import KIND_WORDS, Street
 

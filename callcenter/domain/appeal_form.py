@@ -21,12 +21,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from callcenter.domain import phones
+from callcenter.core import phones
+from callcenter.core.errors import DomainError, InvalidHouseNumber
+from callcenter.core.folding import fold
 from callcenter.domain.addresses import format_address, parse_flat, parse_house
 from callcenter.domain.appeals import Status
 from callcenter.domain.categories import Category, CategoryBook
-from callcenter.domain.errors import DomainError, InvalidHouseNumber
-from callcenter.domain.folding import fold
 from callcenter.domain.street_search import EXACT, StreetIndex
 from callcenter.domain.streets import Street
 

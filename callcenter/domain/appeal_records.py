@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from callcenter.domain.errors import DomainError
+from callcenter.core.errors import DomainError
 from callcenter.domain.listing import HistoryItem
 from callcenter.domain.photos import Photo
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from callcenter.domain import phones
-from callcenter.domain.errors import DomainError
-from callcenter.domain.folding import fold, fold_digits
+from callcenter.core import phones
+from callcenter.core.errors import DomainError
+from callcenter.core.folding import fold, fold_digits
 from callcenter.domain.streets import KIND_WORDS
 
 _NUMBER = re.compile(r"\d{1,4}(?:-\d{0,9})?")

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from callcenter.domain.errors import InvalidTransition
+from callcenter.core.errors import InvalidTransition
 from callcenter.domain.events import CallOutcome
 
 

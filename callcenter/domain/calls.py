@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from callcenter.core import phones
 from callcenter.domain import ami_events as ami
-from callcenter.domain import phones
 from callcenter.domain.events import (
     CallAnswered,
     CallEnded,

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from callcenter.domain.errors import DomainError, ReferenceDataError
-from callcenter.domain.folding import fold
+from callcenter.core.errors import DomainError, ReferenceDataError
+from callcenter.core.folding import fold
 from callcenter.domain.reference_entries import Entry, check_unique, entries
 
 Lang = Literal["uk", "en"]

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from callcenter.core.errors import DomainError
+from callcenter.core.phones import mask
 from callcenter.domain.appeals import Status
-from callcenter.domain.errors import DomainError
 from callcenter.domain.listing import HistoryItem
-from callcenter.domain.phones import mask
 from callcenter.domain.photos import Photo
 
 # The contractor's own answers: shown with their comments (it wrote them).

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from callcenter.domain.errors import DomainError
+from callcenter.core.errors import DomainError
+from callcenter.core.parsed_toml import Problems, strings
 from callcenter.domain.outbox import CHANNELS, EMAIL, WEBHOOK
-from callcenter.domain.parsed_toml import Problems, strings
 
 KINDS = ("utility", "housing", "city_department", "coordinator")
 CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")

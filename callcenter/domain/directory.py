@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from callcenter.core.errors import ReferenceDataError
+from callcenter.core.folding import fold, fold_digits
 from callcenter.domain.categories import CategoryBook, Lang
-from callcenter.domain.errors import ReferenceDataError
-from callcenter.domain.folding import fold, fold_digits
 from callcenter.domain.reference_entries import Entry, check_unique, entries
 
 _CODE = re.compile(r"[a-z][a-z0-9_]*")

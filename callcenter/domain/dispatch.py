@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from callcenter.core.errors import DomainError
 from callcenter.domain.appeals import Status
 from callcenter.domain.contractors import Contractor
-from callcenter.domain.errors import DomainError
 from callcenter.domain.routing import EmergencyContact
 
 # Statuses in which an appeal waits for its contractor (overdue if past the deadline).

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from callcenter.domain.errors import DomainError
+from callcenter.core.errors import DomainError
 
 CLAIM_MAX = 4000
 NOTE_MAX = 4000

@@ -12,11 +12,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from callcenter.core.phones import mask
 from callcenter.domain.contractors import Contractor
 from callcenter.domain.dispatch import AppealCard, Assignment
 from callcenter.domain.escalation import DueReminder
 from callcenter.domain.outbox import EMAIL, WEBHOOK, NewMessage
-from callcenter.domain.phones import mask
 
 ASSIGNED = "appeal.assigned"
 REMINDER = "appeal.reminder"

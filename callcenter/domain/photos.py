@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from callcenter.domain.errors import DomainError
+from callcenter.core.errors import DomainError
 
 HEAD = 16  # bytes enough to recognize every accepted format
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from callcenter.domain.errors import ReferenceDataError
+from callcenter.core.errors import ReferenceDataError
 
 
 class Entry:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from callcenter.domain.errors import DomainError
+from callcenter.core.errors import DomainError
 from callcenter.domain.users import Forbidden, Principal, Role
 
 REASON_MIN = 3

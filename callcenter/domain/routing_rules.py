@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from callcenter.domain.parsed_toml import Problems, strings, table
+from callcenter.core.parsed_toml import Problems, strings, table
 from callcenter.domain.routing_houses import HouseSpec, HouseSpecError, parse_house_spec, street_key
 from callcenter.domain.routing_sections import (
     DISPATCHER,

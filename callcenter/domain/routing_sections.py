@@ -9,7 +9,7 @@ from datetime import date, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from callcenter.domain.parsed_toml import strings, table
+from callcenter.core.parsed_toml import strings, table
 from callcenter.domain.routing_time import (
     WEEKDAYS,
     Term,

@@ -30,7 +30,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from callcenter.domain.folding import fold
+from callcenter.core.folding import fold
 from callcenter.domain.streets import KIND_WORDS, Street
 from callcenter.domain.transliteration import transliterate
 

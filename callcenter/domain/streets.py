@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from callcenter.domain.errors import ReferenceDataError
-from callcenter.domain.folding import fold
+from callcenter.core.errors import ReferenceDataError
+from callcenter.core.folding import fold
 from callcenter.domain.reference_entries import Entry, check_unique, entries
 from callcenter.domain.transliteration import transliterate
 

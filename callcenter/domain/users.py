@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from callcenter.domain.errors import DomainError
+from callcenter.core.errors import DomainError
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 # A queue member interface as Asterisk names it: technology/resource (PJSIP/op1001, SIP/op7).

@@ -16,6 +16,7 @@ from typing import Protocol
 
 import structlog
 
+from callcenter.core.errors import DomainError
 from callcenter.domain.appeal_form import AppealForm, Completion, check_form
 from callcenter.domain.appeal_records import AppealDetails, AppealNotFound, SearchPage
 from callcenter.domain.appeal_search import (
@@ -26,7 +27,6 @@ from callcenter.domain.appeal_search import (
 )
 from callcenter.domain.appeals import Status
 from callcenter.domain.categories import CategoryBook
-from callcenter.domain.errors import DomainError
 from callcenter.domain.street_search import StreetIndex
 from callcenter.domain.users import Principal
 

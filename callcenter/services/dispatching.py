@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 
 import structlog
 
+from callcenter.core.errors import DomainError, InvalidTransition, StoreUnavailable
+from callcenter.core.pacing import every
 from callcenter.domain.appeals import Status
 from callcenter.domain.contractors import Contractor
 from callcenter.domain.dispatch import (
@@ -28,7 +30,6 @@ from callcenter.domain.dispatch import (
     TextRequired,
     UnknownService,
 )
-from callcenter.domain.errors import DomainError, InvalidTransition, StoreUnavailable
 from callcenter.domain.notices import Notifier
 from callcenter.domain.outbox import NewMessage
 from callcenter.domain.routing import (
@@ -42,7 +43,6 @@ from callcenter.domain.routing import (
 from callcenter.domain.routing_houses import address_key
 from callcenter.domain.routing_rules import Rules
 from callcenter.services.dispatch_ports import DispatchStore, DispatchTx
-from callcenter.services.pacing import every
 from callcenter.services.routing_rules import RuleHolder
 
 log = structlog.get_logger("callcenter.dispatching")

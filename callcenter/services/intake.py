@@ -18,13 +18,13 @@ from typing import Any, Protocol
 
 import structlog
 
+from callcenter.core.errors import StoreUnavailable
+from callcenter.core.pacing import after_burst
 from callcenter.domain import ami_events as ami
 from callcenter.domain.calls import CallTracker
-from callcenter.domain.errors import StoreUnavailable
 from callcenter.domain.events import CallEnded, CallEntered, CallFact, LinkResynced
 from callcenter.services import fact_codec
 from callcenter.services.backlog import Backlog
-from callcenter.services.pacing import after_burst
 
 log = structlog.get_logger("callcenter.intake")
 RESYNC_PREFIX = "callcenter-resync-"

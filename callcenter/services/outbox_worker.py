@@ -18,10 +18,10 @@ from datetime import UTC, datetime, timedelta
 
 import structlog
 
-from callcenter.domain.errors import StoreUnavailable
+from callcenter.core.errors import StoreUnavailable
+from callcenter.core.pacing import wait_for_event
 from callcenter.domain.outbox import DeliveryResult, OutboxMessage, Outcome, backoff
 from callcenter.services.dispatch_ports import OutboxStore, Transport
-from callcenter.services.pacing import wait_for_event
 
 log = structlog.get_logger("callcenter.outbox")
 

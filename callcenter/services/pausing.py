@@ -20,8 +20,8 @@ from typing import Protocol
 
 import structlog
 
+from callcenter.core.errors import DomainError
 from callcenter.domain import pops
-from callcenter.domain.errors import DomainError
 from callcenter.domain.pausing import NOT_PAUSED, MemberPause, PauseReason, PauseState
 from callcenter.services.pop_relay import PopRelay
 

@@ -18,8 +18,8 @@ from typing import Any, Protocol
 
 import structlog
 
+from callcenter.core.errors import StoreUnavailable
 from callcenter.domain import pops
-from callcenter.domain.errors import StoreUnavailable
 from callcenter.domain.events import (
     CallAnswered,
     CallEnded,

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
+from callcenter.core.web.i18n import N_, gettext, language_of
+from callcenter.core.web.pages import render
 from callcenter.domain.contractors import KINDS, Contractor
 from callcenter.domain.outbox import CHANNELS
 from callcenter.domain.users import Principal, Role
 from callcenter.services.contractors_admin import ContractorsAdmin
 from callcenter.web.access import allow
-from callcenter.web.i18n import N_, gettext, language_of
-from callcenter.web.pages import render
 
 router = APIRouter(tags=["admin"])
 pages = APIRouter(include_in_schema=False)
@@ -109,6 +109,6 @@ async def contractors_page(request: Request, user: Admin) -> HTMLResponse:
     language = language_of(request)
     kinds = {k: gettext(language, KIND_LABELS.get(k, k)) for k in KINDS}
     found: list[Any] = [view_of(c) for c in await admin_of(request).all()]
-    return render(request, "admin_contractors.html", principal=user, contractors=found,
+    return render(request, "contractors/admin_contractors.html", principal=user, contractors=found,
                   kinds=kinds, channels=CHANNELS,
                   texts={k: gettext(language, v) for k, v in SCRIPT_TEXTS.items()})

@@ -9,6 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse
 
+from callcenter.core.web.i18n import language_of
+from callcenter.core.web.labels import Labels
+from callcenter.core.web.photo_files import PHOTO_RESPONSES, photo_response
 from callcenter.domain.appeal_search import MAX_LIMIT, SearchRequest
 from callcenter.domain.categories import Lang
 from callcenter.domain.users import Principal, Role
@@ -22,9 +25,6 @@ from callcenter.web.appeal_schemas import (
     SearchResult,
     Views,
 )
-from callcenter.web.i18n import language_of
-from callcenter.web.labels import Labels
-from callcenter.web.photo_files import PHOTO_RESPONSES, photo_response
 
 router = APIRouter(tags=["appeals"])
 desk = allow(Role.OPERATOR, Role.SUPERVISOR)

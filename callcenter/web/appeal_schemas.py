@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from callcenter.core.web.labels import Labels
 from callcenter.domain.appeal_form import LIMITS, AppealForm
 from callcenter.domain.appeal_records import AppealDetails, AppealSummary, CallInfo
 from callcenter.domain.appeals import COMPLETABLE, FINAL, Status
 from callcenter.domain.categories import CategoryBook, Lang
 from callcenter.domain.listing import HistoryItem
 from callcenter.domain.photos import Photo
-from callcenter.web.labels import Labels
 
 
 class CompleteRequest(BaseModel):

@@ -11,13 +11,13 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from callcenter.domain.errors import DomainError
+from callcenter.core.errors import DomainError
+from callcenter.core.web.errors import rule_for
+from callcenter.core.web.i18n import N_, gettext, language_of
+from callcenter.core.web.pages import render
 from callcenter.domain.users import Principal, Role
 from callcenter.services.auth import SignedIn
 from callcenter.web.access import SESSION_COOKIE, auth_of, credentials, public, signed_in
-from callcenter.web.errors import rule_for
-from callcenter.web.i18n import N_, gettext, language_of
-from callcenter.web.pages import render
 
 router = APIRouter()
 LOGIN_CSRF = "cc_login_csrf"
@@ -87,7 +87,7 @@ async def login_page(request: Request, next: str = "/") -> Response:
 def login_form(request: Request, *, next_url: str, error: str = "", username: str = "",
                seat: str = "", status: int = 200) -> Response:
     token = secrets.token_urlsafe(24)
-    response = render(request, "login.html", status=status, login_csrf=token,
+    response = render(request, "users/login.html", status=status, login_csrf=token,
                       next=safe_next(next_url), error=error, username=username, seat=seat)
     response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict",
                         secure=request.app.state.secure_cookies, path="/login")

@@ -13,11 +13,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, WebSocket
 from fastapi.responses import Response
 
+from callcenter.core.errors import StoreUnavailable
+from callcenter.core.web.pages import render
 from callcenter.domain.board import Operator
-from callcenter.domain.errors import StoreUnavailable
 from callcenter.domain.users import Principal, Role
 from callcenter.web.access import allow
-from callcenter.web.pages import render
 from callcenter.web.pop_routes import OperatorsAt, PopWeb, pops_of
 from callcenter.web.pop_sockets import close_quietly, first_of, read_pings
 from callcenter.web.socket_auth import admit, allow_socket, keep_session
@@ -90,4 +90,4 @@ async def push(websocket: WebSocket, parts: PopWeb, changed: asyncio.Event) -> N
 @router.get("/supervisor/board", include_in_schema=False)
 async def board_page(request: Request,
                      user: Annotated[Principal, Depends(allow(Role.SUPERVISOR))]) -> Response:
-    return render(request, "board.html", principal=user)
+    return render(request, "pops/board.html", principal=user)

@@ -14,6 +14,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
 
+from callcenter.core.web.photo_files import PHOTO_RESPONSES, photo_response
 from callcenter.domain.appeal_search import InvalidSearch
 from callcenter.domain.contractor_desk import (
     ContractorAppeal,
@@ -25,7 +26,6 @@ from callcenter.domain.photos import HEAD, PhotoTooLarge, TooManyPhotos
 from callcenter.domain.users import Principal, Role
 from callcenter.services.contractor_desk import ContractorDesk, PhotoUpload
 from callcenter.web.access import only
-from callcenter.web.photo_files import PHOTO_RESPONSES, photo_response
 
 router = APIRouter(tags=["contractor"])
 Contractor = Annotated[Principal, Depends(only(Role.CONTRACTOR))]

@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
+from callcenter.core.web.i18n import N_, gettext, language_of
+from callcenter.core.web.labels import STATUSES, Labels
+from callcenter.core.web.pages import render
 from callcenter.domain.contractor_desk import ContractorAppealNotFound, parse_statuses
 from callcenter.domain.dispatch import WITH_CONTRACTOR
 from callcenter.domain.users import Principal, Role
 from callcenter.web.access import only
 from callcenter.web.contractor_api import desk_of
-from callcenter.web.i18n import N_, gettext, language_of
-from callcenter.web.labels import STATUSES, Labels
-from callcenter.web.pages import render
 
 router = APIRouter(include_in_schema=False)
 Contractor = Annotated[Principal, Depends(only(Role.CONTRACTOR))]
@@ -63,7 +63,7 @@ async def appeals_page(request: Request, user: Contractor,
     chosen = status if status in STATUSES else ""
     statuses = [s.value for s in parse_statuses(chosen)]
     page = await desk_of(request).appeals(user, statuses=statuses, limit=PAGE, offset=offset)
-    return render(request, "contractor.html", principal=user, page=page, chosen=chosen,
+    return render(request, "contractors/contractor.html", principal=user, page=page, chosen=chosen,
                   filters=FILTERS, local=local_time(zone_of(request)),
                   now=datetime.now(UTC), **words(request))
 
@@ -75,10 +75,10 @@ async def appeal_page(request: Request, number: Annotated[str, Path(max_length=2
     try:
         details = await desk.appeal(user, number)
     except ContractorAppealNotFound:
-        return render(request, "contractor_missing.html", principal=user, number=number,
+        return render(request, "contractors/contractor_missing.html", principal=user, number=number,
                       status=404)
     zone = zone_of(request)
-    return render(request, "contractor_appeal.html", principal=user, d=details,
+    return render(request, "contractors/contractor_appeal.html", principal=user, d=details,
                   a=details.appeal, can_answer=details.appeal.status in WITH_CONTRACTOR,
                   today=datetime.now(zone).date().isoformat(), local=local_time(zone),
                   photo_max_mb=round(desk.photo_rules.max_bytes / (1 << 20), 1),

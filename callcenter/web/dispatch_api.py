@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
+from callcenter.core.web.labels import Labels
 from callcenter.domain.users import Principal, Role
 from callcenter.services.dispatching import Dispatcher
 from callcenter.services.escalation import Escalation
@@ -31,7 +32,6 @@ from callcenter.web.dispatch_schemas import (
     RoutingView,
     contact,
 )
-from callcenter.web.labels import Labels
 
 router = APIRouter(tags=["dispatching"])
 Desk = Annotated[Principal, Depends(allow(Role.OPERATOR, Role.SUPERVISOR))]

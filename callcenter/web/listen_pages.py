@@ -9,12 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from callcenter.domain.errors import DomainError
+from callcenter.core.errors import DomainError
+from callcenter.core.web.errors import rule_for
+from callcenter.core.web.i18n import gettext, language_of
+from callcenter.core.web.pages import render
 from callcenter.web.access import public
 from callcenter.web.auth_routes import client_of
-from callcenter.web.errors import rule_for
-from callcenter.web.i18n import gettext, language_of
-from callcenter.web.pages import render
 from callcenter.web.replay_api import AUDIO_RESPONSES, audio_response
 from callcenter.web.replay_schemas import GrantView, LinkReplayRequest, Views, supervision_of
 from callcenter.web.supervisor_texts import script_texts
@@ -32,11 +32,12 @@ async def listen_page(token: Token, request: Request) -> HTMLResponse:
         view = await s.replays.link_view(token)
     except DomainError as exc:
         rule = rule_for(exc)
-        response = render(request, "listen_gone.html", status=rule.status,
+        response = render(request, "recordings/listen_gone.html", status=rule.status,
                           message=gettext(language_of(request), rule.message))
         response.headers.update(PRIVATE)
         return response
-    response = render(request, "listen.html", link=Views(s).link(view.link, datetime.now(UTC)),
+    response = render(request, "recordings/listen.html",
+                      link=Views(s).link(view.link, datetime.now(UTC)),
                       recordings=[Views(s).recording(r) for r in view.recordings],
                       token=token, texts=script_texts(language_of(request)))
     response.headers.update(PRIVATE)

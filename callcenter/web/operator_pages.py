@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse
 
+from callcenter.core.web.i18n import N_, gettext, language_of
+from callcenter.core.web.labels import Labels
+from callcenter.core.web.pages import render
 from callcenter.domain.appeal_records import AppealNotFound
 from callcenter.domain.users import Principal, Role
 from callcenter.web.access import allow
 from callcenter.web.appeal_api import appeals_of, desk, lang_of, reference_of, views_of
-from callcenter.web.i18n import N_, gettext, language_of
-from callcenter.web.labels import Labels
-from callcenter.web.pages import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -98,7 +98,7 @@ async def operator_page(request: Request,
                         user: Annotated[Principal, Depends(allow(Role.OPERATOR))]
                         ) -> HTMLResponse:
     language = language_of(request)
-    return render(request, "operator.html", principal=user,
+    return render(request, "appeals/operator.html", principal=user,
                   categories=reference_of(request).categories.choices(lang_of(request)),
                   statuses=Labels(language).statuses(), texts=script_texts(language),
                   timezone=appeals_of(request).rules.timezone)
@@ -110,8 +110,8 @@ async def appeal_page(request: Request, number: Annotated[str, Path(max_length=2
     try:
         details = await appeals_of(request).details(number)
     except AppealNotFound:
-        return render(request, "appeal_missing.html", principal=user, number=number,
+        return render(request, "appeals/appeal_missing.html", principal=user, number=number,
                       status=404)
     labels = Labels(language_of(request))
-    return render(request, "appeal.html", principal=user, appeal=views_of(request)
+    return render(request, "appeals/appeal.html", principal=user, appeal=views_of(request)
                   .appeal(details), labels=labels)

@@ -10,13 +10,13 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from callcenter.domain.errors import DomainError
+from callcenter.core.errors import DomainError
+from callcenter.core.web.errors import rule_for
+from callcenter.core.web.i18n import gettext, language_of
+from callcenter.core.web.pages import render
 from callcenter.domain.users import Principal, Role
 from callcenter.web.access import allow
 from callcenter.web.dispatch_api import dispatcher_of, escalation_of, outbox_of, views_of
-from callcenter.web.errors import rule_for
-from callcenter.web.i18n import gettext, language_of
-from callcenter.web.pages import render
 
 router = APIRouter(include_in_schema=False)
 Oversight = Annotated[Principal, Depends(allow(Role.SUPERVISOR, Role.ADMIN))]
@@ -30,7 +30,7 @@ async def outbox_page(request: Request, user: Oversight,
                       resent: Annotated[int | None, Query()] = None) -> HTMLResponse:
     views, outbox = views_of(request), outbox_of(request)
     code = contractor.strip()
-    return render(request, "supervisor_outbox.html", principal=user, contractor=code,
+    return render(request, "delivery/supervisor_outbox.html", principal=user, contractor=code,
                   dead=[views.message(m) for m in await outbox.dead_letters()],
                   log=[views.attempt(a) for a in
                        await outbox.delivery_log(contractor=code or None)],
@@ -67,5 +67,5 @@ async def _overdue(request: Request, user: Principal, *, reassigned: str = "",
                    error: str = "", status: int = 200) -> HTMLResponse:
     views = views_of(request)
     items = [views.overdue(item) for item in await escalation_of(request).overdue()]
-    return render(request, "supervisor_overdue.html", principal=user, items=items,
+    return render(request, "delivery/supervisor_overdue.html", principal=user, items=items,
                   reassigned=reassigned, error=error, status=status)

@@ -17,7 +17,7 @@ import structlog
 from fastapi import WebSocket
 from starlette.websockets import WebSocketState
 
-from callcenter.web.metrics import Metrics
+from callcenter.core.web.metrics import Metrics
 from callcenter.web.socket_auth import TOO_SLOW
 
 log = structlog.get_logger("callcenter.web")

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import WebSocket
 from starlette.requests import HTTPConnection
 
-from callcenter.domain.errors import DomainError, StoreUnavailable
+from callcenter.core.errors import DomainError, StoreUnavailable
 from callcenter.domain.pausing import NoSeat
 from callcenter.domain.users import Forbidden, NotSignedIn, Principal, Role
 from callcenter.services.auth import Auth

@@ -10,12 +10,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from callcenter.core.web.i18n import N_, gettext, language_of
+from callcenter.core.web.labels import Labels
+from callcenter.core.web.pages import render
 from callcenter.domain.replay import AppealNotFound
 from callcenter.domain.users import Principal, Role
 from callcenter.web.access import allow
-from callcenter.web.i18n import N_, gettext, language_of
-from callcenter.web.labels import Labels
-from callcenter.web.pages import render
 from callcenter.web.replay_schemas import Views, supervision_of
 from callcenter.web.supervisor_texts import (
     DISPUTE_STATES,
@@ -38,14 +38,14 @@ LINKS = [("/supervisor/disputes", N_("Disputes and recordings")),
 async def landing(request: Request, user: Supervisor) -> HTMLResponse:
     language = language_of(request)
     links = [{"href": href, "label": gettext(language, label)} for href, label in LINKS]
-    return render(request, "home.html", principal=user, links=links)
+    return render(request, "recordings/home.html", principal=user, links=links)
 
 
 @router.get("/supervisor/disputes", response_class=HTMLResponse)
 async def disputes_page(request: Request, user: Supervisor) -> HTMLResponse:
     s = supervision_of(request)
     views = Views(s)
-    return render(request, "supervisor_disputes.html", principal=user,
+    return render(request, "recordings/supervisor_disputes.html", principal=user,
                   disputes=[views.dispute(d) for d in await s.disputes.open_list()],
                   appeals=await s.replays.appeals_with_recordings(),
                   local=s.local, states=labels(language_of(request), DISPUTE_STATES),
@@ -71,7 +71,7 @@ async def recordings_page(request: Request, number: Annotated[str, Path(max_leng
     try:
         appeal = await s.replays.appeal(number)
     except AppealNotFound:
-        return render(request, "supervisor_missing.html", principal=user, number=number,
+        return render(request, "recordings/supervisor_missing.html", principal=user, number=number,
                       status=404)
     views = Views(s)
     recordings = await s.replays.recordings_of(number)
@@ -79,7 +79,8 @@ async def recordings_page(request: Request, number: Annotated[str, Path(max_leng
     disputes = await s.disputes.of_appeal(number)
     now = datetime.now(UTC)
     return render(
-        request, "supervisor_recordings.html", principal=user, appeal=views.appeal(appeal),
+        request, "recordings/supervisor_recordings.html", principal=user,
+        appeal=views.appeal(appeal),
         appeal_status=Labels(language).status(appeal.status),
         recordings=[views.recording(r) for r in recordings],
         audit={r.id: [views.audit(a) for a in audit if a.recording_id == r.id]

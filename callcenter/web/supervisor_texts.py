@@ -3,7 +3,7 @@ them: labels of states and ways of listening, and the texts the pages' scripts s
 
 from __future__ import annotations
 
-from callcenter.web.i18n import N_, gettext
+from callcenter.core.web.i18n import N_, gettext
 
 RECORDING_STATES = {
     "pending": N_("being processed"),

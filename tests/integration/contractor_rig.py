@@ -10,10 +10,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from callcenter import config as configuration
 from callcenter import main
 from callcenter.appeals.tables import Appeal, AppealAttachmentRow, AppealHistory
-from callcenter.db.engine import Database
+from callcenter.core import config as configuration
+from callcenter.core.database import Database
 from tests.integration.dispatch_seed import CALLER, City, build_city
 from tests.web_rig import PASSWORD, WebRig, web_config
 

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from callcenter.appeals.tables import Appeal, AppealCounter
+from callcenter.core.database import Database
 from callcenter.db.appeal_writes import change_status, open_appeal
 from callcenter.db.contractor_store import SqlContractorStore
 from callcenter.db.dispatch_store import SqlDispatchStore
-from callcenter.db.engine import Database
 from callcenter.db.outbox_store import SqlOutboxStore
 from callcenter.domain.appeals import Channel, Status
 from callcenter.domain.contractors import Contractor

@@ -14,7 +14,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Origin
 
-from callcenter.config import AmiConfig, Config, DatabaseConfig, IntakeConfig, OperatorConfig
+from callcenter.core.config import AmiConfig, Config, DatabaseConfig, IntakeConfig, OperatorConfig
 from callcenter.main import Listener, build_listener, build_web
 from callcenter.simulator import SimulatedPbx
 from tests.web_rig import LiveWeb, WebRig, serving

@@ -22,8 +22,8 @@ from sqlalchemy import select
 
 from callcenter.appeals.tables import Appeal, AppealHistory
 from callcenter.audio.encoder import PydubEncoder
+from callcenter.core.database import Database
 from callcenter.db.call_store import SqlCallStore
-from callcenter.db.engine import Database
 from callcenter.db.recording_store import SqlRecordingStore
 from callcenter.domain.events import CallEnded, CallEntered, CallFact, RecordingAnnounced
 from callcenter.recordings.tables import Recording

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from callcenter import main
 from callcenter.appeals.tables import Appeal
 from callcenter.calls.tables import Call
-from callcenter.db.engine import Database
+from callcenter.core.database import Database
 from callcenter.recordings.tables import Recording
 from callcenter.web.access import SESSION_COOKIE
 from tests.integration.recording_rig import T0, Rig, settings_for

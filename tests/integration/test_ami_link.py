@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from callcenter.ami.link import AmiActionTimeout, AmiAuthError, AmiLink, LinkSettings
-from callcenter.ami.protocol import Headers
+from callcenter.core.ami.link import AmiActionTimeout, AmiAuthError, AmiLink, LinkSettings
+from callcenter.core.ami.protocol import Headers
 from callcenter.domain.ami_events import is_wanted
 from callcenter.simulator import SimulatedPbx
 

@@ -11,18 +11,19 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from callcenter import config as configuration
 from callcenter.appeals.tables import Appeal
 from callcenter.calls.tables import Call
-from callcenter.db import appeal_queries, migrate
+from callcenter.core import config as configuration
+from callcenter.core import migrate
+from callcenter.core.database import Database, make_engine
+from callcenter.core.errors import InvalidTransition
+from callcenter.db import appeal_queries
 from callcenter.db.appeal_store import SqlAppealStore
 from callcenter.db.call_store import SqlCallStore
-from callcenter.db.engine import Database, make_engine
 from callcenter.db.user_store import SqlUserStore
 from callcenter.domain.appeal_form import AppealForm
 from callcenter.domain.appeal_records import CallNotFound, StaleAppeal
 from callcenter.domain.appeal_search import SearchRequest
-from callcenter.domain.errors import InvalidTransition
 from callcenter.domain.events import CallAnswered, CallEnded, CallEntered
 from callcenter.domain.users import Principal, Role
 from callcenter.reference import load_reference

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from callcenter.appeals.tables import Appeal
 from callcenter.calls.tables import Call, CallRing
+from callcenter.core.database import Database
 from callcenter.db.appeal_queries import appeal_history, list_appeals
 from callcenter.db.call_store import SqlCallStore
-from callcenter.db.engine import Database
 from callcenter.domain.events import (
     CallAnswered,
     CallEnded,

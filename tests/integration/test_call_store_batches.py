@@ -11,10 +11,10 @@ from sqlalchemy import insert, select
 
 from callcenter.appeals.tables import Appeal, AppealHistory
 from callcenter.calls.tables import Call, CallRing
+from callcenter.core.database import Database
 from callcenter.db.appeal_queries import appeal_history
 from callcenter.db.appeal_writes import change_status, open_appeal
 from callcenter.db.call_store import SqlCallStore
-from callcenter.db.engine import Database
 from callcenter.domain.appeals import Channel, Status
 from callcenter.domain.events import (
     CallAnswered,

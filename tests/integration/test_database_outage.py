@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from callcenter.config import AmiConfig, Config, DatabaseConfig, IntakeConfig
-from callcenter.db import migrate
+from callcenter.core import migrate
+from callcenter.core.config import AmiConfig, Config, DatabaseConfig, IntakeConfig
 from callcenter.db.appeal_queries import list_appeals
 from callcenter.main import build_listener
 from callcenter.simulator import SimulatedPbx

@@ -7,7 +7,7 @@ import asyncio
 from sqlalchemy import select
 
 from callcenter.appeals.tables import AppealCounter
-from callcenter.db.engine import Database
+from callcenter.core.database import Database
 
 
 async def test_a_reader_runs_while_a_write_transaction_is_open(database_url: str) -> None:

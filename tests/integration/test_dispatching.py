@@ -11,6 +11,7 @@ from dispatch_seed import CALLER, City, build_city
 from sqlalchemy import func, select, text, update
 
 from callcenter.appeals.tables import Appeal
+from callcenter.core.errors import InvalidTransition
 from callcenter.db.appeal_queries import appeal_history
 from callcenter.delivery.tables import OutboxMessageRow
 from callcenter.domain.dispatch import (
@@ -18,7 +19,6 @@ from callcenter.domain.dispatch import (
     ContractorNotFound,
     TextRequired,
 )
-from callcenter.domain.errors import InvalidTransition
 from callcenter.domain.routing import EmergencyContact
 from callcenter.routing.tables import RoutingDecisionRow
 

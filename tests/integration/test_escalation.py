@@ -10,9 +10,9 @@ from dispatch_seed import City, build_city
 from sqlalchemy import select
 
 from callcenter.appeals.tables import Appeal
+from callcenter.core.database import Database
 from callcenter.db.appeal_queries import appeal_history
 from callcenter.db.dispatch_store import SqlDispatchStore
-from callcenter.db.engine import Database
 from callcenter.delivery.tables import OutboxMessageRow
 from callcenter.domain.notices import Notifier
 from callcenter.services.escalation import Escalation

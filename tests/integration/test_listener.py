@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from callcenter.config import AmiConfig, Config, DatabaseConfig, IntakeConfig
+from callcenter.core.config import AmiConfig, Config, DatabaseConfig, IntakeConfig
 from callcenter.db.appeal_queries import appeal_history, list_appeals
 from callcenter.domain.listing import AppealListItem
 from callcenter.main import Listener, build_listener
@@ -176,7 +176,7 @@ async def _answered(listener: Listener, call_id: str) -> bool:
 
 
 async def _history(database_url: str, number: str) -> list[str]:
-    from callcenter.db.engine import Database
+    from callcenter.core.database import Database
 
     db = Database(database_url)
     try:

@@ -13,8 +13,8 @@ import pytest
 from playwright.async_api import expect
 
 from callcenter import main
-from callcenter.db import migrate
-from callcenter.db.engine import Database
+from callcenter.core import migrate
+from callcenter.core.database import Database
 from tests.conftest import create_pg_database, drop_pg_database, require_postgres
 from tests.integration.browser import FakePops, chromium, sign_in
 from tests.integration.test_database_outage import TcpProxy

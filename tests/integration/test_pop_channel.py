@@ -14,8 +14,8 @@ import asyncpg
 import pytest
 from sqlalchemy import func, select, update
 
-from callcenter.db import migrate
-from callcenter.db.engine import Database
+from callcenter.core import migrate
+from callcenter.core.database import Database
 from callcenter.db.pop_channel import PopChannel
 from callcenter.db.pop_commands import CommandDrain, ForwardedPauses
 from callcenter.db.pop_listen import asyncpg_dsn, subscribe

@@ -112,7 +112,7 @@ async def test_the_board_page_is_ukrainian_by_default(live_web: LiveWeb) -> None
     async with live_web.rig.client(token) as client:
         page = await client.get("/supervisor/board")
         english = await client.get("/supervisor/board?lang=en")
-        script = await client.get("/static/board.js")
+        script = await client.get("/static/pops/board.js")
     assert page.status_code == 200
     assert "Табло в реальному часі" in page.text
     assert 'data-state-wrap_up="обробка після дзвінка"' in page.text

@@ -16,7 +16,7 @@ from conftest import Eventually
 from recording_rig import Rig, settings_for
 from sounds import decoded_seconds, tone_wav
 
-from callcenter.db.engine import Database
+from callcenter.core.database import Database
 from callcenter.services.archive import Archive
 
 RIG_SCRIPT = Path(__file__).with_name("recording_rig.py")

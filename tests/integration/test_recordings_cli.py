@@ -17,7 +17,7 @@ from recording_rig import T0, Rig, settings_for
 from sounds import tone_wav
 from sqlalchemy import update
 
-from callcenter.db.engine import Database
+from callcenter.core.database import Database
 from callcenter.domain.events import CallEnded, CallEntered, RecordingAnnounced
 from callcenter.recordings.tables import Recording
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from callcenter.config import ReferenceConfig
-from callcenter.domain.errors import ReferenceDataError
-from callcenter.domain.folding import fold
+from callcenter.core.config import ReferenceConfig
+from callcenter.core.errors import ReferenceDataError
+from callcenter.core.folding import fold
 from callcenter.domain.streets import english_name
 from callcenter.reference import Reference, load_categories, load_reference, load_streets
 

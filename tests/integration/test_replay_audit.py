@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import delete, insert, text, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from callcenter.db import migrate
+from callcenter.core import migrate
+from callcenter.core.database import Database
 from callcenter.db.call_store import SqlCallStore
-from callcenter.db.engine import Database
 from callcenter.db.replay_store import SqlReplayStore
 from callcenter.domain.events import CallEntered
 from callcenter.domain.replay import NewAudit, Via

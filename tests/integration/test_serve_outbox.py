@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from callcenter import main
 from callcenter.appeals.tables import Appeal
-from callcenter.config import (
+from callcenter.core.config import (
     AmiConfig,
     Config,
     DatabaseConfig,
@@ -30,7 +30,7 @@ from callcenter.config import (
     RoutingConfig,
     SmtpConfig,
 )
-from callcenter.db.engine import Database
+from callcenter.core.database import Database
 from callcenter.delivery.tables import OutboxMessageRow
 from callcenter.dispatch_wiring import build_worker
 from callcenter.simulator import SimulatedPbx

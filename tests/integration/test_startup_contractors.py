@@ -13,9 +13,9 @@ from dispatch_seed import registered_appeal
 from structlog.testing import capture_logs
 
 from callcenter import main
-from callcenter.config import Config, DatabaseConfig, RoutingConfig
+from callcenter.core.config import Config, DatabaseConfig, RoutingConfig
+from callcenter.core.database import Database
 from callcenter.db.contractor_store import SqlContractorStore
-from callcenter.db.engine import Database
 from callcenter.dispatch_wiring import build_dispatching, prepare
 from callcenter.domain.contractors import Contractor
 from callcenter.domain.dispatch import CoordinatorMissing

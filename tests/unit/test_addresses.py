@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from callcenter.core.errors import InvalidHouseNumber
 from callcenter.domain.addresses import (
     House,
     format_address,
@@ -11,7 +12,6 @@ from callcenter.domain.addresses import (
     parse_flat,
     parse_house,
 )
-from callcenter.domain.errors import InvalidHouseNumber
 from callcenter.domain.street_search import StreetIndex
 from callcenter.domain.streets import Street
 

@@ -1,10 +1,10 @@
-"""Pure functions of the AMI wire (callcenter.ami.protocol)."""
+"""Pure functions of the AMI wire (callcenter.core.ami.protocol)."""
 
 from __future__ import annotations
 
 import pytest
 
-from callcenter.ami.protocol import AmiConnection, Headers, frame_event, parse_frame
+from callcenter.core.ami.protocol import AmiConnection, Headers, frame_event, parse_frame
 
 CRLF = "\r\n"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from callcenter.ami.protocol import parse_frame
+from callcenter.core.ami.protocol import parse_frame
 from callcenter.domain import ami_events as ami
 from callcenter.domain.calls import CallTracker
 from callcenter.domain.events import (

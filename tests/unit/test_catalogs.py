@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from callcenter.web import catalogs
-from callcenter.web.i18n import gettext
+from callcenter.core.web import catalogs
+from callcenter.core.web.i18n import gettext
 
 
 def test_every_message_is_in_the_catalog() -> None:
     assert catalogs.missing_from_catalog("uk") == [], (
-        "run `python3 -m callcenter.web.catalogs update` and translate the new messages")
+        "run `python3 -m callcenter.core.web.catalogs update` and translate the new messages")
 
 
 def test_every_ukrainian_message_is_translated() -> None:

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from callcenter.core.errors import ReferenceDataError
 from callcenter.domain.categories import CategoryBook, UnknownCategory, parse_categories
-from callcenter.domain.errors import ReferenceDataError
 
 
 def data(**changes: Any) -> dict[str, Any]:

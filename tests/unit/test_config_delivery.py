@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from callcenter.config import ConfigError, load
+from callcenter.core.config import ConfigError, load
 
 SHIPPED = Path(__file__).resolve().parents[2] / "config" / "callcenter.toml"
 

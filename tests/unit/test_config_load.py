@@ -1,4 +1,4 @@
-"""Typed configuration (callcenter.config.load): defaults, the shipped file, env, errors."""
+"""Typed configuration (callcenter.core.config.load): defaults, the shipped file, env, errors."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from callcenter.config import Config, ConfigError, load
+from callcenter.core.config import Config, ConfigError, load
 from callcenter.domain.trunks import Trunk
 
 SHIPPED = Path(__file__).resolve().parents[2] / "config" / "callcenter.toml"

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from callcenter.core.errors import ReferenceDataError
 from callcenter.domain.categories import parse_categories
 from callcenter.domain.directory import Directory, check_categories, parse_directory
-from callcenter.domain.errors import ReferenceDataError
 
 
 def service(code: str, name_uk: str, **fields: Any) -> dict[str, Any]:

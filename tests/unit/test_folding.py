@@ -1,10 +1,10 @@
-"""Search keys (callcenter.domain.folding): what fold() does and what it must never do."""
+"""Search keys (callcenter.core.folding): what fold() does and what it must never do."""
 
 from __future__ import annotations
 
 import pytest
 
-from callcenter.domain.folding import fold, fold_digits
+from callcenter.core.folding import fold, fold_digits
 
 
 @pytest.mark.parametrize(

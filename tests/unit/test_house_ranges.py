@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from callcenter.core.errors import InvalidHouseNumber, InvalidHouseRange
 from callcenter.domain.addresses import (
     House,
     HouseRange,
@@ -12,7 +13,6 @@ from callcenter.domain.addresses import (
     parse_house,
     parse_house_spec,
 )
-from callcenter.domain.errors import InvalidHouseNumber, InvalidHouseRange
 
 
 @pytest.mark.parametrize(

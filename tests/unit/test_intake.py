@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from structlog.testing import capture_logs
 
-from callcenter.ami.protocol import parse_frame
+from callcenter.core.ami.protocol import parse_frame
+from callcenter.core.errors import StoreUnavailable
 from callcenter.domain import ami_events as ami
 from callcenter.domain.calls import CallTracker
-from callcenter.domain.errors import StoreUnavailable
 from callcenter.domain.events import (
     CallAnswered,
     CallEnded,

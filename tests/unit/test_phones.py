@@ -1,10 +1,10 @@
-"""Residents' numbers: E.164 normalization, carrier, masking (callcenter.domain.phones)."""
+"""Residents' numbers: E.164 normalization, carrier, masking (callcenter.core.phones)."""
 
 from __future__ import annotations
 
 import pytest
 
-from callcenter.domain.phones import carrier_of, mask, normalize
+from callcenter.core.phones import carrier_of, mask, normalize
 
 
 @pytest.mark.parametrize(
@@ -79,7 +79,7 @@ def test_the_ukrainian_carriers_are_those_of_phonenumbers() -> None:
     from phonenumbers import carrier, parse
     from phonenumbers.carrierdata import CARRIER_DATA
 
-    from callcenter.domain.phones import UA_CARRIERS
+    from callcenter.core.phones import UA_CARRIERS
 
     theirs = {key[3:]: names["uk"] for key, names in CARRIER_DATA.items()
               if key.startswith("380")}

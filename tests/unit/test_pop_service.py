@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from callcenter.domain.errors import StoreUnavailable
+from callcenter.core.errors import StoreUnavailable
 from callcenter.domain.events import (
     CallAnswered,
     CallEnded,

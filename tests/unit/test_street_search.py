@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from callcenter.domain.folding import fold
+from callcenter.core.folding import fold
 from callcenter.domain.street_search import StreetIndex, name_score, street_query
 from callcenter.domain.streets import Street
 from callcenter.domain.transliteration import transliterate

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from callcenter.domain.errors import ReferenceDataError
+from callcenter.core.errors import ReferenceDataError
 from callcenter.domain.streets import Street, english_name, parse_streets
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from callcenter.ami.protocol import AmiConnection, Headers
+from callcenter.core.ami.protocol import AmiConnection, Headers
 from callcenter.domain.calls import CallTracker
 from callcenter.domain.events import CallFact
 from callcenter.domain.trunks import Trunk, TrunkDirectory

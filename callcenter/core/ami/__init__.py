@@ -1,0 +1,1 @@
+"""Core: the AMI link (panoramisk) and its protocol fixes."""

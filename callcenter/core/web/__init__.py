@@ -1,0 +1,1 @@
+"""Core: the web application shell: app, errors, languages, pages, health, metrics."""

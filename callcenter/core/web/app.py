@@ -1,0 +1,71 @@
+"""The FastAPI application: built from the services main.py hands over, never from globals."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from callcenter.core.web import errors, health
+from callcenter.core.web.health import Readiness
+from callcenter.core.web.i18n import COOKIE, LANGUAGES
+from callcenter.core.web.metrics import Metrics
+from callcenter.core.web.pages import TEMPLATES
+from callcenter.services.auth import Auth
+from callcenter.web import auth_routes
+from callcenter.web.access import require_declared
+
+STATIC = TEMPLATES.parent / "static"  # static/<feature>/..., beside templates/
+
+
+@dataclass
+class WebParts:
+    auth: Auth
+    readiness: Readiness
+    metrics: Metrics = field(default_factory=Metrics)
+    secure_cookies: bool = False
+    allowed_origins: tuple[str, ...] = ()
+    routers: list[APIRouter] = field(default_factory=list)
+    state: dict[str, object] = field(default_factory=dict)
+
+
+def create_app(parts: WebParts) -> FastAPI:
+    app = FastAPI(title="callcenter 1580", version="0.1.0",
+                  description="Hotline 1580: operators, appeals, contractors.")
+    app.state.auth = parts.auth
+    app.state.readiness = parts.readiness
+    app.state.metrics = parts.metrics
+    app.state.secure_cookies = parts.secure_cookies
+    app.state.allowed_origins = parts.allowed_origins
+    for name, value in parts.state.items():
+        setattr(app.state, name, value)
+    errors.install(app)
+    app.middleware("http")(remember_language)
+    app.middleware("http")(security_headers)
+    for router in (health.router, auth_routes.router, *parts.routers):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    require_declared(app.routes)
+    return app
+
+
+Next = Callable[[Request], Awaitable[Response]]
+
+
+async def remember_language(request: Request, call_next: Next) -> Response:
+    response = await call_next(request)
+    chosen = request.query_params.get("lang")
+    if chosen in LANGUAGES:
+        response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, samesite="lax")
+    return response
+
+
+async def security_headers(request: Request, call_next: Next) -> Response:
+    response = await call_next(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
