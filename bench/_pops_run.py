@@ -26,9 +26,9 @@ from _pops_frames import call_frames
 from _target import SECRET, USERNAME
 
 from callcenter.core.database import Database
-from callcenter.db.user_store import SqlUserStore
-from callcenter.domain.users import Role
 from callcenter.simulator import SimulatedPbx
+from callcenter.users.model import Role
+from callcenter.users.store import SqlUserStore
 
 SCRIPT = Path(__file__).resolve().with_name("pops.py")
 TARGET_P99 = 0.050

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from zoneinfo import ZoneInfo
 
-from callcenter import dispatch_cli, user_commands
+from callcenter import dispatch_cli
 from callcenter.core import config as configuration
 from callcenter.core import migrate
 from callcenter.core.ami.link import AmiAuthError
@@ -32,6 +32,7 @@ from callcenter.services.recording_upkeep import (
     RecordingUpkeep,
     VerifyReport,
 )
+from callcenter.users import cli as user_commands
 
 
 def parser() -> argparse.ArgumentParser:

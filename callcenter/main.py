@@ -26,7 +26,6 @@ from callcenter.db.contractor_queries import SqlContractorDesk
 from callcenter.db.contractor_store import SqlContractorStore
 from callcenter.db.dispute_store import SqlDisputeStore
 from callcenter.db.replay_store import SqlReplayStore
-from callcenter.db.user_store import SqlUserStore
 from callcenter.dispatch_wiring import (
     Dispatching,
     Worker,
@@ -41,13 +40,14 @@ from callcenter.reference import Reference, load_reference
 from callcenter.services.appeal_photos import AppealPhotos
 from callcenter.services.appeals import AppealRules, Appeals, OnRegistered
 from callcenter.services.archive import Archive
-from callcenter.services.auth import Auth, SignInPolicy
 from callcenter.services.contractor_desk import ContractorDesk
 from callcenter.services.contractors_admin import ContractorsAdmin
 from callcenter.services.disputes import Disputes
 from callcenter.services.evidence import EvidenceExport
 from callcenter.services.replay import Replays, ReplaySettings
 from callcenter.simulator.pbx import SimulatedPbx
+from callcenter.users.service import Auth, SignInPolicy
+from callcenter.users.store import SqlUserStore
 from callcenter.web import (
     admin_contractors,
     appeal_api,

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from callcenter import main
 from callcenter.core import config as configuration
 from callcenter.core.database import Database
-from callcenter.services.auth import Auth
+from callcenter.users.service import Auth
 
 PASSWORD = "correct horse battery"
 BASE = "http://callcenter.test"

@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from callcenter.core.errors import DomainError
-from callcenter.domain.users import Forbidden, Principal, Role
+from callcenter.users.model import Forbidden, Principal, Role
 
 REASON_MIN = 3
 REASON_MAX = 500

@@ -28,7 +28,7 @@ from callcenter.domain.appeal_search import (
 from callcenter.domain.appeals import Status
 from callcenter.domain.categories import CategoryBook
 from callcenter.domain.street_search import StreetIndex
-from callcenter.domain.users import Principal
+from callcenter.users.model import Principal
 
 log = structlog.get_logger("callcenter.appeals")
 

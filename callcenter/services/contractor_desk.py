@@ -27,10 +27,10 @@ from callcenter.domain.contractor_desk import (
     visible_history,
 )
 from callcenter.domain.photos import PhotoRules, check_photos
-from callcenter.domain.users import Principal, Role
 from callcenter.services.appeal_photos import PhotoFile, photo_file
 from callcenter.services.archive import Archive
 from callcenter.services.contractor_answers import ContractorAnswers
+from callcenter.users.model import Principal, Role
 
 log = structlog.get_logger("callcenter.desk")
 MAX_PAGE = 200

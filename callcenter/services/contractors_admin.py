@@ -17,7 +17,7 @@ import structlog
 
 from callcenter.domain.contractors import Contractor, admin_contractor
 from callcenter.domain.dispatch import ContractorMissing
-from callcenter.domain.users import Principal
+from callcenter.users.model import Principal
 
 log = structlog.get_logger("callcenter.contractors")
 

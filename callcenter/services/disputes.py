@@ -34,8 +34,8 @@ from callcenter.domain.disputes import (
     link_expiry,
 )
 from callcenter.domain.replay import RecordingNotFound, check_supervisor, clean_text, who_of
-from callcenter.domain.users import Principal
-from callcenter.services.auth import token_hash
+from callcenter.users.model import Principal
+from callcenter.users.service import token_hash
 
 log = structlog.get_logger("callcenter.disputes")
 

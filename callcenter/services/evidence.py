@@ -27,7 +27,7 @@ from callcenter.domain.replay import (
     check_supervisor,
     who_of,
 )
-from callcenter.domain.users import Principal
+from callcenter.users.model import Principal
 
 log = structlog.get_logger("callcenter.evidence")
 

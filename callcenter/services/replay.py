@@ -39,8 +39,8 @@ from callcenter.domain.replay import (
     media_type,
     who_of,
 )
-from callcenter.domain.users import Principal
-from callcenter.services.auth import token_hash
+from callcenter.users.model import Principal
+from callcenter.users.service import token_hash
 
 log = structlog.get_logger("callcenter.replay")
 

@@ -13,9 +13,9 @@ from callcenter.core.web.i18n import N_, gettext, language_of
 from callcenter.core.web.pages import render
 from callcenter.domain.contractors import KINDS, Contractor
 from callcenter.domain.outbox import CHANNELS
-from callcenter.domain.users import Principal, Role
 from callcenter.services.contractors_admin import ContractorsAdmin
-from callcenter.web.access import allow
+from callcenter.users.access import allow
+from callcenter.users.model import Principal, Role
 
 router = APIRouter(tags=["admin"])
 pages = APIRouter(include_in_schema=False)

@@ -14,11 +14,11 @@ from callcenter.core.web.labels import Labels
 from callcenter.core.web.photo_files import PHOTO_RESPONSES, photo_response
 from callcenter.domain.appeal_search import MAX_LIMIT, SearchRequest
 from callcenter.domain.categories import Lang
-from callcenter.domain.users import Principal, Role
 from callcenter.reference import Reference
 from callcenter.services.appeal_photos import AppealPhotos
 from callcenter.services.appeals import Appeals
-from callcenter.web.access import allow
+from callcenter.users.access import allow
+from callcenter.users.model import Principal, Role
 from callcenter.web.appeal_schemas import (
     AppealView,
     CompleteRequest,

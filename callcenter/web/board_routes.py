@@ -16,8 +16,8 @@ from fastapi.responses import Response
 from callcenter.core.errors import StoreUnavailable
 from callcenter.core.web.pages import render
 from callcenter.domain.board import Operator
-from callcenter.domain.users import Principal, Role
-from callcenter.web.access import allow
+from callcenter.users.access import allow
+from callcenter.users.model import Principal, Role
 from callcenter.web.pop_routes import OperatorsAt, PopWeb, pops_of
 from callcenter.web.pop_sockets import close_quietly, first_of, read_pings
 from callcenter.web.socket_auth import admit, allow_socket, keep_session

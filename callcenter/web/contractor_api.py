@@ -23,9 +23,9 @@ from callcenter.domain.contractor_desk import (
     parse_statuses,
 )
 from callcenter.domain.photos import HEAD, PhotoTooLarge, TooManyPhotos
-from callcenter.domain.users import Principal, Role
 from callcenter.services.contractor_desk import ContractorDesk, PhotoUpload
-from callcenter.web.access import only
+from callcenter.users.access import only
+from callcenter.users.model import Principal, Role
 
 router = APIRouter(tags=["contractor"])
 Contractor = Annotated[Principal, Depends(only(Role.CONTRACTOR))]

@@ -16,8 +16,8 @@ from callcenter.core.web.labels import STATUSES, Labels
 from callcenter.core.web.pages import render
 from callcenter.domain.contractor_desk import ContractorAppealNotFound, parse_statuses
 from callcenter.domain.dispatch import WITH_CONTRACTOR
-from callcenter.domain.users import Principal, Role
-from callcenter.web.access import only
+from callcenter.users.access import only
+from callcenter.users.model import Principal, Role
 from callcenter.web.contractor_api import desk_of
 
 router = APIRouter(include_in_schema=False)

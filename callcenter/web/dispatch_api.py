@@ -12,11 +12,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from callcenter.core.web.labels import Labels
-from callcenter.domain.users import Principal, Role
 from callcenter.services.dispatching import Dispatcher
 from callcenter.services.escalation import Escalation
 from callcenter.services.outbox_admin import OutboxAdmin
-from callcenter.web.access import allow
+from callcenter.users.access import allow
+from callcenter.users.model import Principal, Role
 from callcenter.web.appeal_api import appeals_of, lang_of
 from callcenter.web.dispatch_schemas import (
     AssignedView,

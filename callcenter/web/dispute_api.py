@@ -8,8 +8,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 
-from callcenter.domain.users import Principal, Role
-from callcenter.web.access import allow
+from callcenter.users.access import allow
+from callcenter.users.model import Principal, Role
 from callcenter.web.replay_schemas import (
     CloseRequest,
     DisputeRequest,

@@ -13,8 +13,8 @@ from callcenter.core.errors import DomainError
 from callcenter.core.web.errors import rule_for
 from callcenter.core.web.i18n import gettext, language_of
 from callcenter.core.web.pages import render
-from callcenter.web.access import public
-from callcenter.web.auth_routes import client_of
+from callcenter.users.access import public
+from callcenter.users.api import client_of
 from callcenter.web.replay_api import AUDIO_RESPONSES, audio_response
 from callcenter.web.replay_schemas import GrantView, LinkReplayRequest, Views, supervision_of
 from callcenter.web.supervisor_texts import script_texts

@@ -13,10 +13,10 @@ from pydantic import BaseModel
 
 from callcenter.domain.board import Operator
 from callcenter.domain.pausing import NoSeat, PauseState
-from callcenter.domain.users import Principal, Role
 from callcenter.services.pausing import PauseControl
 from callcenter.services.pop_relay import PopRelay
-from callcenter.web.access import allow
+from callcenter.users.access import allow
+from callcenter.users.model import Principal, Role
 from callcenter.web.pop_sockets import Outbox, SocketRegistry, serve_outbox
 from callcenter.web.socket_auth import admit, allow_socket, keep_session
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from callcenter.domain.categories import AddressNeed, Lang
 from callcenter.domain.directory import DirectoryEntry
 from callcenter.domain.street_search import StreetMatch
-from callcenter.domain.users import Principal
+from callcenter.users.model import Principal
 from callcenter.web.appeal_api import desk, lang_of, reference_of
 
 router = APIRouter(tags=["reference"])

@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
 
-from callcenter.domain.users import Principal, Role
 from callcenter.services import evidence_zip
 from callcenter.services.replay import Playable
-from callcenter.web.access import allow
-from callcenter.web.auth_routes import client_of
+from callcenter.users.access import allow
+from callcenter.users.api import client_of
+from callcenter.users.model import Principal, Role
 from callcenter.web.replay_schemas import (
     AppealRecordingsView,
     AuditView,

@@ -17,9 +17,9 @@ from starlette.requests import HTTPConnection
 
 from callcenter.core.errors import DomainError, StoreUnavailable
 from callcenter.domain.pausing import NoSeat
-from callcenter.domain.users import Forbidden, NotSignedIn, Principal, Role
-from callcenter.services.auth import Auth
-from callcenter.web.access import SESSION_COOKIE, Access
+from callcenter.users.access import SESSION_COOKIE, Access
+from callcenter.users.model import Forbidden, NotSignedIn, Principal, Role
+from callcenter.users.service import Auth
 
 CLOSE_CODES: list[tuple[type[DomainError], int, str]] = [
     (NotSignedIn, 4401, "not signed in"),

@@ -14,8 +14,8 @@ from callcenter.core.web.i18n import N_, gettext, language_of
 from callcenter.core.web.labels import Labels
 from callcenter.core.web.pages import render
 from callcenter.domain.replay import AppealNotFound
-from callcenter.domain.users import Principal, Role
-from callcenter.web.access import allow
+from callcenter.users.access import allow
+from callcenter.users.model import Principal, Role
 from callcenter.web.replay_schemas import Views, supervision_of
 from callcenter.web.supervisor_texts import (
     DISPUTE_STATES,

@@ -18,7 +18,7 @@ from callcenter.appeals.tables import Appeal
 from callcenter.calls.tables import Call
 from callcenter.core.database import Database
 from callcenter.recordings.tables import Recording
-from callcenter.web.access import SESSION_COOKIE
+from callcenter.users.access import SESSION_COOKIE
 from tests.integration.recording_rig import T0, Rig, settings_for
 from tests.sounds import tone_wav
 from tests.web_rig import PASSWORD, WebRig, web_config

@@ -11,7 +11,7 @@ import httpx
 
 from callcenter.db.call_store import SqlCallStore
 from callcenter.domain.events import CallAnswered, CallEntered
-from callcenter.web.access import SESSION_COOKIE
+from callcenter.users.access import SESSION_COOKIE
 from tests.integration.test_web_auth import sign_in_by_form
 from tests.web_rig import WebRig
 

@@ -20,14 +20,14 @@ from callcenter.core.errors import InvalidTransition
 from callcenter.db import appeal_queries
 from callcenter.db.appeal_store import SqlAppealStore
 from callcenter.db.call_store import SqlCallStore
-from callcenter.db.user_store import SqlUserStore
 from callcenter.domain.appeal_form import AppealForm
 from callcenter.domain.appeal_records import CallNotFound, StaleAppeal
 from callcenter.domain.appeal_search import SearchRequest
 from callcenter.domain.events import CallAnswered, CallEnded, CallEntered
-from callcenter.domain.users import Principal, Role
 from callcenter.reference import load_reference
 from callcenter.services.appeals import AppealRules, Appeals
+from callcenter.users.model import Principal, Role
+from callcenter.users.store import SqlUserStore
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 FORM = AppealForm(version=1, category="water_none", street="незалежності", house="12а",

@@ -8,7 +8,7 @@ from typing import Any
 
 from callcenter.main import build_web
 from callcenter.pop_wiring import web_pops
-from callcenter.web.access import CSRF_HEADER, SESSION_COOKIE
+from callcenter.users.access import CSRF_HEADER, SESSION_COOKIE
 from tests.integration.pop_stack import (
     PopStack,
     fast,

@@ -9,7 +9,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
 
-from callcenter.web.access import SESSION_COOKIE
+from callcenter.users.access import SESSION_COOKIE
 from tests.integration.pop_stack import open_socket, receive
 from tests.web_rig import PASSWORD, LiveWeb
 

@@ -15,8 +15,8 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
 
-from callcenter.domain.users import Role
-from callcenter.web.access import access_of, allow, endpoints, require_declared
+from callcenter.users.access import access_of, allow, endpoints, require_declared
+from callcenter.users.model import Role
 from tests.web_rig import PASSWORD, LiveWeb, WebRig
 
 ROLES = [role.value for role in Role]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from callcenter.web.access import SESSION_COOKIE
+from callcenter.users.access import SESSION_COOKIE
 from tests.web_rig import PASSWORD, WebRig
 
 

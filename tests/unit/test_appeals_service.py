@@ -19,8 +19,8 @@ from callcenter.domain.appeals import Status
 from callcenter.domain.categories import parse_categories
 from callcenter.domain.street_search import StreetIndex
 from callcenter.domain.streets import Street
-from callcenter.domain.users import Principal, Role
 from callcenter.services.appeals import AppealRules, Appeals
+from callcenter.users.model import Principal, Role
 from tests.unit.test_appeal_form import CATEGORIES
 
 NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)

@@ -21,9 +21,9 @@ from callcenter.domain.disputes import (
     Note,
 )
 from callcenter.domain.replay import InvalidText, RecordingNotFound
-from callcenter.domain.users import Forbidden, Principal, Role
-from callcenter.services.auth import token_hash
 from callcenter.services.disputes import Disputes
+from callcenter.users.model import Forbidden, Principal, Role
+from callcenter.users.service import token_hash
 
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 NUMBER = "2026-000001"

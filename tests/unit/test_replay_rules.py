@@ -29,7 +29,7 @@ from callcenter.domain.replay import (
     media_type,
     who_of,
 )
-from callcenter.domain.users import Forbidden, Principal, Role
+from callcenter.users.model import Forbidden, Principal, Role
 
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 

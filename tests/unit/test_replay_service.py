@@ -28,9 +28,9 @@ from callcenter.domain.replay import (
     Ticket,
     Via,
 )
-from callcenter.domain.users import Forbidden, Principal, Role
-from callcenter.services.auth import token_hash
 from callcenter.services.replay import Replays, ReplaySettings
+from callcenter.users.model import Forbidden, Principal, Role
+from callcenter.users.service import token_hash
 
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 NUMBER = "2026-000001"

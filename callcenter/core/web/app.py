@@ -14,9 +14,9 @@ from callcenter.core.web.health import Readiness
 from callcenter.core.web.i18n import COOKIE, LANGUAGES
 from callcenter.core.web.metrics import Metrics
 from callcenter.core.web.pages import TEMPLATES
-from callcenter.services.auth import Auth
-from callcenter.web import auth_routes
-from callcenter.web.access import require_declared
+from callcenter.users import api as auth_routes
+from callcenter.users.access import require_declared
+from callcenter.users.service import Auth
 
 STATIC = TEMPLATES.parent / "static"  # static/<feature>/..., beside templates/
 

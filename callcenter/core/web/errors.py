@@ -62,14 +62,14 @@ from callcenter.domain.replay import (
     RecordingUnavailable,
     ReplayNotAuthorized,
 )
-from callcenter.domain.users import (
+from callcenter.users.access import CsrfFailed
+from callcenter.users.model import (
     AccountLocked,
     Forbidden,
     InvalidUser,
     NotSignedIn,
     SignInFailed,
 )
-from callcenter.web.access import CsrfFailed
 
 log = structlog.get_logger("callcenter.web")
 

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from callcenter.core.web.metrics import Metrics
-from callcenter.web.access import public
+from callcenter.users.access import public
 
 router = APIRouter(tags=["health"])
 

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from callcenter.core.web.i18n import LANGUAGES, language_of, translations
-from callcenter.domain.users import Principal
+from callcenter.users.model import Principal
 
 # One tree of templates mirrored by feature (templates/<feature>/...): see DESIGN-NOTES.md.
 TEMPLATES = Path(__file__).parents[2] / "templates"

@@ -15,9 +15,9 @@ from callcenter.core.errors import DomainError
 from callcenter.core.web.errors import rule_for
 from callcenter.core.web.i18n import N_, gettext, language_of
 from callcenter.core.web.pages import render
-from callcenter.domain.users import Principal, Role
-from callcenter.services.auth import SignedIn
-from callcenter.web.access import SESSION_COOKIE, auth_of, credentials, public, signed_in
+from callcenter.users.access import SESSION_COOKIE, auth_of, credentials, public, signed_in
+from callcenter.users.model import Principal, Role
+from callcenter.users.service import SignedIn
 
 router = APIRouter()
 LOGIN_CSRF = "cc_login_csrf"

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 
 from callcenter.core.database import Database
-from callcenter.domain.users import Role, SessionRecord, UserRecord
+from callcenter.users.model import Role, SessionRecord, UserRecord
 from callcenter.users.tables import User, UserSession
 
 

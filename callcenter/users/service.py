@@ -14,7 +14,7 @@ import structlog
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
-from callcenter.domain.users import (
+from callcenter.users.model import (
     AccountLocked,
     InvalidUser,
     NotSignedIn,

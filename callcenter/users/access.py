@@ -15,8 +15,8 @@ from fastapi import Request
 from fastapi.routing import APIRoute, APIWebSocketRoute
 from starlette.routing import BaseRoute
 
-from callcenter.domain.users import Forbidden, Principal, Role
-from callcenter.services.auth import Auth
+from callcenter.users.model import Forbidden, Principal, Role
+from callcenter.users.service import Auth
 
 SESSION_COOKIE = "cc_session"
 CSRF_HEADER = "x-csrf-token"

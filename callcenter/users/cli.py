@@ -12,8 +12,8 @@ from typing import TypeVar
 
 from callcenter.core.config import Config
 from callcenter.core.database import Database
-from callcenter.domain.users import InvalidUser
-from callcenter.services.auth import Auth
+from callcenter.users.model import InvalidUser
+from callcenter.users.service import Auth
 
 T = TypeVar("T")
 
