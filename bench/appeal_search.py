@@ -48,7 +48,7 @@ from callcenter.domain.appeal_search import (  # noqa: E402
     search_keys,
     search_terms,
 )
-from callcenter.reference import load_reference  # noqa: E402
+from callcenter.reference.service import load_reference  # noqa: E402
 
 TARGET_MS = 500.0
 NAMES = ["Олена", "Іван", "Марія", "Петро", "Оксана", "Юрій", "Ганна", "Богдан", "Леся"]

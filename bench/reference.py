@@ -34,9 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from callcenter.core.folding import fold  # noqa: E402 - after the path set-up
-from callcenter.domain.street_search import StreetIndex, name_score, street_query  # noqa: E402
-from callcenter.domain.streets import Street, parse_streets  # noqa: E402
-from callcenter.domain.transliteration import transliterate  # noqa: E402
+from callcenter.reference.model.street_search import StreetIndex, name_score, street_query  # noqa: E402
+from callcenter.reference.model.streets import Street, parse_streets  # noqa: E402
+from callcenter.reference.model.transliteration import transliterate  # noqa: E402
 
 TARGET_MS = 5.0
 QUERIES = [

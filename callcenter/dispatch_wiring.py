@@ -31,7 +31,7 @@ from callcenter.domain.contractors import ContractorsError
 from callcenter.domain.notices import Notifier
 from callcenter.notify.email import SmtpSettings
 from callcenter.notify.transport import ChannelTransport
-from callcenter.reference import located
+from callcenter.reference.service import located
 from callcenter.services.contractor_answers import ContractorAnswers
 from callcenter.services.contractors_import import seed_contractors
 from callcenter.services.dispatching import Dispatcher

@@ -36,7 +36,8 @@ from callcenter.dispatch_wiring import (
 from callcenter.domain.photos import PhotoRules
 from callcenter.listener_wiring import Listener, build_listener, build_recordings, run_until_signal
 from callcenter.pop_wiring import PopSide, web_pops
-from callcenter.reference import Reference, load_reference
+from callcenter.reference import api as reference_api
+from callcenter.reference.service import Reference, load_reference
 from callcenter.services.appeal_photos import AppealPhotos
 from callcenter.services.appeals import AppealRules, Appeals, OnRegistered
 from callcenter.services.archive import Archive
@@ -60,7 +61,6 @@ from callcenter.web import (
     operator_pages,
     outbox_pages,
     pop_routes,
-    reference_api,
     replay_api,
     supervisor_pages,
 )

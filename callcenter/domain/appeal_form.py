@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from callcenter.core import phones
 from callcenter.core.errors import DomainError, InvalidHouseNumber
 from callcenter.core.folding import fold
-from callcenter.domain.addresses import format_address, parse_flat, parse_house
 from callcenter.domain.appeals import Status
-from callcenter.domain.categories import Category, CategoryBook
-from callcenter.domain.street_search import EXACT, StreetIndex
-from callcenter.domain.streets import Street
+from callcenter.reference.model.addresses import format_address, parse_flat, parse_house
+from callcenter.reference.model.categories import Category, CategoryBook
+from callcenter.reference.model.street_search import EXACT, StreetIndex
+from callcenter.reference.model.streets import Street
 
 LIMITS = {"category": 64, "street": 128, "house": 32, "flat": 16, "description": 4000,
           "contact_name": 128, "contact_phone": 32}

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from callcenter.core import phones
 from callcenter.core.errors import DomainError
 from callcenter.core.folding import fold, fold_digits
-from callcenter.domain.streets import KIND_WORDS
+from callcenter.reference.model.streets import KIND_WORDS
 
 _NUMBER = re.compile(r"\d{1,4}(?:-\d{0,9})?")
 _WHOLE_NUMBER = re.compile(r"\d{4}-\d{6,9}")

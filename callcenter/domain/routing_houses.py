@@ -1,6 +1,7 @@
 """Streets and houses as routing sees them: a minimal address parser and house-range matcher.
 
-Stand-in until the reference module (`callcenter/domain/addresses.py`) lands: routing only calls
+Stand-in until the reference module (`callcenter/reference/model/addresses.py`) lands: routing only
+calls
 `parse_address`, `street_key`, `parse_house` and `HouseSpec.matches`, so swapping the parser
 changes nothing else.
 

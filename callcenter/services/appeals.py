@@ -26,8 +26,8 @@ from callcenter.domain.appeal_search import (
     search_terms,
 )
 from callcenter.domain.appeals import Status
-from callcenter.domain.categories import CategoryBook
-from callcenter.domain.street_search import StreetIndex
+from callcenter.reference.model.categories import CategoryBook
+from callcenter.reference.model.street_search import StreetIndex
 from callcenter.users.model import Principal
 
 log = structlog.get_logger("callcenter.appeals")

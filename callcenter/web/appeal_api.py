@@ -13,8 +13,8 @@ from callcenter.core.web.i18n import language_of
 from callcenter.core.web.labels import Labels
 from callcenter.core.web.photo_files import PHOTO_RESPONSES, photo_response
 from callcenter.domain.appeal_search import MAX_LIMIT, SearchRequest
-from callcenter.domain.categories import Lang
-from callcenter.reference import Reference
+from callcenter.reference.model.categories import Lang
+from callcenter.reference.service import Reference
 from callcenter.services.appeal_photos import AppealPhotos
 from callcenter.services.appeals import Appeals
 from callcenter.users.access import allow

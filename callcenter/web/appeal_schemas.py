@@ -11,9 +11,9 @@ from callcenter.core.web.labels import Labels
 from callcenter.domain.appeal_form import LIMITS, AppealForm
 from callcenter.domain.appeal_records import AppealDetails, AppealSummary, CallInfo
 from callcenter.domain.appeals import COMPLETABLE, FINAL, Status
-from callcenter.domain.categories import CategoryBook, Lang
 from callcenter.domain.listing import HistoryItem
 from callcenter.domain.photos import Photo
+from callcenter.reference.model.categories import CategoryBook, Lang
 
 
 class CompleteRequest(BaseModel):

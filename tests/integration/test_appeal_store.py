@@ -24,7 +24,7 @@ from callcenter.domain.appeal_form import AppealForm
 from callcenter.domain.appeal_records import CallNotFound, StaleAppeal
 from callcenter.domain.appeal_search import SearchRequest
 from callcenter.domain.events import CallAnswered, CallEnded, CallEntered
-from callcenter.reference import load_reference
+from callcenter.reference.service import load_reference
 from callcenter.services.appeals import AppealRules, Appeals
 from callcenter.users.model import Principal, Role
 from callcenter.users.store import SqlUserStore

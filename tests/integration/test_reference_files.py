@@ -9,8 +9,8 @@ import pytest
 from callcenter.core.config import ReferenceConfig
 from callcenter.core.errors import ReferenceDataError
 from callcenter.core.folding import fold
-from callcenter.domain.streets import english_name
-from callcenter.reference import Reference, load_categories, load_reference, load_streets
+from callcenter.reference.model.streets import english_name
+from callcenter.reference.service import Reference, load_categories, load_reference, load_streets
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
 SHIPPED = ReferenceConfig(categories=str(CONFIG / "categories.toml"),

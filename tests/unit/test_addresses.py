@@ -1,19 +1,19 @@
-"""Typed addresses (callcenter.domain.addresses): houses, flats, splitting, formatting."""
+"""Typed addresses (callcenter.reference.model.addresses): houses, flats, splitting, formatting."""
 
 from __future__ import annotations
 
 import pytest
 
 from callcenter.core.errors import InvalidHouseNumber
-from callcenter.domain.addresses import (
+from callcenter.reference.model.addresses import (
     House,
     format_address,
     parse_address,
     parse_flat,
     parse_house,
 )
-from callcenter.domain.street_search import StreetIndex
-from callcenter.domain.streets import Street
+from callcenter.reference.model.street_search import StreetIndex
+from callcenter.reference.model.streets import Street
 
 NEZALEZHNOSTI = Street("Незалежності", former=("Радянська",))
 

@@ -15,9 +15,9 @@ from callcenter.domain.appeal_form import (
     resolve_street,
 )
 from callcenter.domain.appeals import Status
-from callcenter.domain.categories import CategoryBook, parse_categories
-from callcenter.domain.street_search import StreetIndex
-from callcenter.domain.streets import Street
+from callcenter.reference.model.categories import CategoryBook, parse_categories
+from callcenter.reference.model.street_search import StreetIndex
+from callcenter.reference.model.streets import Street
 
 CATEGORIES: dict[str, Any] = {
     "groups": [

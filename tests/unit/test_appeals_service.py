@@ -16,9 +16,9 @@ from callcenter.domain.appeal_records import (
 )
 from callcenter.domain.appeal_search import InvalidSearch, SearchRequest, SearchTerms
 from callcenter.domain.appeals import Status
-from callcenter.domain.categories import parse_categories
-from callcenter.domain.street_search import StreetIndex
-from callcenter.domain.streets import Street
+from callcenter.reference.model.categories import parse_categories
+from callcenter.reference.model.street_search import StreetIndex
+from callcenter.reference.model.streets import Street
 from callcenter.services.appeals import AppealRules, Appeals
 from callcenter.users.model import Principal, Role
 from tests.unit.test_appeal_form import CATEGORIES

@@ -1,4 +1,5 @@
-"""Appeal categories (callcenter.domain.categories): parsing, lookup, select choices, search."""
+"""Appeal categories (callcenter.reference.model.categories): parsing, lookup, select choices,
+search."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 import pytest
 
 from callcenter.core.errors import ReferenceDataError
-from callcenter.domain.categories import CategoryBook, UnknownCategory, parse_categories
+from callcenter.reference.model.categories import CategoryBook, UnknownCategory, parse_categories
 
 
 def data(**changes: Any) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The services directory (callcenter.domain.directory): parsing and search."""
+"""The services directory (callcenter.reference.model.directory): parsing and search."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from callcenter.core.errors import ReferenceDataError
-from callcenter.domain.categories import parse_categories
-from callcenter.domain.directory import Directory, check_categories, parse_directory
+from callcenter.reference.model.categories import parse_categories
+from callcenter.reference.model.directory import Directory, check_categories, parse_directory
 
 
 def service(code: str, name_uk: str, **fields: Any) -> dict[str, Any]:

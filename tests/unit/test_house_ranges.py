@@ -1,11 +1,12 @@
-"""House ranges of routing rules (callcenter.domain.addresses.in_range / parse_house_spec)."""
+"""House ranges of routing rules (callcenter.reference.model.addresses.in_range /
+parse_house_spec)."""
 
 from __future__ import annotations
 
 import pytest
 
 from callcenter.core.errors import InvalidHouseNumber, InvalidHouseRange
-from callcenter.domain.addresses import (
+from callcenter.reference.model.addresses import (
     House,
     HouseRange,
     HouseSpec,

@@ -1,13 +1,14 @@
-"""Street suggestions (callcenter.domain.street_search) over a small Ivano-Frankivsk list."""
+"""Street suggestions (callcenter.reference.model.street_search) over a small Ivano-Frankivsk
+list."""
 
 from __future__ import annotations
 
 import pytest
 
 from callcenter.core.folding import fold
-from callcenter.domain.street_search import StreetIndex, name_score, street_query
-from callcenter.domain.streets import Street
-from callcenter.domain.transliteration import transliterate
+from callcenter.reference.model.street_search import StreetIndex, name_score, street_query
+from callcenter.reference.model.streets import Street
+from callcenter.reference.model.transliteration import transliterate
 
 STREETS = [
     Street("Незалежності", aliases=("Стометрівка", "Независимости"), former=("Радянська",)),

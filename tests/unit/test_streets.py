@@ -1,4 +1,5 @@
-"""Streets (callcenter.domain.streets): names as written, parsing, clashes between names."""
+"""Streets (callcenter.reference.model.streets): names as written, parsing, clashes between
+names."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 import pytest
 
 from callcenter.core.errors import ReferenceDataError
-from callcenter.domain.streets import Street, english_name, parse_streets
+from callcenter.reference.model.streets import Street, english_name, parse_streets
 
 
 def streets(*items: dict[str, Any]) -> dict[str, Any]:

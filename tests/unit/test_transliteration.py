@@ -1,10 +1,10 @@
-"""Ukrainian -> Latin by the national standard (callcenter.domain.transliteration)."""
+"""Ukrainian -> Latin by the national standard (callcenter.reference.model.transliteration)."""
 
 from __future__ import annotations
 
 import pytest
 
-from callcenter.domain.transliteration import transliterate
+from callcenter.reference.model.transliteration import transliterate
 
 
 @pytest.mark.parametrize(

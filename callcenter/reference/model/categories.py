@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from callcenter.core.errors import DomainError, ReferenceDataError
 from callcenter.core.folding import fold
-from callcenter.domain.reference_entries import Entry, check_unique, entries
+from callcenter.reference.model.entries import Entry, check_unique, entries
 
 Lang = Literal["uk", "en"]
 LANGS: tuple[Lang, ...] = ("uk", "en")

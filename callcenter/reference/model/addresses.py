@@ -21,8 +21,8 @@ from typing import Literal
 
 from callcenter.core.errors import InvalidHouseNumber, InvalidHouseRange
 from callcenter.core.folding import fold
-from callcenter.domain.street_search import StreetIndex, StreetMatch
-from callcenter.domain.streets import KIND_WORDS, Street
+from callcenter.reference.model.street_search import StreetIndex, StreetMatch
+from callcenter.reference.model.streets import KIND_WORDS, Street
 
 # Latin letters drawn exactly like a Ukrainian one (12A, 12a); `b` is not: Б or В?
 _LATIN_LOOKALIKES = str.maketrans("ABCEHIKMOPTXaceiopxy", "АВСЕНІКМОРТХасеіорху")

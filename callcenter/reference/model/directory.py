@@ -16,8 +16,8 @@ from typing import Any
 
 from callcenter.core.errors import ReferenceDataError
 from callcenter.core.folding import fold, fold_digits
-from callcenter.domain.categories import CategoryBook, Lang
-from callcenter.domain.reference_entries import Entry, check_unique, entries
+from callcenter.reference.model.categories import CategoryBook, Lang
+from callcenter.reference.model.entries import Entry, check_unique, entries
 
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
 _PHONE = re.compile(r"\+?[\d\s()-]+")

@@ -8,8 +8,8 @@ from typing import Any
 
 from callcenter.core.errors import ReferenceDataError
 from callcenter.core.folding import fold
-from callcenter.domain.reference_entries import Entry, check_unique, entries
-from callcenter.domain.transliteration import transliterate
+from callcenter.reference.model.entries import Entry, check_unique, entries
+from callcenter.reference.model.transliteration import transliterate
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,8 +31,8 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from callcenter.core.folding import fold
-from callcenter.domain.streets import KIND_WORDS, Street
-from callcenter.domain.transliteration import transliterate
+from callcenter.reference.model.streets import KIND_WORDS, Street
+from callcenter.reference.model.transliteration import transliterate
 
 Via = Literal["name", "alias", "former"]
 _VIA_RANK = {"name": 0, "alias": 1, "former": 2}

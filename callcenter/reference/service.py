@@ -20,10 +20,10 @@ from typing import Any, TypeVar
 
 from callcenter.core.config import ReferenceConfig
 from callcenter.core.errors import ReferenceDataError
-from callcenter.domain.categories import CategoryBook, parse_categories
-from callcenter.domain.directory import Directory, check_categories, parse_directory
-from callcenter.domain.street_search import StreetIndex
-from callcenter.domain.streets import parse_streets
+from callcenter.reference.model.categories import CategoryBook, parse_categories
+from callcenter.reference.model.directory import Directory, check_categories, parse_directory
+from callcenter.reference.model.street_search import StreetIndex
+from callcenter.reference.model.streets import parse_streets
 
 T = TypeVar("T")
 SOURCE_TREE = Path(__file__).resolve().parents[1]

@@ -1,0 +1,1 @@
+"""Reference data: categories, streets, addresses, the services directory."""
