@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 
 from callcenter.appeals.tables import Appeal
 from callcenter.calls.tables import Call
+from callcenter.calls.wiring import Listener, build_listener
 from callcenter.core import logs
 from callcenter.core.config import AmiConfig, Config, DatabaseConfig, IntakeConfig
 from callcenter.core.database import Database
-from callcenter.listener_wiring import Listener, build_listener
 
 POLL_SECONDS = 0.05
 

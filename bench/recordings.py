@@ -24,11 +24,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from callcenter.audio.encoder import PydubEncoder, ffmpeg_path
+from callcenter.calls.model.facts import CallEnded, CallEntered, RecordingAnnounced
+from callcenter.calls.store.calls import SqlCallStore
 from callcenter.core import logs, migrate
 from callcenter.core.database import Database
-from callcenter.db.call_store import SqlCallStore
 from callcenter.db.recording_store import SqlRecordingStore
-from callcenter.domain.events import CallEnded, CallEntered, RecordingAnnounced
 from callcenter.services.archive import Archive
 from callcenter.services.recordings import Recordings, RecordingSettings
 

@@ -167,7 +167,7 @@ def dispatch(args: argparse.Namespace, config: configuration.Config) -> int:
     if args.command in dispatch_cli.COMMANDS:
         return dispatch_cli.run(args, config)
     if args.command == "listen":
-        from callcenter.listener_wiring import listen  # no web framework in this process
+        from callcenter.calls.wiring import listen  # no web framework in this process
 
         _run(listen(config))
     elif args.command == "serve":

@@ -14,6 +14,7 @@ import structlog
 import uvicorn
 from fastapi import APIRouter, FastAPI
 
+from callcenter.calls.wiring import Listener, build_listener, build_recordings, run_until_signal
 from callcenter.core import logs, migrate
 from callcenter.core.config import Config
 from callcenter.core.database import Database
@@ -34,7 +35,6 @@ from callcenter.dispatch_wiring import (
     prepare,
 )
 from callcenter.domain.photos import PhotoRules
-from callcenter.listener_wiring import Listener, build_listener, build_recordings, run_until_signal
 from callcenter.pop_wiring import PopSide, web_pops
 from callcenter.reference import api as reference_api
 from callcenter.reference.service import Reference, load_reference

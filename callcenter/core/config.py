@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from callcenter.domain.trunks import LINE_KINDS, Trunk
+from callcenter.calls.model.trunks import LINE_KINDS, Trunk
 
 DEFAULT_FILE = Path("config/callcenter.toml")
 ALIASES = {

@@ -6,8 +6,8 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from callcenter.calls.model.facts import CallOutcome
 from callcenter.core.errors import InvalidTransition
-from callcenter.domain.events import CallOutcome
 
 
 class Status(StrEnum):

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from callcenter.calls.model.ami_events import Headers, header
 from callcenter.core.errors import DomainError
-from callcenter.domain.ami_events import Headers, header
 
 # "phone": paused outside this program (a feature code on the phone, another AMI client)
 PauseReason = Literal["manual", "wrap_up", "phone"]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from callcenter.domain.events import CallEntered
+from callcenter.calls.model.facts import CallEntered
 
 Message = dict[str, Any]
 PREVIOUS_LIMIT = 10

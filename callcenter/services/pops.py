@@ -18,9 +18,7 @@ from typing import Any, Protocol
 
 import structlog
 
-from callcenter.core.errors import StoreUnavailable
-from callcenter.domain import pops
-from callcenter.domain.events import (
+from callcenter.calls.model.facts import (
     CallAnswered,
     CallEnded,
     CallEntered,
@@ -29,6 +27,8 @@ from callcenter.domain.events import (
     CallRang,
     CallRingTimedOut,
 )
+from callcenter.core.errors import StoreUnavailable
+from callcenter.domain import pops
 from callcenter.domain.pops import CallHistory, Message
 from callcenter.services.pop_relay import PopRelay
 

@@ -26,10 +26,10 @@ from zoneinfo import ZoneInfo
 import structlog
 from structlog.contextvars import bound_contextvars
 
+from callcenter.calls.model.facts import CallEnded, CallFact, LinkResynced, RecordingAnnounced
 from callcenter.core.errors import StoreUnavailable
 from callcenter.core.pacing import wait_for_event
 from callcenter.domain import recordings as rec
-from callcenter.domain.events import CallEnded, CallFact, LinkResynced, RecordingAnnounced
 from callcenter.domain.recordings import Announcement, Archived, DueRecording
 from callcenter.services.archive import Archive
 from callcenter.services.ingest import Encoder, IngestJob, ingest

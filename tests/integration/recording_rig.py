@@ -22,10 +22,10 @@ from sqlalchemy import select
 
 from callcenter.appeals.tables import Appeal, AppealHistory
 from callcenter.audio.encoder import PydubEncoder
+from callcenter.calls.model.facts import CallEnded, CallEntered, CallFact, RecordingAnnounced
+from callcenter.calls.store.calls import SqlCallStore
 from callcenter.core.database import Database
-from callcenter.db.call_store import SqlCallStore
 from callcenter.db.recording_store import SqlRecordingStore
-from callcenter.domain.events import CallEnded, CallEntered, CallFact, RecordingAnnounced
 from callcenter.recordings.tables import Recording
 from callcenter.services.archive import Archive
 from callcenter.services.recordings import Recordings, RecordingSettings

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from callcenter.calls.model.ami_events import is_wanted
 from callcenter.core.ami.link import AmiActionTimeout, AmiAuthError, AmiLink, LinkSettings
 from callcenter.core.ami.protocol import Headers
-from callcenter.domain.ami_events import is_wanted
 from callcenter.simulator import SimulatedPbx
 
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 
-from callcenter.db.call_store import SqlCallStore
-from callcenter.domain.events import CallAnswered, CallEntered
+from callcenter.calls.model.facts import CallAnswered, CallEntered
+from callcenter.calls.store.calls import SqlCallStore
 from callcenter.users.access import SESSION_COOKIE
 from tests.integration.test_web_auth import sign_in_by_form
 from tests.web_rig import WebRig

@@ -12,6 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from callcenter.appeals.tables import Appeal
+from callcenter.calls.model.facts import CallAnswered, CallEnded, CallEntered
+from callcenter.calls.store.calls import SqlCallStore
 from callcenter.calls.tables import Call
 from callcenter.core import config as configuration
 from callcenter.core import migrate
@@ -19,11 +21,9 @@ from callcenter.core.database import Database, make_engine
 from callcenter.core.errors import InvalidTransition
 from callcenter.db import appeal_queries
 from callcenter.db.appeal_store import SqlAppealStore
-from callcenter.db.call_store import SqlCallStore
 from callcenter.domain.appeal_form import AppealForm
 from callcenter.domain.appeal_records import CallNotFound, StaleAppeal
 from callcenter.domain.appeal_search import SearchRequest
-from callcenter.domain.events import CallAnswered, CallEnded, CallEntered
 from callcenter.reference.service import load_reference
 from callcenter.services.appeals import AppealRules, Appeals
 from callcenter.users.model import Principal, Role

@@ -8,11 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from callcenter.appeals.tables import Appeal
-from callcenter.calls.tables import Call, CallRing
-from callcenter.core.database import Database
-from callcenter.db.appeal_queries import appeal_history, list_appeals
-from callcenter.db.call_store import SqlCallStore
-from callcenter.domain.events import (
+from callcenter.calls.model.facts import (
     CallAnswered,
     CallEnded,
     CallEntered,
@@ -22,6 +18,10 @@ from callcenter.domain.events import (
     LinkResynced,
     RecordingAnnounced,
 )
+from callcenter.calls.store.calls import SqlCallStore
+from callcenter.calls.tables import Call, CallRing
+from callcenter.core.database import Database
+from callcenter.db.appeal_queries import appeal_history, list_appeals
 
 T0 = datetime(2026, 11, 28, 23, 19, 34, tzinfo=UTC)
 

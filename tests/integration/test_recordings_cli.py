@@ -17,8 +17,8 @@ from recording_rig import T0, Rig, settings_for
 from sounds import tone_wav
 from sqlalchemy import update
 
+from callcenter.calls.model.facts import CallEnded, CallEntered, RecordingAnnounced
 from callcenter.core.database import Database
-from callcenter.domain.events import CallEnded, CallEntered, RecordingAnnounced
 from callcenter.recordings.tables import Recording
 
 ROOT = Path(__file__).parents[2]

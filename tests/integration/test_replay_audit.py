@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import delete, insert, text, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from callcenter.calls.model.facts import CallEntered
+from callcenter.calls.store.calls import SqlCallStore
 from callcenter.core import migrate
 from callcenter.core.database import Database
-from callcenter.db.call_store import SqlCallStore
 from callcenter.db.replay_store import SqlReplayStore
-from callcenter.domain.events import CallEntered
 from callcenter.domain.replay import NewAudit, Via
 from callcenter.recordings.tables import Dispute, DisputeNote, Recording, ReplayAudit
 from callcenter.users.tables import User

@@ -1,4 +1,4 @@
-"""Typed AMI events (callcenter.domain.ami_events)."""
+"""Typed AMI events (callcenter.calls.model.ami_events)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from callcenter.domain import ami_events as ami
+from callcenter.calls.model import ami_events as ami
 
 RECEIVED = datetime(2026, 11, 28, 23, 19, 40, tzinfo=UTC)
 CALLER = "1795907974.0"

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from callcenter.calls.model.facts import CallOutcome
 from callcenter.core.errors import InvalidTransition
 from callcenter.domain.appeals import (
     FINAL,
@@ -15,7 +16,6 @@ from callcenter.domain.appeals import (
     status_after_call,
     year_of,
 )
-from callcenter.domain.events import CallOutcome
 
 S = Status
 

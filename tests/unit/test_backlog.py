@@ -1,4 +1,4 @@
-"""Facts waiting for the database: memory, then the journal (callcenter.services.backlog)."""
+"""Facts waiting for the database: memory, then the journal (callcenter.calls.service.backlog)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from callcenter.domain.events import (
+from callcenter.calls.model.facts import (
     CallAnswered,
     CallEnded,
     CallEntered,
@@ -16,8 +16,8 @@ from callcenter.domain.events import (
     CallRang,
     LinkResynced,
 )
-from callcenter.services import fact_codec
-from callcenter.services.backlog import Backlog
+from callcenter.calls.service import fact_codec
+from callcenter.calls.service.backlog import Backlog
 
 T0 = datetime(2026, 11, 28, 23, 19, 34, tzinfo=UTC)
 

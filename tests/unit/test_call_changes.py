@@ -1,12 +1,10 @@
-"""Merging one call's facts of a batch in memory (callcenter.db.call_changes), pure."""
+"""Merging one call's facts of a batch in memory (callcenter.calls.store.changes), pure."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from callcenter.db.call_changes import CallRow, RingClose, fold, from_entered
-from callcenter.domain.appeals import Status
-from callcenter.domain.events import (
+from callcenter.calls.model.facts import (
     CallAnswered,
     CallEnded,
     CallEntered,
@@ -15,6 +13,8 @@ from callcenter.domain.events import (
     CallRingTimedOut,
     RecordingAnnounced,
 )
+from callcenter.calls.store.changes import CallRow, RingClose, fold, from_entered
+from callcenter.domain.appeals import Status
 
 T0 = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 OP1, OP2 = "PJSIP/op1001", "PJSIP/op1002"

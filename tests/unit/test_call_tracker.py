@@ -1,4 +1,4 @@
-"""The call tracker (callcenter.domain.calls) on real AMI traces and on small inline ones."""
+"""The call tracker (callcenter.calls.model.tracker) on real AMI traces and on small inline ones."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from callcenter.core.ami.protocol import parse_frame
-from callcenter.domain import ami_events as ami
-from callcenter.domain.calls import CallTracker
-from callcenter.domain.events import (
+from callcenter.calls.model import ami_events as ami
+from callcenter.calls.model.facts import (
     CallAnswered,
     CallEnded,
     CallEntered,
@@ -22,7 +20,9 @@ from callcenter.domain.events import (
     LinkResynced,
     RecordingAnnounced,
 )
-from callcenter.domain.trunks import Trunk, TrunkDirectory
+from callcenter.calls.model.tracker import CallTracker
+from callcenter.calls.model.trunks import Trunk, TrunkDirectory
+from callcenter.core.ami.protocol import parse_frame
 
 TRACES = Path(__file__).resolve().parents[2] / "callcenter" / "simulator" / "traces"
 BANNER = "Asterisk Call Manager/"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from callcenter.calls.model.trunks import Trunk
 from callcenter.core.config import Config, ConfigError, load
-from callcenter.domain.trunks import Trunk
 
 SHIPPED = Path(__file__).resolve().parents[2] / "config" / "callcenter.toml"
 WriteToml = Callable[[str], Path]

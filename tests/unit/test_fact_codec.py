@@ -1,4 +1,4 @@
-"""Call facts to and from journal lines (callcenter.services.fact_codec)."""
+"""Call facts to and from journal lines (callcenter.calls.service.fact_codec)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from callcenter.domain.events import (
+from callcenter.calls.model.facts import (
     CallAnswered,
     CallEnded,
     CallEntered,
@@ -17,7 +17,7 @@ from callcenter.domain.events import (
     LinkResynced,
     RecordingAnnounced,
 )
-from callcenter.services import fact_codec
+from callcenter.calls.service import fact_codec
 
 AT = datetime(2026, 11, 28, 23, 19, 34, 438000, tzinfo=UTC)
 KYIV = timezone(timedelta(hours=2))

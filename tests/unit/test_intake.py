@@ -1,4 +1,4 @@
-"""Call intake: frames -> tracker -> backlog -> store (callcenter.services.intake)."""
+"""Call intake: frames -> tracker -> backlog -> store (callcenter.calls.service.intake)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,8 @@ from typing import Any
 import pytest
 from structlog.testing import capture_logs
 
-from callcenter.core.ami.protocol import parse_frame
-from callcenter.core.errors import StoreUnavailable
-from callcenter.domain import ami_events as ami
-from callcenter.domain.calls import CallTracker
-from callcenter.domain.events import (
+from callcenter.calls.model import ami_events as ami
+from callcenter.calls.model.facts import (
     CallAnswered,
     CallEnded,
     CallEntered,
@@ -25,10 +22,13 @@ from callcenter.domain.events import (
     LinkResynced,
     RecordingAnnounced,
 )
-from callcenter.domain.trunks import Trunk, TrunkDirectory
-from callcenter.services import fact_codec
-from callcenter.services.backlog import Backlog
-from callcenter.services.intake import CallWatcher, Intake
+from callcenter.calls.model.tracker import CallTracker
+from callcenter.calls.model.trunks import Trunk, TrunkDirectory
+from callcenter.calls.service import fact_codec
+from callcenter.calls.service.backlog import Backlog
+from callcenter.calls.service.intake import CallWatcher, Intake
+from callcenter.core.ami.protocol import parse_frame
+from callcenter.core.errors import StoreUnavailable
 
 TRACES = Path(__file__).resolve().parents[2] / "callcenter" / "simulator" / "traces"
 RECEIVED = datetime(2026, 11, 28, 23, 19, 40, tzinfo=UTC)

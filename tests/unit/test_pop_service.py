@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from callcenter.core.errors import StoreUnavailable
-from callcenter.domain.events import (
+from callcenter.calls.model.facts import (
     CallAnswered,
     CallEnded,
     CallEntered,
@@ -19,6 +18,7 @@ from callcenter.domain.events import (
     CallRang,
     CallRingTimedOut,
 )
+from callcenter.core.errors import StoreUnavailable
 from callcenter.domain.pops import AppealLine, CallHistory
 from callcenter.services.pop_relay import Envelope, PopRelay
 from callcenter.services.pops import PopService

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
+from callcenter.calls.model.facts import CallFact
+from callcenter.calls.model.tracker import CallTracker
+from callcenter.calls.model.trunks import Trunk, TrunkDirectory
+from callcenter.calls.service.backlog import Backlog
+from callcenter.calls.service.intake import Intake
 from callcenter.core.ami.protocol import AmiConnection, Headers
-from callcenter.domain.calls import CallTracker
-from callcenter.domain.events import CallFact
-from callcenter.domain.trunks import Trunk, TrunkDirectory
 from callcenter.pop_wiring import wanted
-from callcenter.services.backlog import Backlog
-from callcenter.services.intake import Intake
 
 TRACES = Path(__file__).resolve().parents[2] / "callcenter" / "simulator" / "traces"
 NAMES = sorted(p.stem for p in TRACES.glob("*.ami"))

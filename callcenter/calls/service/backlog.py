@@ -14,8 +14,8 @@ from pathlib import Path
 
 import structlog
 
-from callcenter.domain.events import CallFact
-from callcenter.services import fact_codec
+from callcenter.calls.model.facts import CallFact
+from callcenter.calls.service import fact_codec
 
 log = structlog.get_logger("callcenter.intake")
 

@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from callcenter.domain import events
+from callcenter.calls.model import facts as events
 
 _TYPES: dict[str, type[Any]] = {
     cls.__name__: cls

@@ -16,10 +16,9 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter.core.database import Database, insert_ignore
-from callcenter.core.tables import Base
-from callcenter.db.auto_appeals import AutoAppeals
-from callcenter.db.call_changes import (
+from callcenter.calls.model.facts import CallEnded, CallFact, CallRang, LinkResynced
+from callcenter.calls.store.auto_appeals import AutoAppeals
+from callcenter.calls.store.changes import (
     ROW_COLUMNS,
     CallChanges,
     CallRow,
@@ -29,7 +28,8 @@ from callcenter.db.call_changes import (
     fold,
     from_entered,
 )
-from callcenter.domain.events import CallEnded, CallFact, CallRang, LinkResynced
+from callcenter.core.database import Database, insert_ignore
+from callcenter.core.tables import Base
 
 CALLS = Base.metadata.tables["calls"]
 RINGS = Base.metadata.tables["call_rings"]

@@ -18,18 +18,18 @@ from pathlib import Path
 import structlog
 
 from callcenter.audio.encoder import PydubEncoder
+from callcenter.calls.model.tracker import CallTracker
+from callcenter.calls.model.trunks import TrunkDirectory
+from callcenter.calls.service.backlog import Backlog
+from callcenter.calls.service.intake import Intake
+from callcenter.calls.store.calls import SqlCallStore
 from callcenter.core import logs, migrate
 from callcenter.core.ami.link import AmiLink, LinkSettings
 from callcenter.core.config import Config
 from callcenter.core.database import Database
-from callcenter.db.call_store import SqlCallStore
 from callcenter.db.recording_store import SqlRecordingStore
-from callcenter.domain.calls import CallTracker
-from callcenter.domain.trunks import TrunkDirectory
 from callcenter.pop_wiring import PopSide, bind_link, link_frames, link_login, link_pops, wanted
 from callcenter.services.archive import Archive
-from callcenter.services.backlog import Backlog
-from callcenter.services.intake import Intake
 from callcenter.services.recordings import Recordings, RecordingSettings
 
 log = structlog.get_logger("callcenter")

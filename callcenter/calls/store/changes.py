@@ -15,8 +15,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from callcenter.domain import appeals
-from callcenter.domain.events import (
+from callcenter.calls.model.facts import (
     CallAnswered,
     CallEnded,
     CallEntered,
@@ -25,6 +24,7 @@ from callcenter.domain.events import (
     CallRingTimedOut,
     RecordingAnnounced,
 )
+from callcenter.domain import appeals
 
 CallScopedFact = (
     CallEntered

@@ -18,13 +18,13 @@ from typing import Any, Protocol
 
 import structlog
 
+from callcenter.calls.model import ami_events as ami
+from callcenter.calls.model.facts import CallEnded, CallEntered, CallFact, LinkResynced
+from callcenter.calls.model.tracker import CallTracker
+from callcenter.calls.service import fact_codec
+from callcenter.calls.service.backlog import Backlog
 from callcenter.core.errors import StoreUnavailable
 from callcenter.core.pacing import after_burst
-from callcenter.domain import ami_events as ami
-from callcenter.domain.calls import CallTracker
-from callcenter.domain.events import CallEnded, CallEntered, CallFact, LinkResynced
-from callcenter.services import fact_codec
-from callcenter.services.backlog import Backlog
 
 log = structlog.get_logger("callcenter.intake")
 RESYNC_PREFIX = "callcenter-resync-"

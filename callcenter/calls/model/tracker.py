@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from callcenter.core import phones
-from callcenter.domain import ami_events as ami
-from callcenter.domain.events import (
+from callcenter.calls.model import ami_events as ami
+from callcenter.calls.model.facts import (
     CallAnswered,
     CallEnded,
     CallEntered,
@@ -25,7 +24,8 @@ from callcenter.domain.events import (
     LinkResynced,
     RecordingAnnounced,
 )
-from callcenter.domain.trunks import TrunkDirectory, channel_stem
+from callcenter.calls.model.trunks import TrunkDirectory, channel_stem
+from callcenter.core import phones
 
 RECORDING_USER_EVENT = "AppealCall"
 

@@ -15,6 +15,8 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter.calls.model.facts import CallEnded, CallEntered
+from callcenter.calls.store.changes import CallChanges
 from callcenter.core.database import insert_ignore
 from callcenter.core.tables import Base
 from callcenter.db.appeal_writes import (
@@ -26,9 +28,7 @@ from callcenter.db.appeal_writes import (
     move_appeals,
     reserve_sequences,
 )
-from callcenter.db.call_changes import CallChanges
 from callcenter.domain import appeals
-from callcenter.domain.events import CallEnded, CallEntered
 
 NEW = appeals.Status.NEW
 COUNTERS = Base.metadata.tables["appeal_counters"]

@@ -1,0 +1,1 @@
+"""Calls: the pure model and rules (no I/O, no asyncio, no SQLAlchemy)."""

@@ -1,0 +1,1 @@
+"""Calls: the use cases (async; stores and senders behind typing.Protocol interfaces)."""

@@ -1,0 +1,1 @@
+"""Calls: the store on SQLAlchemy (private to the feature)."""
