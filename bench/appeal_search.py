@@ -38,16 +38,16 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402 - after the path set-up
 
 from bench._databases import postgres_database, postgres_reachable, sqlite_database  # noqa: E402
-from callcenter.appeals.tables import Appeal  # noqa: E402
-from callcenter.core.config import ReferenceConfig  # noqa: E402
-from callcenter.core.database import Database  # noqa: E402
-from callcenter.core.folding import fold  # noqa: E402
-from callcenter.db.appeal_queries import search_appeals  # noqa: E402
-from callcenter.domain.appeal_search import (  # noqa: E402
+from callcenter.appeals.model.search import (  # noqa: E402
     SearchRequest,
     search_keys,
     search_terms,
 )
+from callcenter.appeals.store.queries import search_appeals  # noqa: E402
+from callcenter.appeals.tables import Appeal  # noqa: E402
+from callcenter.core.config import ReferenceConfig  # noqa: E402
+from callcenter.core.database import Database  # noqa: E402
+from callcenter.core.folding import fold  # noqa: E402
 from callcenter.reference.service import load_reference  # noqa: E402
 
 TARGET_MS = 500.0

@@ -17,14 +17,14 @@ from types import ModuleType
 from zoneinfo import ZoneInfo
 
 from callcenter import dispatch_cli
+from callcenter.appeals.model.listing import AppealListItem, HistoryItem, appeal_json
+from callcenter.appeals.store import queries as appeal_queries
 from callcenter.core import config as configuration
 from callcenter.core import migrate
 from callcenter.core.ami.link import AmiAuthError
 from callcenter.core.database import Database
 from callcenter.core.errors import DomainError, StoreUnavailable
-from callcenter.db import appeal_queries
 from callcenter.db.recording_upkeep import SqlRecordingUpkeep
-from callcenter.domain.listing import AppealListItem, HistoryItem, appeal_json
 from callcenter.services.archive import Archive
 from callcenter.services.recording_upkeep import (
     PurgeReport,

@@ -14,6 +14,12 @@ import structlog
 import uvicorn
 from fastapi import APIRouter, FastAPI
 
+from callcenter.appeals import api as appeal_api
+from callcenter.appeals import pages as operator_pages
+from callcenter.appeals.model.photos import PhotoRules
+from callcenter.appeals.service.operators import AppealRules, Appeals, OnRegistered
+from callcenter.appeals.service.photos import AppealPhotos
+from callcenter.appeals.store.appeals import SqlAppealStore
 from callcenter.calls.wiring import Listener, build_listener, build_recordings, run_until_signal
 from callcenter.core import logs, migrate
 from callcenter.core.config import Config
@@ -21,7 +27,6 @@ from callcenter.core.database import Database
 from callcenter.core.web.app import WebParts, create_app
 from callcenter.core.web.health import Readiness
 from callcenter.core.web.metrics import Metrics
-from callcenter.db.appeal_store import SqlAppealStore
 from callcenter.db.board_queries import signed_in_operators
 from callcenter.db.contractor_queries import SqlContractorDesk
 from callcenter.db.contractor_store import SqlContractorStore
@@ -34,12 +39,9 @@ from callcenter.dispatch_wiring import (
     build_worker,
     prepare,
 )
-from callcenter.domain.photos import PhotoRules
 from callcenter.pop_wiring import PopSide, web_pops
 from callcenter.reference import api as reference_api
 from callcenter.reference.service import Reference, load_reference
-from callcenter.services.appeal_photos import AppealPhotos
-from callcenter.services.appeals import AppealRules, Appeals, OnRegistered
 from callcenter.services.archive import Archive
 from callcenter.services.contractor_desk import ContractorDesk
 from callcenter.services.contractors_admin import ContractorsAdmin
@@ -51,14 +53,12 @@ from callcenter.users.service import Auth, SignInPolicy
 from callcenter.users.store import SqlUserStore
 from callcenter.web import (
     admin_contractors,
-    appeal_api,
     board_routes,
     contractor_api,
     contractor_pages,
     dispatch_api,
     dispute_api,
     listen_pages,
-    operator_pages,
     outbox_pages,
     pop_routes,
     replay_api,

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from alembic import op
-from callcenter.domain.appeal_search import search_keys
+from callcenter.appeals.model.search import search_keys
 
 revision: str = "0040"
 down_revision: str | None = "0030"

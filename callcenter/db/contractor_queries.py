@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, case, func, select
 
+from callcenter.appeals.store.queries import _history_item, photos_of
 from callcenter.appeals.tables import Appeal, AppealHistory
 from callcenter.contractors.tables import ContractorRow
 from callcenter.core.database import Database
-from callcenter.db.appeal_queries import _history_item, photos_of
 from callcenter.domain.contractor_desk import (
     PRIORITIES,
     ContractorAppeal,

@@ -11,13 +11,13 @@ from datetime import date, datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter.appeals.model.statuses import Status
+from callcenter.appeals.store.writes import change_status
 from callcenter.appeals.tables import Appeal, AppealAttachmentRow, AppealHistory
 from callcenter.contractors.tables import ContractorRow
 from callcenter.core.database import Database
 from callcenter.db import contractor_store, outbox_store
-from callcenter.db.appeal_writes import change_status
 from callcenter.delivery.tables import OutboxMessageRow
-from callcenter.domain.appeals import Status
 from callcenter.domain.contractors import Contractor
 from callcenter.domain.dispatch import (
     OPEN,

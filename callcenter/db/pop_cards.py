@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter.appeals.model import statuses as appeals
 from callcenter.appeals.tables import Appeal
 from callcenter.calls.tables import Call
 from callcenter.core.database import Database
-from callcenter.domain import appeals
 from callcenter.domain.pops import (
     OPEN_LIMIT,
     PREVIOUS_LIMIT,

@@ -8,13 +8,13 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, insert, or_, select
 
+from callcenter.appeals.model.listing import HistoryItem
+from callcenter.appeals.store import queries as appeal_queries
 from callcenter.appeals.tables import Appeal
 from callcenter.calls.tables import Call
 from callcenter.core.database import Database
-from callcenter.db import appeal_queries
 from callcenter.domain.disputes import ContractorLink as Link
 from callcenter.domain.disputes import DisputeState
-from callcenter.domain.listing import HistoryItem
 from callcenter.domain.replay import (
     AppealSummary,
     AppealWithRecordings,

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from callcenter.appeals.model.listing import HistoryItem
+from callcenter.appeals.model.photos import Photo
+from callcenter.appeals.model.statuses import Status
 from callcenter.core.errors import DomainError
 from callcenter.core.phones import mask
-from callcenter.domain.appeals import Status
-from callcenter.domain.listing import HistoryItem
-from callcenter.domain.photos import Photo
 
 # The contractor's own answers: shown with their comments (it wrote them).
 ANSWERS = frozenset({"in_work", "planned", "done", "not_ours", "clarification"})

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from callcenter.appeals.model.statuses import Status
 from callcenter.core.errors import DomainError
-from callcenter.domain.appeals import Status
 from callcenter.domain.contractors import Contractor
 from callcenter.domain.routing import EmergencyContact
 

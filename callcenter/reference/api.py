@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
+from callcenter.appeals.api import desk, lang_of, reference_of
 from callcenter.reference.model.categories import AddressNeed, Lang
 from callcenter.reference.model.directory import DirectoryEntry
 from callcenter.reference.model.street_search import StreetMatch
 from callcenter.users.model import Principal
-from callcenter.web.appeal_api import desk, lang_of, reference_of
 
 router = APIRouter(tags=["reference"])
 Desk = Annotated[Principal, Depends(desk)]

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 
 import structlog
 
-from callcenter.domain.appeals import Status
+from callcenter.appeals.model.statuses import Status
 from callcenter.domain.dispatch import (
     WITH_CONTRACTOR,
     AppealCard,

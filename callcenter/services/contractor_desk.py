@@ -19,6 +19,8 @@ from typing import BinaryIO, Protocol
 
 import structlog
 
+from callcenter.appeals.model.photos import PhotoRules, check_photos
+from callcenter.appeals.service.photos import PhotoFile, photo_file
 from callcenter.domain.contractor_desk import (
     ContractorAppeal,
     ContractorAppealDetails,
@@ -26,8 +28,6 @@ from callcenter.domain.contractor_desk import (
     NotAContractor,
     visible_history,
 )
-from callcenter.domain.photos import PhotoRules, check_photos
-from callcenter.services.appeal_photos import PhotoFile, photo_file
 from callcenter.services.archive import Archive
 from callcenter.services.contractor_answers import ContractorAnswers
 from callcenter.users.model import Principal, Role

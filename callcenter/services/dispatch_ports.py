@@ -11,7 +11,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
 from typing import Protocol
 
-from callcenter.domain.appeals import Status
+from callcenter.appeals.model.statuses import Status
 from callcenter.domain.contractors import Contractor
 from callcenter.domain.dispatch import (
     AppealCard,

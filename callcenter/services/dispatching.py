@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 
 import structlog
 
+from callcenter.appeals.model.statuses import Status
 from callcenter.core.errors import DomainError, InvalidTransition, StoreUnavailable
 from callcenter.core.pacing import every
-from callcenter.domain.appeals import Status
 from callcenter.domain.contractors import Contractor
 from callcenter.domain.dispatch import (
     AppealCard,

@@ -14,8 +14,8 @@ from typing import Protocol
 
 import structlog
 
+from callcenter.appeals.model.listing import HistoryItem
 from callcenter.domain.disputes import ContractorLink, Dispute
-from callcenter.domain.listing import HistoryItem
 from callcenter.domain.replay import (
     AppealNotFound,
     AppealSummary,

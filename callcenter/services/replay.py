@@ -18,8 +18,8 @@ from typing import Protocol
 
 import structlog
 
+from callcenter.appeals.model.listing import HistoryItem
 from callcenter.domain.disputes import ContractorLink, LinkNotFound
-from callcenter.domain.listing import HistoryItem
 from callcenter.domain.replay import (
     AppealNotFound,
     AppealSummary,

@@ -14,15 +14,15 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
 
+from callcenter.appeals.model.photos import HEAD, PhotoTooLarge, TooManyPhotos
+from callcenter.appeals.model.search import InvalidSearch
 from callcenter.core.web.photo_files import PHOTO_RESPONSES, photo_response
-from callcenter.domain.appeal_search import InvalidSearch
 from callcenter.domain.contractor_desk import (
     ContractorAppeal,
     ContractorAppealDetails,
     TextTooLong,
     parse_statuses,
 )
-from callcenter.domain.photos import HEAD, PhotoTooLarge, TooManyPhotos
 from callcenter.services.contractor_desk import ContractorDesk, PhotoUpload
 from callcenter.users.access import only
 from callcenter.users.model import Principal, Role

@@ -11,13 +11,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
+from callcenter.appeals.api import appeals_of, lang_of
 from callcenter.core.web.labels import Labels
 from callcenter.services.dispatching import Dispatcher
 from callcenter.services.escalation import Escalation
 from callcenter.services.outbox_admin import OutboxAdmin
 from callcenter.users.access import allow
 from callcenter.users.model import Principal, Role
-from callcenter.web.appeal_api import appeals_of, lang_of
 from callcenter.web.dispatch_schemas import (
     AssignedView,
     AttemptView,

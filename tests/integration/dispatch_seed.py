@@ -9,13 +9,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from callcenter.appeals.model.statuses import Channel, Status
+from callcenter.appeals.store.writes import change_status, open_appeal
 from callcenter.appeals.tables import Appeal, AppealCounter
 from callcenter.core.database import Database
-from callcenter.db.appeal_writes import change_status, open_appeal
 from callcenter.db.contractor_store import SqlContractorStore
 from callcenter.db.dispatch_store import SqlDispatchStore
 from callcenter.db.outbox_store import SqlOutboxStore
-from callcenter.domain.appeals import Channel, Status
 from callcenter.domain.contractors import Contractor
 from callcenter.domain.notices import Notifier
 from callcenter.services.contractor_answers import ContractorAnswers

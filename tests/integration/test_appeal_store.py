@@ -11,6 +11,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from callcenter.appeals.model.form import AppealForm
+from callcenter.appeals.model.records import CallNotFound, StaleAppeal
+from callcenter.appeals.model.search import SearchRequest
+from callcenter.appeals.service.operators import AppealRules, Appeals
+from callcenter.appeals.store import queries as appeal_queries
+from callcenter.appeals.store.appeals import SqlAppealStore
 from callcenter.appeals.tables import Appeal
 from callcenter.calls.model.facts import CallAnswered, CallEnded, CallEntered
 from callcenter.calls.store.calls import SqlCallStore
@@ -19,13 +25,7 @@ from callcenter.core import config as configuration
 from callcenter.core import migrate
 from callcenter.core.database import Database, make_engine
 from callcenter.core.errors import InvalidTransition
-from callcenter.db import appeal_queries
-from callcenter.db.appeal_store import SqlAppealStore
-from callcenter.domain.appeal_form import AppealForm
-from callcenter.domain.appeal_records import CallNotFound, StaleAppeal
-from callcenter.domain.appeal_search import SearchRequest
 from callcenter.reference.service import load_reference
-from callcenter.services.appeals import AppealRules, Appeals
 from callcenter.users.model import Principal, Role
 from callcenter.users.store import SqlUserStore
 

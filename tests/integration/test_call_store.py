@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from callcenter.appeals.store.queries import appeal_history, list_appeals
 from callcenter.appeals.tables import Appeal
 from callcenter.calls.model.facts import (
     CallAnswered,
@@ -21,7 +22,6 @@ from callcenter.calls.model.facts import (
 from callcenter.calls.store.calls import SqlCallStore
 from callcenter.calls.tables import Call, CallRing
 from callcenter.core.database import Database
-from callcenter.db.appeal_queries import appeal_history, list_appeals
 
 T0 = datetime(2026, 11, 28, 23, 19, 34, tzinfo=UTC)
 

@@ -9,6 +9,9 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from callcenter.appeals.model.statuses import Channel, Status
+from callcenter.appeals.store.queries import appeal_history
+from callcenter.appeals.store.writes import change_status, open_appeal
 from callcenter.appeals.tables import Appeal, AppealHistory
 from callcenter.calls.model.facts import (
     CallAnswered,
@@ -24,9 +27,6 @@ from callcenter.calls.model.facts import (
 from callcenter.calls.store.calls import SqlCallStore
 from callcenter.calls.tables import Call, CallRing
 from callcenter.core.database import Database
-from callcenter.db.appeal_queries import appeal_history
-from callcenter.db.appeal_writes import change_status, open_appeal
-from callcenter.domain.appeals import Channel, Status
 
 T0 = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 OP1, OP2 = "PJSIP/op1001", "PJSIP/op1002"

@@ -10,8 +10,8 @@ import pytest
 from dispatch_seed import City, build_city
 from sqlalchemy import select
 
+from callcenter.appeals.store.queries import appeal_history
 from callcenter.appeals.tables import Appeal, AppealAttachmentRow
-from callcenter.db.appeal_queries import appeal_history
 from callcenter.domain.dispatch import NotWithContractor, NotYourAppeal, TextRequired
 
 

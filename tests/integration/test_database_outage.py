@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from callcenter.appeals.store.queries import list_appeals
 from callcenter.core import migrate
 from callcenter.core.config import AmiConfig, Config, DatabaseConfig, IntakeConfig
-from callcenter.db.appeal_queries import list_appeals
 from callcenter.main import build_listener
 from callcenter.simulator import SimulatedPbx
 from tests.conftest import PG_HOST, PG_PORT, create_pg_database, drop_pg_database, require_postgres

@@ -10,9 +10,9 @@ import pytest
 from dispatch_seed import CALLER, City, build_city
 from sqlalchemy import func, select, text, update
 
+from callcenter.appeals.store.queries import appeal_history
 from callcenter.appeals.tables import Appeal
 from callcenter.core.errors import InvalidTransition
-from callcenter.db.appeal_queries import appeal_history
 from callcenter.delivery.tables import OutboxMessageRow
 from callcenter.domain.dispatch import (
     AppealNotFound,

@@ -13,11 +13,11 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
+from callcenter.appeals.model.statuses import Channel
+from callcenter.appeals.store import queries as appeal_queries
+from callcenter.appeals.store.writes import open_appeal
 from callcenter.calls.model.facts import CallEntered
 from callcenter.calls.store.calls import SqlCallStore
-from callcenter.db import appeal_queries
-from callcenter.db.appeal_writes import open_appeal
-from callcenter.domain.appeals import Channel
 from callcenter.recordings.tables import ContractorLink, Recording
 from tests.integration.recording_rig import T0
 from tests.integration.replay_rig import Eventually, Stored, SupervisionRig, make_supervision

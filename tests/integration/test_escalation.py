@@ -9,9 +9,9 @@ import pytest
 from dispatch_seed import City, build_city
 from sqlalchemy import select
 
+from callcenter.appeals.store.queries import appeal_history
 from callcenter.appeals.tables import Appeal
 from callcenter.core.database import Database
-from callcenter.db.appeal_queries import appeal_history
 from callcenter.db.dispatch_store import SqlDispatchStore
 from callcenter.delivery.tables import OutboxMessageRow
 from callcenter.domain.notices import Notifier

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from callcenter.domain.listing import HistoryItem
+from callcenter.appeals.model.listing import HistoryItem
 from callcenter.domain.replay import AppealSummary, AuditEntry, RecordingInfo, Via
 from callcenter.services.evidence import Bundle
 from callcenter.services.evidence_zip import BLOCK, chunks

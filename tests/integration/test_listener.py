@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from callcenter.appeals.model.listing import AppealListItem
+from callcenter.appeals.store.queries import appeal_history, list_appeals
 from callcenter.core.config import AmiConfig, Config, DatabaseConfig, IntakeConfig
-from callcenter.db.appeal_queries import appeal_history, list_appeals
-from callcenter.domain.listing import AppealListItem
 from callcenter.main import Listener, build_listener
 from callcenter.simulator import SimulatedPbx
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.async_api import BrowserContext, Page, expect
 
+from callcenter.appeals.model.search import SearchRequest
 from callcenter.calls.model.facts import CallAnswered, CallEnded, CallEntered
 from callcenter.calls.store.calls import SqlCallStore
-from callcenter.domain.appeal_search import SearchRequest
 from tests.integration.browser import FakePops, chromium, pop, sign_in
 from tests.web_rig import LiveWeb
 

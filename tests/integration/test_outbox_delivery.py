@@ -23,10 +23,10 @@ from dispatch_seed import SECRET, SECRET_ENV, City, build_city
 from loopback_servers import Drop, Hang, HttpReceiver, Reply, SmtpSink
 from sqlalchemy import select
 
+from callcenter.appeals.store.queries import appeal_history
 from callcenter.appeals.tables import Appeal
 from callcenter.core import migrate
 from callcenter.core.database import Database
-from callcenter.db.appeal_queries import appeal_history
 from callcenter.db.outbox_store import SqlOutboxStore
 from callcenter.delivery.tables import DeliveryAttemptRow, OutboxMessageRow
 from callcenter.domain.dispatch import MessageNotFound

@@ -11,10 +11,10 @@ from conftest import Eventually
 from recording_rig import ASTERISK, T0, Rig, settings_for
 from sounds import decoded_seconds, speech_wav, tone_frames, tone_wav, wav_header
 
+from callcenter.appeals.model.listing import appeal_json
+from callcenter.appeals.store import queries as appeal_queries
 from callcenter.calls.model.facts import CallEnded, CallEntered, RecordingAnnounced
 from callcenter.core.database import Database
-from callcenter.db import appeal_queries
-from callcenter.domain.listing import appeal_json
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import update
 
+from callcenter.appeals.store.queries import list_appeals
 from callcenter.appeals.tables import Appeal
-from callcenter.db.appeal_queries import list_appeals
 from tests.integration.pop_stack import (
     PopStack,
     fast,

@@ -1,4 +1,4 @@
-"""Completing an appeal from the operator's form (callcenter.domain.appeal_form)."""
+"""Completing an appeal from the operator's form (callcenter.appeals.model.form)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 
-from callcenter.domain.appeal_form import (
+from callcenter.appeals.model.form import (
     AppealForm,
     InvalidAppealForm,
     check_form,
     clean_text,
     resolve_street,
 )
-from callcenter.domain.appeals import Status
+from callcenter.appeals.model.statuses import Status
 from callcenter.reference.model.categories import CategoryBook, parse_categories
 from callcenter.reference.model.street_search import StreetIndex
 from callcenter.reference.model.streets import Street

@@ -1,4 +1,4 @@
-"""The appeal state machine and numbers (callcenter.domain.appeals)."""
+"""The appeal state machine and numbers (callcenter.appeals.model.statuses)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from callcenter.calls.model.facts import CallOutcome
-from callcenter.core.errors import InvalidTransition
-from callcenter.domain.appeals import (
+from callcenter.appeals.model.statuses import (
     FINAL,
     Status,
     check_transition,
@@ -16,6 +14,8 @@ from callcenter.domain.appeals import (
     status_after_call,
     year_of,
 )
+from callcenter.calls.model.facts import CallOutcome
+from callcenter.core.errors import InvalidTransition
 
 S = Status
 

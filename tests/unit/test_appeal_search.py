@@ -1,4 +1,4 @@
-"""Search keys and search terms of appeals (callcenter.domain.appeal_search)."""
+"""Search keys and search terms of appeals (callcenter.appeals.model.search)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from callcenter.domain.appeal_search import (
+from callcenter.appeals.model.search import (
     AnyOf,
     InvalidSearch,
     SearchRequest,

@@ -1,4 +1,5 @@
-"""The operators' appeal use cases (callcenter.services.appeals) over a hand-written store."""
+"""The operators' appeal use cases (callcenter.appeals.service.operators) over a hand-written
+store."""
 
 from __future__ import annotations
 
@@ -7,19 +8,19 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from callcenter.domain.appeal_form import AppealForm, Completion, InvalidAppealForm
-from callcenter.domain.appeal_records import (
+from callcenter.appeals.model.form import AppealForm, Completion, InvalidAppealForm
+from callcenter.appeals.model.records import (
     AppealDetails,
     AppealNotFound,
     AppealSummary,
     SearchPage,
 )
-from callcenter.domain.appeal_search import InvalidSearch, SearchRequest, SearchTerms
-from callcenter.domain.appeals import Status
+from callcenter.appeals.model.search import InvalidSearch, SearchRequest, SearchTerms
+from callcenter.appeals.model.statuses import Status
+from callcenter.appeals.service.operators import AppealRules, Appeals
 from callcenter.reference.model.categories import parse_categories
 from callcenter.reference.model.street_search import StreetIndex
 from callcenter.reference.model.streets import Street
-from callcenter.services.appeals import AppealRules, Appeals
 from callcenter.users.model import Principal, Role
 from tests.unit.test_appeal_form import CATEGORIES
 

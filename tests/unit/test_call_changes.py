@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from callcenter.appeals.model.statuses import Status
 from callcenter.calls.model.facts import (
     CallAnswered,
     CallEnded,
@@ -14,7 +15,6 @@ from callcenter.calls.model.facts import (
     RecordingAnnounced,
 )
 from callcenter.calls.store.changes import CallRow, RingClose, fold, from_entered
-from callcenter.domain.appeals import Status
 
 T0 = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 OP1, OP2 = "PJSIP/op1001", "PJSIP/op1002"

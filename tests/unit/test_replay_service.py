@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from structlog.testing import capture_logs
 
+from callcenter.appeals.model.listing import HistoryItem
 from callcenter.domain.disputes import ContractorLink, LinkExpired, LinkNotFound
-from callcenter.domain.listing import HistoryItem
 from callcenter.domain.replay import (
     AppealNotFound,
     AppealSummary,

@@ -15,11 +15,8 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter.calls.model.facts import CallEnded, CallEntered
-from callcenter.calls.store.changes import CallChanges
-from callcenter.core.database import insert_ignore
-from callcenter.core.tables import Base
-from callcenter.db.appeal_writes import (
+from callcenter.appeals.model import statuses as appeals
+from callcenter.appeals.store.writes import (
     APPEALS,
     caller_keys,
     history_row,
@@ -28,7 +25,10 @@ from callcenter.db.appeal_writes import (
     move_appeals,
     reserve_sequences,
 )
-from callcenter.domain import appeals
+from callcenter.calls.model.facts import CallEnded, CallEntered
+from callcenter.calls.store.changes import CallChanges
+from callcenter.core.database import insert_ignore
+from callcenter.core.tables import Base
 
 NEW = appeals.Status.NEW
 COUNTERS = Base.metadata.tables["appeal_counters"]

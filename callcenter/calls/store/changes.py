@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from callcenter.appeals.model import statuses as appeals
 from callcenter.calls.model.facts import (
     CallAnswered,
     CallEnded,
@@ -24,7 +25,6 @@ from callcenter.calls.model.facts import (
     CallRingTimedOut,
     RecordingAnnounced,
 )
-from callcenter.domain import appeals
 
 CallScopedFact = (
     CallEntered

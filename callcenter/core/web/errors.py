@@ -17,11 +17,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
+from callcenter.appeals.model.form import InvalidAppealForm
+from callcenter.appeals.model.photos import (
+    InvalidPhoto,
+    PhotoNotFound,
+    PhotoTooLarge,
+    TooManyPhotos,
+)
+from callcenter.appeals.model.records import AppealNotFound, CallNotFound, StaleAppeal
+from callcenter.appeals.model.search import InvalidSearch
 from callcenter.core.errors import DomainError, InvalidTransition, StoreUnavailable
 from callcenter.core.web.i18n import N_, gettext, language_of
-from callcenter.domain.appeal_form import InvalidAppealForm
-from callcenter.domain.appeal_records import AppealNotFound, CallNotFound, StaleAppeal
-from callcenter.domain.appeal_search import InvalidSearch
 from callcenter.domain.contractor_desk import (
     ContractorAppealNotFound,
     NotAContractor,
@@ -50,7 +56,6 @@ from callcenter.domain.disputes import (
     LinkRevoked,
 )
 from callcenter.domain.pausing import NoSeat, PbxUnavailable, SeatNotInQueue
-from callcenter.domain.photos import InvalidPhoto, PhotoNotFound, PhotoTooLarge, TooManyPhotos
 from callcenter.domain.replay import (
     AppealNotFound as NoAppealToReplay,
 )

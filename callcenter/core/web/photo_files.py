@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi.responses import FileResponse
 
-from callcenter.services.appeal_photos import PhotoFile
+from callcenter.appeals.service.photos import PhotoFile
 
 MEDIA_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 # For the OpenAPI document of an endpoint serving photos.

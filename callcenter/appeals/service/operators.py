@@ -16,16 +16,16 @@ from typing import Protocol
 
 import structlog
 
-from callcenter.core.errors import DomainError
-from callcenter.domain.appeal_form import AppealForm, Completion, check_form
-from callcenter.domain.appeal_records import AppealDetails, AppealNotFound, SearchPage
-from callcenter.domain.appeal_search import (
+from callcenter.appeals.model.form import AppealForm, Completion, check_form
+from callcenter.appeals.model.records import AppealDetails, AppealNotFound, SearchPage
+from callcenter.appeals.model.search import (
     InvalidSearch,
     SearchRequest,
     SearchTerms,
     search_terms,
 )
-from callcenter.domain.appeals import Status
+from callcenter.appeals.model.statuses import Status
+from callcenter.core.errors import DomainError
 from callcenter.reference.model.categories import CategoryBook
 from callcenter.reference.model.street_search import StreetIndex
 from callcenter.users.model import Principal

@@ -8,10 +8,10 @@ from typing import Any, NamedTuple
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter.appeals.model import statuses as appeals
+from callcenter.appeals.model.search import search_keys
 from callcenter.appeals.tables import Appeal, AppealCounter, AppealHistory
 from callcenter.core.tables import Base
-from callcenter.domain import appeals
-from callcenter.domain.appeal_search import search_keys
 
 SYSTEM = "system"
 APPEALS = Base.metadata.tables["appeals"]

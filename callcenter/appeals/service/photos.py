@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from callcenter.domain.photos import HEAD, InvalidPhoto, Photo, PhotoNotFound, photo_kind
+from callcenter.appeals.model.photos import HEAD, InvalidPhoto, Photo, PhotoNotFound, photo_kind
 from callcenter.services.archive import Archive
 
 

@@ -8,19 +8,19 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter.appeals.tables import Appeal, AppealAttachmentRow, AppealHistory
-from callcenter.calls.tables import Call
-from callcenter.core.database import Database
-from callcenter.domain.appeal_records import (
+from callcenter.appeals.model.listing import AppealListItem, HistoryItem
+from callcenter.appeals.model.photos import Photo
+from callcenter.appeals.model.records import (
     AppealDetails,
     AppealSummary,
     CallInfo,
     SearchPage,
     SiblingAppeal,
 )
-from callcenter.domain.appeal_search import AnyOf, SearchTerms, is_whole_number
-from callcenter.domain.listing import AppealListItem, HistoryItem
-from callcenter.domain.photos import Photo
+from callcenter.appeals.model.search import AnyOf, SearchTerms, is_whole_number
+from callcenter.appeals.tables import Appeal, AppealAttachmentRow, AppealHistory
+from callcenter.calls.tables import Call
+from callcenter.core.database import Database
 from callcenter.users.tables import User
 
 COUNT_CAP = 10_000  # "more than 10,000" is all a search needs to say

@@ -9,22 +9,22 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse
 
-from callcenter.core.web.i18n import language_of
-from callcenter.core.web.labels import Labels
-from callcenter.core.web.photo_files import PHOTO_RESPONSES, photo_response
-from callcenter.domain.appeal_search import MAX_LIMIT, SearchRequest
-from callcenter.reference.model.categories import Lang
-from callcenter.reference.service import Reference
-from callcenter.services.appeal_photos import AppealPhotos
-from callcenter.services.appeals import Appeals
-from callcenter.users.access import allow
-from callcenter.users.model import Principal, Role
-from callcenter.web.appeal_schemas import (
+from callcenter.appeals.model.search import MAX_LIMIT, SearchRequest
+from callcenter.appeals.schemas import (
     AppealView,
     CompleteRequest,
     SearchResult,
     Views,
 )
+from callcenter.appeals.service.operators import Appeals
+from callcenter.appeals.service.photos import AppealPhotos
+from callcenter.core.web.i18n import language_of
+from callcenter.core.web.labels import Labels
+from callcenter.core.web.photo_files import PHOTO_RESPONSES, photo_response
+from callcenter.reference.model.categories import Lang
+from callcenter.reference.service import Reference
+from callcenter.users.access import allow
+from callcenter.users.model import Principal, Role
 
 router = APIRouter(tags=["appeals"])
 desk = allow(Role.OPERATOR, Role.SUPERVISOR)

@@ -21,10 +21,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from callcenter.appeals.model.statuses import Status
 from callcenter.core import phones
 from callcenter.core.errors import DomainError, InvalidHouseNumber
 from callcenter.core.folding import fold
-from callcenter.domain.appeals import Status
 from callcenter.reference.model.addresses import format_address, parse_flat, parse_house
 from callcenter.reference.model.categories import Category, CategoryBook
 from callcenter.reference.model.street_search import EXACT, StreetIndex

@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from callcenter.appeals.model.form import LIMITS, AppealForm
+from callcenter.appeals.model.listing import HistoryItem
+from callcenter.appeals.model.photos import Photo
+from callcenter.appeals.model.records import AppealDetails, AppealSummary, CallInfo
+from callcenter.appeals.model.statuses import COMPLETABLE, FINAL, Status
 from callcenter.core.web.labels import Labels
-from callcenter.domain.appeal_form import LIMITS, AppealForm
-from callcenter.domain.appeal_records import AppealDetails, AppealSummary, CallInfo
-from callcenter.domain.appeals import COMPLETABLE, FINAL, Status
-from callcenter.domain.listing import HistoryItem
-from callcenter.domain.photos import Photo
 from callcenter.reference.model.categories import CategoryBook, Lang
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from callcenter.appeals.model.listing import HistoryItem
+from callcenter.appeals.model.photos import Photo
 from callcenter.core.errors import DomainError
-from callcenter.domain.listing import HistoryItem
-from callcenter.domain.photos import Photo
 
 
 class AppealNotFound(DomainError):

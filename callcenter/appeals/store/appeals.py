@@ -7,23 +7,23 @@ from datetime import datetime
 
 from sqlalchemy import insert, select, update
 
-from callcenter.appeals.tables import Appeal, AppealHistory
-from callcenter.calls.tables import Call
-from callcenter.core.database import Database, insert_ignore
-from callcenter.core.tables import Base
-from callcenter.db import appeal_queries
-from callcenter.db.appeal_writes import open_appeal
-from callcenter.domain import appeals
-from callcenter.domain.appeal_form import Completion
-from callcenter.domain.appeal_records import (
+from callcenter.appeals.model import statuses as appeals
+from callcenter.appeals.model.form import Completion
+from callcenter.appeals.model.photos import Photo
+from callcenter.appeals.model.records import (
     AppealDetails,
     AppealNotFound,
     CallNotFound,
     SearchPage,
     StaleAppeal,
 )
-from callcenter.domain.appeal_search import SearchTerms, search_keys
-from callcenter.domain.photos import Photo
+from callcenter.appeals.model.search import SearchTerms, search_keys
+from callcenter.appeals.store import queries as appeal_queries
+from callcenter.appeals.store.writes import open_appeal
+from callcenter.appeals.tables import Appeal, AppealHistory
+from callcenter.calls.tables import Call
+from callcenter.core.database import Database, insert_ignore
+from callcenter.core.tables import Base
 
 COUNTERS = Base.metadata.tables["appeal_counters"]
 

@@ -1,0 +1,1 @@
+"""Appeals: the store on SQLAlchemy (private to the feature)."""
