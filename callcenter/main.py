@@ -27,7 +27,6 @@ from callcenter.core.database import Database
 from callcenter.core.web.app import WebParts, create_app
 from callcenter.core.web.health import Readiness
 from callcenter.core.web.metrics import Metrics
-from callcenter.db.board_queries import signed_in_operators
 from callcenter.db.contractor_queries import SqlContractorDesk
 from callcenter.db.contractor_store import SqlContractorStore
 from callcenter.db.dispute_store import SqlDisputeStore
@@ -39,7 +38,12 @@ from callcenter.dispatch_wiring import (
     build_worker,
     prepare,
 )
-from callcenter.pop_wiring import PopSide, web_pops
+from callcenter.pops.api import board as board_routes
+from callcenter.pops.api import operator as pop_routes
+from callcenter.pops.api.operator import PopWeb
+from callcenter.pops.api.sockets import SocketRegistry
+from callcenter.pops.store.board import signed_in_operators
+from callcenter.pops.wiring import PopSide, web_pops
 from callcenter.reference import api as reference_api
 from callcenter.reference.service import Reference, load_reference
 from callcenter.services.archive import Archive
@@ -53,19 +57,15 @@ from callcenter.users.service import Auth, SignInPolicy
 from callcenter.users.store import SqlUserStore
 from callcenter.web import (
     admin_contractors,
-    board_routes,
     contractor_api,
     contractor_pages,
     dispatch_api,
     dispute_api,
     listen_pages,
     outbox_pages,
-    pop_routes,
     replay_api,
     supervisor_pages,
 )
-from callcenter.web.pop_routes import PopWeb
-from callcenter.web.pop_sockets import SocketRegistry
 from callcenter.web.replay_schemas import Supervision
 
 log = structlog.get_logger("callcenter")

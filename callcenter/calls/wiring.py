@@ -28,7 +28,7 @@ from callcenter.core.ami.link import AmiLink, LinkSettings
 from callcenter.core.config import Config
 from callcenter.core.database import Database
 from callcenter.db.recording_store import SqlRecordingStore
-from callcenter.pop_wiring import PopSide, bind_link, link_frames, link_login, link_pops, wanted
+from callcenter.pops.wiring import PopSide, bind_link, link_frames, link_login, link_pops, wanted
 from callcenter.services.archive import Archive
 from callcenter.services.recordings import Recordings, RecordingSettings
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from callcenter.main import build_web
-from callcenter.pop_wiring import web_pops
+from callcenter.pops.wiring import web_pops
 from callcenter.users.access import CSRF_HEADER, SESSION_COOKIE
 from tests.integration.pop_stack import (
     PopStack,

@@ -16,13 +16,13 @@ from sqlalchemy import func, select, update
 
 from callcenter.core import migrate
 from callcenter.core.database import Database
-from callcenter.db.pop_channel import PopChannel
-from callcenter.db.pop_commands import CommandDrain, ForwardedPauses
-from callcenter.db.pop_listen import asyncpg_dsn, subscribe
-from callcenter.domain import pops
-from callcenter.domain.pausing import PauseState, PbxUnavailable
+from callcenter.pops.model import cards as pops
+from callcenter.pops.model.pausing import PauseState, PbxUnavailable
+from callcenter.pops.service.relay import Envelope, PopRelay, envelope
+from callcenter.pops.store.channel import PopChannel
+from callcenter.pops.store.commands import CommandDrain, ForwardedPauses
+from callcenter.pops.store.listen import asyncpg_dsn, subscribe
 from callcenter.pops.tables import PopCommand, PopMessage
-from callcenter.services.pop_relay import Envelope, PopRelay, envelope
 from tests.conftest import (
     PG_HOST,
     PG_PORT,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from callcenter.domain.pausing import MemberPause, member_pause
+from callcenter.pops.model.pausing import MemberPause, member_pause
 
 PAUSE = {"Event": "QueueMemberPause", "Privilege": "agent,all", "Queue": "operators",
          "MemberName": "Operator 1001", "Interface": "PJSIP/op1001",

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from callcenter.domain.pausing import MemberPause, PauseState, PbxUnavailable
-from callcenter.services.pausing import Pausing
-from callcenter.services.pop_relay import Envelope, PopRelay
+from callcenter.pops.model.pausing import MemberPause, PauseState, PbxUnavailable
+from callcenter.pops.service.pausing import Pausing
+from callcenter.pops.service.relay import Envelope, PopRelay
 
 T0 = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
 A = "PJSIP/op1001"

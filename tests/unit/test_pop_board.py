@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from callcenter.domain import pops
-from callcenter.domain.board import Board, Operator
+from callcenter.pops.model import cards as pops
+from callcenter.pops.model.board import Board, Operator
 
 T0 = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
 A, B = "PJSIP/op1001", "PJSIP/op1002"

@@ -19,9 +19,9 @@ from callcenter.calls.model.facts import (
     CallRingTimedOut,
 )
 from callcenter.core.errors import StoreUnavailable
-from callcenter.domain.pops import AppealLine, CallHistory
-from callcenter.services.pop_relay import Envelope, PopRelay
-from callcenter.services.pops import PopService
+from callcenter.pops.model.cards import AppealLine, CallHistory
+from callcenter.pops.service.relay import Envelope, PopRelay
+from callcenter.pops.service.watcher import PopService
 
 T0 = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
 A, B, C = "PJSIP/op1001", "PJSIP/op1002", "PJSIP/op1003"

@@ -22,7 +22,7 @@ from callcenter.calls.model.trunks import Trunk, TrunkDirectory
 from callcenter.calls.service.backlog import Backlog
 from callcenter.calls.service.intake import Intake
 from callcenter.core.ami.protocol import AmiConnection, Headers
-from callcenter.pop_wiring import wanted
+from callcenter.pops.wiring import wanted
 
 TRACES = Path(__file__).resolve().parents[2] / "callcenter" / "simulator" / "traces"
 NAMES = sorted(p.stem for p in TRACES.glob("*.ami"))

@@ -55,7 +55,6 @@ from callcenter.domain.disputes import (
     LinkNotFound,
     LinkRevoked,
 )
-from callcenter.domain.pausing import NoSeat, PbxUnavailable, SeatNotInQueue
 from callcenter.domain.replay import (
     AppealNotFound as NoAppealToReplay,
 )
@@ -67,6 +66,7 @@ from callcenter.domain.replay import (
     RecordingUnavailable,
     ReplayNotAuthorized,
 )
+from callcenter.pops.model.pausing import NoSeat, PbxUnavailable, SeatNotInQueue
 from callcenter.users.access import CsrfFailed
 from callcenter.users.model import (
     AccountLocked,

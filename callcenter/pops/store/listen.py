@@ -12,7 +12,7 @@ import structlog
 from sqlalchemy.engine import make_url
 
 from callcenter.core.errors import StoreUnavailable
-from callcenter.db.pop_channel import CHANNEL, PopChannel, Receive
+from callcenter.pops.store.channel import CHANNEL, PopChannel, Receive
 
 log = structlog.get_logger("callcenter.pops")
 HEALTH_EVERY = 5.0

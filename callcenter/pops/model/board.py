@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from callcenter.domain.pops import Message, iso
+from callcenter.pops.model.cards import Message, iso
 
 Activity = Literal["idle", "ringing", "talking", "paused", "wrap_up", "offline"]
 SEAT_LIMIT = 10_000

@@ -21,9 +21,9 @@ from typing import Protocol
 import structlog
 
 from callcenter.core.errors import DomainError
-from callcenter.domain import pops
-from callcenter.domain.pausing import NOT_PAUSED, MemberPause, PauseReason, PauseState
-from callcenter.services.pop_relay import PopRelay
+from callcenter.pops.model import cards as pops
+from callcenter.pops.model.pausing import NOT_PAUSED, MemberPause, PauseReason, PauseState
+from callcenter.pops.service.relay import PopRelay
 
 log = structlog.get_logger("callcenter.pausing")
 

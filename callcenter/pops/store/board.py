@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from callcenter.core.database import Database
-from callcenter.domain.board import Operator
+from callcenter.pops.model.board import Operator
 from callcenter.users.tables import User, UserSession
 
 

@@ -18,7 +18,7 @@ from fastapi import WebSocket
 from starlette.websockets import WebSocketState
 
 from callcenter.core.web.metrics import Metrics
-from callcenter.web.socket_auth import TOO_SLOW
+from callcenter.pops.api.socket_auth import TOO_SLOW
 
 log = structlog.get_logger("callcenter.web")
 OUTBOX_LIMIT = 100

@@ -11,14 +11,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, WebSocket
 from pydantic import BaseModel
 
-from callcenter.domain.board import Operator
-from callcenter.domain.pausing import NoSeat, PauseState
-from callcenter.services.pausing import PauseControl
-from callcenter.services.pop_relay import PopRelay
+from callcenter.pops.api.socket_auth import admit, allow_socket, keep_session
+from callcenter.pops.api.sockets import Outbox, SocketRegistry, serve_outbox
+from callcenter.pops.model.board import Operator
+from callcenter.pops.model.pausing import NoSeat, PauseState
+from callcenter.pops.service.pausing import PauseControl
+from callcenter.pops.service.relay import PopRelay
 from callcenter.users.access import allow
 from callcenter.users.model import Principal, Role
-from callcenter.web.pop_sockets import Outbox, SocketRegistry, serve_outbox
-from callcenter.web.socket_auth import admit, allow_socket, keep_session
 
 router = APIRouter()
 OperatorsAt = Callable[[datetime], Awaitable[Mapping[str, Operator]]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from callcenter.core.ami.link import AmiError, AmiLink
-from callcenter.domain.pausing import MemberPause, PbxUnavailable, SeatNotInQueue, member_pause
+from callcenter.pops.model.pausing import MemberPause, PbxUnavailable, SeatNotInQueue, member_pause
 
 
 class AmiQueuePauser:

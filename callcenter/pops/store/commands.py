@@ -18,10 +18,10 @@ from sqlalchemy import delete, insert, select, update
 
 from callcenter.core.database import Database
 from callcenter.core.errors import DomainError, StoreUnavailable
-from callcenter.domain.board import parse_time
-from callcenter.domain.pausing import PauseState, PbxUnavailable, SeatNotInQueue
+from callcenter.pops.model.board import parse_time
+from callcenter.pops.model.pausing import PauseState, PbxUnavailable, SeatNotInQueue
+from callcenter.pops.service.pausing import PauseControl
 from callcenter.pops.tables import PopCommand
-from callcenter.services.pausing import PauseControl
 
 log = structlog.get_logger("callcenter.pausing")
 ERRORS: dict[str, type[DomainError]] = {"seat_not_in_queue": SeatNotInQueue}

@@ -28,9 +28,9 @@ from callcenter.calls.model.facts import (
     CallRingTimedOut,
 )
 from callcenter.core.errors import StoreUnavailable
-from callcenter.domain import pops
-from callcenter.domain.pops import CallHistory, Message
-from callcenter.services.pop_relay import PopRelay
+from callcenter.pops.model import cards as pops
+from callcenter.pops.model.cards import CallHistory, Message
+from callcenter.pops.service.relay import PopRelay
 
 log = structlog.get_logger("callcenter.pops")
 CALL_LIMIT = 5_000  # live calls remembered; the oldest goes first beyond it

@@ -11,7 +11,7 @@ from callcenter.appeals.model import statuses as appeals
 from callcenter.appeals.tables import Appeal
 from callcenter.calls.tables import Call
 from callcenter.core.database import Database
-from callcenter.domain.pops import (
+from callcenter.pops.model.cards import (
     OPEN_LIMIT,
     PREVIOUS_LIMIT,
     AppealLine,

@@ -15,12 +15,12 @@ from fastapi.responses import Response
 
 from callcenter.core.errors import StoreUnavailable
 from callcenter.core.web.pages import render
-from callcenter.domain.board import Operator
+from callcenter.pops.api.operator import OperatorsAt, PopWeb, pops_of
+from callcenter.pops.api.socket_auth import admit, allow_socket, keep_session
+from callcenter.pops.api.sockets import close_quietly, first_of, read_pings
+from callcenter.pops.model.board import Operator
 from callcenter.users.access import allow
 from callcenter.users.model import Principal, Role
-from callcenter.web.pop_routes import OperatorsAt, PopWeb, pops_of
-from callcenter.web.pop_sockets import close_quietly, first_of, read_pings
-from callcenter.web.socket_auth import admit, allow_socket, keep_session
 
 router = APIRouter()
 PUSH_GAP = 0.3  # at most ~3 board pushes a second per socket, however busy the line

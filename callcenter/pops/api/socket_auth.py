@@ -16,7 +16,7 @@ from fastapi import WebSocket
 from starlette.requests import HTTPConnection
 
 from callcenter.core.errors import DomainError, StoreUnavailable
-from callcenter.domain.pausing import NoSeat
+from callcenter.pops.model.pausing import NoSeat
 from callcenter.users.access import SESSION_COOKIE, Access
 from callcenter.users.model import Forbidden, NotSignedIn, Principal, Role
 from callcenter.users.service import Auth

@@ -12,21 +12,21 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from callcenter.ami.queue_pause import AmiQueuePauser
 from callcenter.calls.model import ami_events
 from callcenter.calls.model.ami_events import Headers
 from callcenter.calls.service.intake import Intake
 from callcenter.core.ami.link import AmiLink
 from callcenter.core.config import Config
 from callcenter.core.database import Database
-from callcenter.db.pop_cards import SqlCardSource
-from callcenter.db.pop_channel import PopChannel
-from callcenter.db.pop_commands import CommandDrain, ForwardedPauses
-from callcenter.db.pop_listen import subscribe
-from callcenter.domain.pausing import MEMBER_EVENTS, member_pause
-from callcenter.services.pausing import PauseControl, Pausing
-from callcenter.services.pop_relay import Envelope, PopRelay
-from callcenter.services.pops import PopService
+from callcenter.pops.ami import AmiQueuePauser
+from callcenter.pops.model.pausing import MEMBER_EVENTS, member_pause
+from callcenter.pops.service.pausing import PauseControl, Pausing
+from callcenter.pops.service.relay import Envelope, PopRelay
+from callcenter.pops.service.watcher import PopService
+from callcenter.pops.store.cards import SqlCardSource
+from callcenter.pops.store.channel import PopChannel
+from callcenter.pops.store.commands import CommandDrain, ForwardedPauses
+from callcenter.pops.store.listen import subscribe
 
 
 @dataclass

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from callcenter.domain import pops
-from callcenter.domain.board import Board
-from callcenter.domain.pops import Message
+from callcenter.pops.model import cards as pops
+from callcenter.pops.model.board import Board
+from callcenter.pops.model.cards import Message
 
 
 @dataclass(frozen=True, slots=True)

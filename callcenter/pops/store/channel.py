@@ -26,8 +26,8 @@ from callcenter.core.database import Database
 from callcenter.core.errors import StoreUnavailable
 from callcenter.core.pacing import after_burst
 from callcenter.core.tables import Base
+from callcenter.pops.service.relay import Envelope, envelope_from_text
 from callcenter.pops.tables import PopMessage
-from callcenter.services.pop_relay import Envelope, envelope_from_text
 
 log = structlog.get_logger("callcenter.pops")
 CHANNEL = "callcenter_pops"

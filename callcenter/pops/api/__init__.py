@@ -1,0 +1,1 @@
+"""Pops: the HTTP side: the JSON API."""

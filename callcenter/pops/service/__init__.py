@@ -1,0 +1,1 @@
+"""Pops: the use cases (async; stores and senders behind typing.Protocol interfaces)."""

@@ -1,0 +1,1 @@
+"""Pops: the store on SQLAlchemy (private to the feature)."""
