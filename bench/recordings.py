@@ -23,14 +23,14 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from callcenter.audio.encoder import PydubEncoder, ffmpeg_path
 from callcenter.calls.model.facts import CallEnded, CallEntered, RecordingAnnounced
 from callcenter.calls.store.calls import SqlCallStore
 from callcenter.core import logs, migrate
 from callcenter.core.database import Database
-from callcenter.db.recording_store import SqlRecordingStore
-from callcenter.services.archive import Archive
-from callcenter.services.recordings import Recordings, RecordingSettings
+from callcenter.recordings.audio import PydubEncoder, ffmpeg_path
+from callcenter.recordings.service.archive import Archive
+from callcenter.recordings.service.recordings import Recordings, RecordingSettings
+from callcenter.recordings.store.recordings import SqlRecordingStore
 
 ASTERISK = "/var/spool/asterisk/monitor"
 TARGET = 1.2

@@ -24,14 +24,14 @@ from callcenter.core import migrate
 from callcenter.core.ami.link import AmiAuthError
 from callcenter.core.database import Database
 from callcenter.core.errors import DomainError, StoreUnavailable
-from callcenter.db.recording_upkeep import SqlRecordingUpkeep
-from callcenter.services.archive import Archive
-from callcenter.services.recording_upkeep import (
+from callcenter.recordings.service.archive import Archive
+from callcenter.recordings.service.upkeep import (
     PurgeReport,
     ReconcileReport,
     RecordingUpkeep,
     VerifyReport,
 )
+from callcenter.recordings.store.upkeep import SqlRecordingUpkeep
 from callcenter.users import cli as user_commands
 
 

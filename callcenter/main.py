@@ -29,8 +29,6 @@ from callcenter.core.web.health import Readiness
 from callcenter.core.web.metrics import Metrics
 from callcenter.db.contractor_queries import SqlContractorDesk
 from callcenter.db.contractor_store import SqlContractorStore
-from callcenter.db.dispute_store import SqlDisputeStore
-from callcenter.db.replay_store import SqlReplayStore
 from callcenter.dispatch_wiring import (
     Dispatching,
     Worker,
@@ -44,14 +42,21 @@ from callcenter.pops.api.operator import PopWeb
 from callcenter.pops.api.sockets import SocketRegistry
 from callcenter.pops.store.board import signed_in_operators
 from callcenter.pops.wiring import PopSide, web_pops
+from callcenter.recordings.api import disputes as dispute_api
+from callcenter.recordings.api import replay as replay_api
+from callcenter.recordings.pages import listen as listen_pages
+from callcenter.recordings.pages import supervisor as supervisor_pages
+from callcenter.recordings.schemas import Supervision
+from callcenter.recordings.service.archive import Archive
+from callcenter.recordings.service.disputes import Disputes
+from callcenter.recordings.service.evidence import EvidenceExport
+from callcenter.recordings.service.replay import Replays, ReplaySettings
+from callcenter.recordings.store.disputes import SqlDisputeStore
+from callcenter.recordings.store.replay import SqlReplayStore
 from callcenter.reference import api as reference_api
 from callcenter.reference.service import Reference, load_reference
-from callcenter.services.archive import Archive
 from callcenter.services.contractor_desk import ContractorDesk
 from callcenter.services.contractors_admin import ContractorsAdmin
-from callcenter.services.disputes import Disputes
-from callcenter.services.evidence import EvidenceExport
-from callcenter.services.replay import Replays, ReplaySettings
 from callcenter.simulator.pbx import SimulatedPbx
 from callcenter.users.service import Auth, SignInPolicy
 from callcenter.users.store import SqlUserStore
@@ -60,13 +65,8 @@ from callcenter.web import (
     contractor_api,
     contractor_pages,
     dispatch_api,
-    dispute_api,
-    listen_pages,
     outbox_pages,
-    replay_api,
-    supervisor_pages,
 )
-from callcenter.web.replay_schemas import Supervision
 
 log = structlog.get_logger("callcenter")
 DEMO_DATABASE = "sqlite+aiosqlite:///var/demo.db"

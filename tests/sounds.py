@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from callcenter.audio.encoder import ffmpeg_path
-from callcenter.domain.wav import inspect_wav
+from callcenter.recordings.audio import ffmpeg_path
+from callcenter.recordings.model.wav import inspect_wav
 
 
 def require_tool(name: str) -> str:

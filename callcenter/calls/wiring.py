@@ -17,7 +17,6 @@ from pathlib import Path
 
 import structlog
 
-from callcenter.audio.encoder import PydubEncoder
 from callcenter.calls.model.tracker import CallTracker
 from callcenter.calls.model.trunks import TrunkDirectory
 from callcenter.calls.service.backlog import Backlog
@@ -27,10 +26,11 @@ from callcenter.core import logs, migrate
 from callcenter.core.ami.link import AmiLink, LinkSettings
 from callcenter.core.config import Config
 from callcenter.core.database import Database
-from callcenter.db.recording_store import SqlRecordingStore
 from callcenter.pops.wiring import PopSide, bind_link, link_frames, link_login, link_pops, wanted
-from callcenter.services.archive import Archive
-from callcenter.services.recordings import Recordings, RecordingSettings
+from callcenter.recordings.audio import PydubEncoder
+from callcenter.recordings.service.archive import Archive
+from callcenter.recordings.service.recordings import Recordings, RecordingSettings
+from callcenter.recordings.store.recordings import SqlRecordingStore
 
 log = structlog.get_logger("callcenter")
 

@@ -28,7 +28,7 @@ from callcenter.domain.contractor_desk import (
     NotAContractor,
     visible_history,
 )
-from callcenter.services.archive import Archive
+from callcenter.recordings.service.archive import Archive
 from callcenter.services.contractor_answers import ContractorAnswers
 from callcenter.users.model import Principal, Role
 

@@ -21,14 +21,14 @@ from typing import Any
 from sqlalchemy import select
 
 from callcenter.appeals.tables import Appeal, AppealHistory
-from callcenter.audio.encoder import PydubEncoder
 from callcenter.calls.model.facts import CallEnded, CallEntered, CallFact, RecordingAnnounced
 from callcenter.calls.store.calls import SqlCallStore
 from callcenter.core.database import Database
-from callcenter.db.recording_store import SqlRecordingStore
+from callcenter.recordings.audio import PydubEncoder
+from callcenter.recordings.service.archive import Archive
+from callcenter.recordings.service.recordings import Recordings, RecordingSettings
+from callcenter.recordings.store.recordings import SqlRecordingStore
 from callcenter.recordings.tables import Recording
-from callcenter.services.archive import Archive
-from callcenter.services.recordings import Recordings, RecordingSettings
 
 ASTERISK = "/var/spool/asterisk/monitor"
 T0 = datetime(2026, 11, 28, 21, 30, tzinfo=UTC)  # 23:30 in Kyiv: the archive folder's date

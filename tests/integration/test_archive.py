@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 import pytest
 
-from callcenter.services.archive import Archive, ArchiveConflict
+from callcenter.recordings.service.archive import Archive, ArchiveConflict
 
 
 def test_copy_in_hashes_what_it_copied(tmp_path: Path) -> None:

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from callcenter.appeals.model.listing import HistoryItem
-from callcenter.domain.replay import AppealSummary, AuditEntry, RecordingInfo, Via
-from callcenter.services.evidence import Bundle
-from callcenter.services.evidence_zip import BLOCK, chunks
+from callcenter.recordings.model.replay import AppealSummary, AuditEntry, RecordingInfo, Via
+from callcenter.recordings.service.evidence import Bundle
+from callcenter.recordings.service.evidence_zip import BLOCK, chunks
 
 T0 = datetime(2026, 11, 28, 21, 30, tzinfo=UTC)
 

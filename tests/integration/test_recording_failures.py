@@ -17,7 +17,7 @@ from recording_rig import Rig, settings_for
 from sounds import decoded_seconds, tone_wav
 
 from callcenter.core.database import Database
-from callcenter.services.archive import Archive
+from callcenter.recordings.service.archive import Archive
 
 RIG_SCRIPT = Path(__file__).with_name("recording_rig.py")
 

@@ -15,8 +15,8 @@ from callcenter.calls.model.facts import CallEntered
 from callcenter.calls.store.calls import SqlCallStore
 from callcenter.core import migrate
 from callcenter.core.database import Database
-from callcenter.db.replay_store import SqlReplayStore
-from callcenter.domain.replay import NewAudit, Via
+from callcenter.recordings.model.replay import NewAudit, Via
+from callcenter.recordings.store.replay import SqlReplayStore
 from callcenter.recordings.tables import Dispute, DisputeNote, Recording, ReplayAudit
 from callcenter.users.tables import User
 

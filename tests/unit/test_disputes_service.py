@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from callcenter.domain.disputes import (
+from callcenter.recordings.model.disputes import (
     Actor,
     ContractorLink,
     Dispute,
@@ -20,8 +20,8 @@ from callcenter.domain.disputes import (
     NewLink,
     Note,
 )
-from callcenter.domain.replay import InvalidText, RecordingNotFound
-from callcenter.services.disputes import Disputes
+from callcenter.recordings.model.replay import InvalidText, RecordingNotFound
+from callcenter.recordings.service.disputes import Disputes
 from callcenter.users.model import Forbidden, Principal, Role
 from callcenter.users.service import token_hash
 

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from callcenter.domain import recordings as rec
-from callcenter.domain.wav import CorruptRecording, inspect_wav
+from callcenter.recordings.model import recordings as rec
+from callcenter.recordings.model.wav import CorruptRecording, inspect_wav
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 

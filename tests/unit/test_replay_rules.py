@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from callcenter.domain.disputes import (
+from callcenter.recordings.model.disputes import (
     LINK_MAX_HOURS,
     ContractorLink,
     Dispute,
@@ -19,7 +19,7 @@ from callcenter.domain.disputes import (
     check_contractor,
     link_expiry,
 )
-from callcenter.domain.replay import (
+from callcenter.recordings.model.replay import (
     InvalidReason,
     InvalidText,
     Ticket,

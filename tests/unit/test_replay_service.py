@@ -12,8 +12,8 @@ import pytest
 from structlog.testing import capture_logs
 
 from callcenter.appeals.model.listing import HistoryItem
-from callcenter.domain.disputes import ContractorLink, LinkExpired, LinkNotFound
-from callcenter.domain.replay import (
+from callcenter.recordings.model.disputes import ContractorLink, LinkExpired, LinkNotFound
+from callcenter.recordings.model.replay import (
     AppealNotFound,
     AppealSummary,
     AppealWithRecordings,
@@ -28,7 +28,7 @@ from callcenter.domain.replay import (
     Ticket,
     Via,
 )
-from callcenter.services.replay import Replays, ReplaySettings
+from callcenter.recordings.service.replay import Replays, ReplaySettings
 from callcenter.users.model import Forbidden, Principal, Role
 from callcenter.users.service import token_hash
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from callcenter.appeals.model.photos import HEAD, InvalidPhoto, Photo, PhotoNotFound, photo_kind
-from callcenter.services.archive import Archive
+from callcenter.recordings.service.archive import Archive
 
 
 class PhotoStore(Protocol):

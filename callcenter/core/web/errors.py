@@ -46,7 +46,8 @@ from callcenter.domain.dispatch import (
     TextRequired,
     UnknownService,
 )
-from callcenter.domain.disputes import (
+from callcenter.pops.model.pausing import NoSeat, PbxUnavailable, SeatNotInQueue
+from callcenter.recordings.model.disputes import (
     DisputeClosed,
     DisputeNotFound,
     DisputeStillOpen,
@@ -55,10 +56,10 @@ from callcenter.domain.disputes import (
     LinkNotFound,
     LinkRevoked,
 )
-from callcenter.domain.replay import (
+from callcenter.recordings.model.replay import (
     AppealNotFound as NoAppealToReplay,
 )
-from callcenter.domain.replay import (
+from callcenter.recordings.model.replay import (
     InvalidReason,
     InvalidText,
     RecordingFileMissing,
@@ -66,7 +67,6 @@ from callcenter.domain.replay import (
     RecordingUnavailable,
     ReplayNotAuthorized,
 )
-from callcenter.pops.model.pausing import NoSeat, PbxUnavailable, SeatNotInQueue
 from callcenter.users.access import CsrfFailed
 from callcenter.users.model import (
     AccountLocked,

@@ -13,9 +13,9 @@ from callcenter.appeals.store import queries as appeal_queries
 from callcenter.appeals.tables import Appeal
 from callcenter.calls.tables import Call
 from callcenter.core.database import Database
-from callcenter.domain.disputes import ContractorLink as Link
-from callcenter.domain.disputes import DisputeState
-from callcenter.domain.replay import (
+from callcenter.recordings.model.disputes import ContractorLink as Link
+from callcenter.recordings.model.disputes import DisputeState
+from callcenter.recordings.model.replay import (
     AppealSummary,
     AppealWithRecordings,
     AuditEntry,

@@ -29,11 +29,11 @@ from structlog.contextvars import bound_contextvars
 from callcenter.calls.model.facts import CallEnded, CallFact, LinkResynced, RecordingAnnounced
 from callcenter.core.errors import StoreUnavailable
 from callcenter.core.pacing import wait_for_event
-from callcenter.domain import recordings as rec
-from callcenter.domain.recordings import Announcement, Archived, DueRecording
-from callcenter.services.archive import Archive
-from callcenter.services.ingest import Encoder, IngestJob, ingest
-from callcenter.services.spool import Look, look_at
+from callcenter.recordings.model import recordings as rec
+from callcenter.recordings.model.recordings import Announcement, Archived, DueRecording
+from callcenter.recordings.service.archive import Archive
+from callcenter.recordings.service.ingest import Encoder, IngestJob, ingest
+from callcenter.recordings.service.spool import Look, look_at
 
 log = structlog.get_logger("callcenter.recordings")
 

@@ -15,8 +15,8 @@ from typing import Protocol
 import structlog
 
 from callcenter.appeals.model.listing import HistoryItem
-from callcenter.domain.disputes import ContractorLink, Dispute
-from callcenter.domain.replay import (
+from callcenter.recordings.model.disputes import ContractorLink, Dispute
+from callcenter.recordings.model.replay import (
     AppealNotFound,
     AppealSummary,
     AuditEntry,

@@ -12,7 +12,7 @@ import warnings
 from pathlib import Path
 from typing import BinaryIO
 
-from callcenter.domain.wav import WavInfo
+from callcenter.recordings.model.wav import WavInfo
 
 with warnings.catch_warnings():
     # pydub 0.25 imports audioop, deprecated since Python 3.11 (PEP 594); and it warns at

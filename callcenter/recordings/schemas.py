@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 from fastapi import Request
 from pydantic import BaseModel, Field
 
-from callcenter.domain.disputes import ContractorLink, Dispute, LinkState, Note
-from callcenter.domain.replay import AppealSummary, AuditEntry, Grant, RecordingInfo, Via
-from callcenter.services.disputes import Disputes
-from callcenter.services.evidence import EvidenceExport
-from callcenter.services.replay import Replays
+from callcenter.recordings.model.disputes import ContractorLink, Dispute, LinkState, Note
+from callcenter.recordings.model.replay import AppealSummary, AuditEntry, Grant, RecordingInfo, Via
+from callcenter.recordings.service.disputes import Disputes
+from callcenter.recordings.service.evidence import EvidenceExport
+from callcenter.recordings.service.replay import Replays
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from callcenter.domain import recordings as rec
-from callcenter.services.archive import Archive, digest
-from callcenter.services.spool import spool_files
+from callcenter.recordings.model import recordings as rec
+from callcenter.recordings.service.archive import Archive, digest
+from callcenter.recordings.service.spool import spool_files
 
 
 @dataclass(frozen=True, slots=True)

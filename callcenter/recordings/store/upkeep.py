@@ -11,10 +11,10 @@ from sqlalchemy import exists, or_, select, update
 from callcenter.appeals.tables import Appeal
 from callcenter.calls.tables import Call
 from callcenter.core.database import Database
-from callcenter.db.recording_store import SqlRecordingStore
-from callcenter.domain.recordings import PurgeStep, Retained, State
+from callcenter.recordings.model.recordings import PurgeStep, Retained, State
+from callcenter.recordings.service.upkeep import ArchivedFile, UnrecordedCall
+from callcenter.recordings.store.recordings import SqlRecordingStore
 from callcenter.recordings.tables import Recording
-from callcenter.services.recording_upkeep import ArchivedFile, UnrecordedCall
 
 
 class SqlRecordingUpkeep:

@@ -13,11 +13,11 @@ from callcenter.core.errors import DomainError
 from callcenter.core.web.errors import rule_for
 from callcenter.core.web.i18n import gettext, language_of
 from callcenter.core.web.pages import render
+from callcenter.recordings.api.replay import AUDIO_RESPONSES, audio_response
+from callcenter.recordings.pages.texts import script_texts
+from callcenter.recordings.schemas import GrantView, LinkReplayRequest, Views, supervision_of
 from callcenter.users.access import public
 from callcenter.users.api import client_of
-from callcenter.web.replay_api import AUDIO_RESPONSES, audio_response
-from callcenter.web.replay_schemas import GrantView, LinkReplayRequest, Views, supervision_of
-from callcenter.web.supervisor_texts import script_texts
 
 router = APIRouter(tags=["contractor link"], dependencies=[Depends(public())])
 Token = Annotated[str, Path(max_length=64, description="The link's token")]

@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from callcenter.domain.recordings import Archived, archive_paths
-from callcenter.domain.wav import HEADER_BYTES, CorruptRecording, WavInfo, inspect_wav
-from callcenter.services.archive import Archive
+from callcenter.recordings.model.recordings import Archived, archive_paths
+from callcenter.recordings.model.wav import HEADER_BYTES, CorruptRecording, WavInfo, inspect_wav
+from callcenter.recordings.service.archive import Archive
 
 
 class Encoder(Protocol):

@@ -19,7 +19,7 @@ from typing import Protocol
 
 import structlog
 
-from callcenter.domain.disputes import (
+from callcenter.recordings.model.disputes import (
     CLAIM_MAX,
     DECISION_MAX,
     NOTE_MAX,
@@ -33,7 +33,12 @@ from callcenter.domain.disputes import (
     check_contractor,
     link_expiry,
 )
-from callcenter.domain.replay import RecordingNotFound, check_supervisor, clean_text, who_of
+from callcenter.recordings.model.replay import (
+    RecordingNotFound,
+    check_supervisor,
+    clean_text,
+    who_of,
+)
 from callcenter.users.model import Principal
 from callcenter.users.service import token_hash
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from callcenter.domain.recordings import Digest
+from callcenter.recordings.model.recordings import Digest
 
 CHUNK = 1 << 20
 TEMP_SUFFIX = ".tmp"

@@ -19,8 +19,8 @@ from typing import Protocol
 import structlog
 
 from callcenter.appeals.model.listing import HistoryItem
-from callcenter.domain.disputes import ContractorLink, LinkNotFound
-from callcenter.domain.replay import (
+from callcenter.recordings.model.disputes import ContractorLink, LinkNotFound
+from callcenter.recordings.model.replay import (
     AppealNotFound,
     AppealSummary,
     AppealWithRecordings,

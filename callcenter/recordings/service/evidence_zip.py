@@ -31,10 +31,10 @@ from zoneinfo import ZoneInfo
 
 import structlog
 
-from callcenter.domain.recordings import Digest
-from callcenter.domain.replay import RecordingFileMissing
-from callcenter.services.evidence import Bundle
-from callcenter.services.replay import file_in_archive
+from callcenter.recordings.model.recordings import Digest
+from callcenter.recordings.model.replay import RecordingFileMissing
+from callcenter.recordings.service.evidence import Bundle
+from callcenter.recordings.service.replay import file_in_archive
 
 log = structlog.get_logger("callcenter.evidence")
 BLOCK = 1 << 20

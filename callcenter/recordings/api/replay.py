@@ -8,12 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
 
-from callcenter.services import evidence_zip
-from callcenter.services.replay import Playable
-from callcenter.users.access import allow
-from callcenter.users.api import client_of
-from callcenter.users.model import Principal, Role
-from callcenter.web.replay_schemas import (
+from callcenter.recordings.schemas import (
     AppealRecordingsView,
     AuditView,
     GrantView,
@@ -21,6 +16,11 @@ from callcenter.web.replay_schemas import (
     Views,
     supervision_of,
 )
+from callcenter.recordings.service import evidence_zip
+from callcenter.recordings.service.replay import Playable
+from callcenter.users.access import allow
+from callcenter.users.api import client_of
+from callcenter.users.model import Principal, Role
 
 router = APIRouter(tags=["recordings"])
 Supervisor = Annotated[Principal, Depends(allow(Role.SUPERVISOR))]

@@ -8,9 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 
-from callcenter.users.access import allow
-from callcenter.users.model import Principal, Role
-from callcenter.web.replay_schemas import (
+from callcenter.recordings.schemas import (
     CloseRequest,
     DisputeRequest,
     DisputeView,
@@ -24,6 +22,8 @@ from callcenter.web.replay_schemas import (
     Views,
     supervision_of,
 )
+from callcenter.users.access import allow
+from callcenter.users.model import Principal, Role
 
 router = APIRouter(tags=["disputes"])
 Supervisor = Annotated[Principal, Depends(allow(Role.SUPERVISOR))]

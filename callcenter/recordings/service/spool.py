@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from callcenter.domain import recordings as rec
+from callcenter.recordings.model import recordings as rec
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,11 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from callcenter.core.web.i18n import N_, gettext, language_of
 from callcenter.core.web.labels import Labels
 from callcenter.core.web.pages import render
-from callcenter.domain.replay import AppealNotFound
-from callcenter.users.access import allow
-from callcenter.users.model import Principal, Role
-from callcenter.web.replay_schemas import Views, supervision_of
-from callcenter.web.supervisor_texts import (
+from callcenter.recordings.model.replay import AppealNotFound
+from callcenter.recordings.pages.texts import (
     DISPUTE_STATES,
     LINK_STATES,
     RECORDING_STATES,
@@ -25,6 +22,9 @@ from callcenter.web.supervisor_texts import (
     labels,
     script_texts,
 )
+from callcenter.recordings.schemas import Views, supervision_of
+from callcenter.users.access import allow
+from callcenter.users.model import Principal, Role
 
 router = APIRouter(include_in_schema=False)
 Supervisor = Annotated[Principal, Depends(allow(Role.SUPERVISOR))]

@@ -11,8 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.appeals.tables import Appeal, AppealHistory
 from callcenter.core.database import Database
-from callcenter.db.replay_store import link_of, of_appeal
-from callcenter.domain.disputes import (
+from callcenter.recordings.model.disputes import (
     Actor,
     ContractorLink,
     Dispute,
@@ -24,7 +23,8 @@ from callcenter.domain.disputes import (
     NewLink,
     Note,
 )
-from callcenter.domain.replay import AppealNotFound
+from callcenter.recordings.model.replay import AppealNotFound
+from callcenter.recordings.store.replay import link_of, of_appeal
 from callcenter.recordings.tables import ContractorLink as LinkRow
 from callcenter.recordings.tables import Dispute as DisputeRow
 from callcenter.recordings.tables import DisputeNote, Recording

@@ -21,7 +21,7 @@ from callcenter.appeals.tables import Appeal, AppealHistory
 from callcenter.calls.tables import Call
 from callcenter.core.database import Database
 from callcenter.core.tables import Base
-from callcenter.domain.recordings import Announcement, Archived, DueRecording, State
+from callcenter.recordings.model.recordings import Announcement, Archived, DueRecording, State
 from callcenter.recordings.tables import Recording
 
 SYSTEM = "system"

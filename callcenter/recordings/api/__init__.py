@@ -1,0 +1,1 @@
+"""Recordings: the HTTP side: the JSON API."""

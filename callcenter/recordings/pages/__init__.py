@@ -1,0 +1,1 @@
+"""Recordings: the HTTP side: server-rendered pages."""

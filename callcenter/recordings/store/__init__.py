@@ -1,0 +1,1 @@
+"""Recordings: the store on SQLAlchemy (private to the feature)."""
