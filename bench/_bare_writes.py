@@ -23,7 +23,7 @@ from callcenter.appeals.tables import Appeal, AppealHistory
 from callcenter.core.database import Database
 from callcenter.db.contractor_store import SqlContractorStore
 from callcenter.delivery.tables import OutboxMessageRow
-from callcenter.domain.routing import route
+from callcenter.routing.model.policy import route
 from callcenter.routing.tables import RoutingDecisionRow
 
 PAYLOAD = json.dumps({"event": "appeal.assigned", "appeal": {

@@ -17,18 +17,18 @@ from sqlalchemy import func, select
 
 from callcenter.appeals.tables import Appeal
 from callcenter.core.database import Database
-from callcenter.db.dispatch_store import SqlDispatchStore
 from callcenter.db.outbox_store import SqlOutboxStore
 from callcenter.delivery.tables import OutboxMessageRow
 from callcenter.domain.notices import Notifier
 from callcenter.domain.outbox import NewMessage, OutboxMessage
-from callcenter.domain.routing import route
 from callcenter.notify.email import SmtpSettings, build_email
 from callcenter.notify.transport import ChannelTransport
 from callcenter.notify.webhook import encode, signature
-from callcenter.services.dispatching import Dispatcher
+from callcenter.routing.model.policy import route
+from callcenter.routing.service.routing import Dispatcher
+from callcenter.routing.service.rules import RuleHolder
+from callcenter.routing.store import SqlDispatchStore
 from callcenter.services.outbox_worker import OutboxWorker, WorkerSettings
-from callcenter.services.routing_rules import RuleHolder
 
 LATER = T0 + timedelta(days=1)  # every seeded message is due
 

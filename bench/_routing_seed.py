@@ -13,15 +13,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from callcenter.appeals.tables import Appeal, AppealCounter
 from callcenter.core.database import Database
 from callcenter.db.contractor_store import SqlContractorStore
-from callcenter.db.dispatch_store import SqlDispatchStore
 from callcenter.domain.contractors import Contractor
-from callcenter.domain.dispatch import AppealCard, Assignment
 from callcenter.domain.notices import Notifier
 from callcenter.domain.outbox import NewMessage
-from callcenter.domain.routing import AppealFacts
-from callcenter.domain.routing_rules import Rules
+from callcenter.routing.model.policy import AppealFacts
+from callcenter.routing.model.records import AppealCard, Assignment
+from callcenter.routing.model.rules import Rules
+from callcenter.routing.service.rules import read_rules
+from callcenter.routing.store import SqlDispatchStore
 from callcenter.services.contractors_import import read_contractors
-from callcenter.services.routing_rules import read_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "config" / "routing.toml"

@@ -16,7 +16,6 @@ from pathlib import Path
 from types import ModuleType
 from zoneinfo import ZoneInfo
 
-from callcenter import dispatch_cli
 from callcenter.appeals.model.listing import AppealListItem, HistoryItem, appeal_json
 from callcenter.appeals.store import queries as appeal_queries
 from callcenter.core import config as configuration
@@ -32,6 +31,7 @@ from callcenter.recordings.service.upkeep import (
     VerifyReport,
 )
 from callcenter.recordings.store.upkeep import SqlRecordingUpkeep
+from callcenter.routing import cli as dispatch_cli
 from callcenter.users import cli as user_commands
 
 

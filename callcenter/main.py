@@ -29,13 +29,6 @@ from callcenter.core.web.health import Readiness
 from callcenter.core.web.metrics import Metrics
 from callcenter.db.contractor_queries import SqlContractorDesk
 from callcenter.db.contractor_store import SqlContractorStore
-from callcenter.dispatch_wiring import (
-    Dispatching,
-    Worker,
-    build_dispatching,
-    build_worker,
-    prepare,
-)
 from callcenter.pops.api import board as board_routes
 from callcenter.pops.api import operator as pop_routes
 from callcenter.pops.api.operator import PopWeb
@@ -55,18 +48,20 @@ from callcenter.recordings.store.disputes import SqlDisputeStore
 from callcenter.recordings.store.replay import SqlReplayStore
 from callcenter.reference import api as reference_api
 from callcenter.reference.service import Reference, load_reference
+from callcenter.routing import api as dispatch_api
+from callcenter.routing.wiring import (
+    Dispatching,
+    Worker,
+    build_dispatching,
+    build_worker,
+    prepare,
+)
 from callcenter.services.contractor_desk import ContractorDesk
 from callcenter.services.contractors_admin import ContractorsAdmin
 from callcenter.simulator.pbx import SimulatedPbx
 from callcenter.users.service import Auth, SignInPolicy
 from callcenter.users.store import SqlUserStore
-from callcenter.web import (
-    admin_contractors,
-    contractor_api,
-    contractor_pages,
-    dispatch_api,
-    outbox_pages,
-)
+from callcenter.web import admin_contractors, contractor_api, contractor_pages, outbox_pages
 
 log = structlog.get_logger("callcenter")
 DEMO_DATABASE = "sqlite+aiosqlite:///var/demo.db"

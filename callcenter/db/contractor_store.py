@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter.contractors.tables import ContractorRow
 from callcenter.core.database import Database
 from callcenter.domain.contractors import Contractor, ContractorExists, ImportCounts
-from callcenter.domain.dispatch import ContractorMissing
+from callcenter.routing.model.records import ContractorMissing
 
 FIELDS = ("name", "kind", "email", "manager_email", "phone", "night_phone", "webhook_url",
           "webhook_secret_ref", "active")

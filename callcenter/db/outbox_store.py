@@ -23,7 +23,6 @@ from callcenter.contractors.tables import ContractorRow
 from callcenter.core.database import Database
 from callcenter.core.tables import Base
 from callcenter.delivery.tables import DeliveryAttemptRow, OutboxMessageRow
-from callcenter.domain.dispatch import MessageNotFound
 from callcenter.domain.outbox import (
     Delivery,
     DeliveryAttempt,
@@ -34,6 +33,7 @@ from callcenter.domain.outbox import (
     OutboxState,
     Outcome,
 )
+from callcenter.routing.model.records import MessageNotFound
 from callcenter.routing.tables import RoutingDecisionRow
 
 TEXT_LIMIT = 2000  # characters of a response or an error kept in the log

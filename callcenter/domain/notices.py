@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from callcenter.core.phones import mask
 from callcenter.domain.contractors import Contractor
-from callcenter.domain.dispatch import AppealCard, Assignment
-from callcenter.domain.escalation import DueReminder
 from callcenter.domain.outbox import EMAIL, WEBHOOK, NewMessage
+from callcenter.routing.model.escalation import DueReminder
+from callcenter.routing.model.records import AppealCard, Assignment
 
 ASSIGNED = "appeal.assigned"
 REMINDER = "appeal.reminder"

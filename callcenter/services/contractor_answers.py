@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 import structlog
 
 from callcenter.appeals.model.statuses import Status
-from callcenter.domain.dispatch import (
+from callcenter.routing.model.records import (
     WITH_CONTRACTOR,
     AppealCard,
     AppealNotFound,
@@ -22,7 +22,7 @@ from callcenter.domain.dispatch import (
     NotYourAppeal,
     TextRequired,
 )
-from callcenter.services.dispatch_ports import DispatchStore, DispatchTx
+from callcenter.routing.service.ports import DispatchStore, DispatchTx
 
 log = structlog.get_logger("callcenter.answers")
 

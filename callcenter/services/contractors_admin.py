@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import structlog
 
 from callcenter.domain.contractors import Contractor, admin_contractor
-from callcenter.domain.dispatch import ContractorMissing
+from callcenter.routing.model.records import ContractorMissing
 from callcenter.users.model import Principal
 
 log = structlog.get_logger("callcenter.contractors")

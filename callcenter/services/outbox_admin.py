@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import structlog
 
 from callcenter.domain.outbox import DeliveryAttempt, OutboxRow, OutboxState
-from callcenter.services.dispatch_ports import OutboxStore
+from callcenter.routing.service.ports import OutboxStore
 
 log = structlog.get_logger("callcenter.outbox")
 

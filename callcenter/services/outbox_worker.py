@@ -21,7 +21,7 @@ import structlog
 from callcenter.core.errors import StoreUnavailable
 from callcenter.core.pacing import wait_for_event
 from callcenter.domain.outbox import DeliveryResult, OutboxMessage, Outcome, backoff
-from callcenter.services.dispatch_ports import OutboxStore, Transport
+from callcenter.routing.service.ports import OutboxStore, Transport
 
 log = structlog.get_logger("callcenter.outbox")
 

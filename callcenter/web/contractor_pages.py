@@ -15,7 +15,7 @@ from callcenter.core.web.i18n import N_, gettext, language_of
 from callcenter.core.web.labels import STATUSES, Labels
 from callcenter.core.web.pages import render
 from callcenter.domain.contractor_desk import ContractorAppealNotFound, parse_statuses
-from callcenter.domain.dispatch import WITH_CONTRACTOR
+from callcenter.routing.model.records import WITH_CONTRACTOR
 from callcenter.users.access import only
 from callcenter.users.model import Principal, Role
 from callcenter.web.contractor_api import desk_of

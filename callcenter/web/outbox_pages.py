@@ -14,9 +14,9 @@ from callcenter.core.errors import DomainError
 from callcenter.core.web.errors import rule_for
 from callcenter.core.web.i18n import gettext, language_of
 from callcenter.core.web.pages import render
+from callcenter.routing.api import dispatcher_of, escalation_of, outbox_of, views_of
 from callcenter.users.access import allow
 from callcenter.users.model import Principal, Role
-from callcenter.web.dispatch_api import dispatcher_of, escalation_of, outbox_of, views_of
 
 router = APIRouter(include_in_schema=False)
 Oversight = Annotated[Principal, Depends(allow(Role.SUPERVISOR, Role.ADMIN))]

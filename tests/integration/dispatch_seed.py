@@ -14,15 +14,15 @@ from callcenter.appeals.store.writes import change_status, open_appeal
 from callcenter.appeals.tables import Appeal, AppealCounter
 from callcenter.core.database import Database
 from callcenter.db.contractor_store import SqlContractorStore
-from callcenter.db.dispatch_store import SqlDispatchStore
 from callcenter.db.outbox_store import SqlOutboxStore
 from callcenter.domain.contractors import Contractor
 from callcenter.domain.notices import Notifier
+from callcenter.routing.service.escalation import Escalation
+from callcenter.routing.service.routing import Dispatcher
+from callcenter.routing.service.rules import RuleHolder
+from callcenter.routing.store import SqlDispatchStore
 from callcenter.services.contractor_answers import ContractorAnswers
-from callcenter.services.dispatching import Dispatcher
-from callcenter.services.escalation import Escalation
 from callcenter.services.outbox_admin import OutboxAdmin
-from callcenter.services.routing_rules import RuleHolder
 
 T0 = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)  # Wednesday 10:00 in Kyiv: working hours
 SECRET_ENV = "CALLCENTER_TEST_WEBHOOK_SECRET"

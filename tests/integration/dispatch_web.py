@@ -14,7 +14,7 @@ from sqlalchemy import update
 
 from callcenter.appeals.tables import Appeal
 from callcenter.db.contractor_store import SqlContractorStore
-from callcenter.dispatch_wiring import Dispatching, Worker, build_worker
+from callcenter.routing.wiring import Dispatching, Worker, build_worker
 from callcenter.services.contractors_import import import_contractors
 from tests.integration.loopback_servers import free_port
 from tests.integration.test_appeal_api import seed_call

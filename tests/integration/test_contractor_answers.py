@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from callcenter.appeals.store.queries import appeal_history
 from callcenter.appeals.tables import Appeal, AppealAttachmentRow
-from callcenter.domain.dispatch import NotWithContractor, NotYourAppeal, TextRequired
+from callcenter.routing.model.records import NotWithContractor, NotYourAppeal, TextRequired
 
 
 @pytest.fixture

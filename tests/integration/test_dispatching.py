@@ -14,12 +14,12 @@ from callcenter.appeals.store.queries import appeal_history
 from callcenter.appeals.tables import Appeal
 from callcenter.core.errors import InvalidTransition
 from callcenter.delivery.tables import OutboxMessageRow
-from callcenter.domain.dispatch import (
+from callcenter.routing.model.policy import EmergencyContact
+from callcenter.routing.model.records import (
     AppealNotFound,
     ContractorNotFound,
     TextRequired,
 )
-from callcenter.domain.routing import EmergencyContact
 from callcenter.routing.tables import RoutingDecisionRow
 
 

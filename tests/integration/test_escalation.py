@@ -12,10 +12,10 @@ from sqlalchemy import select
 from callcenter.appeals.store.queries import appeal_history
 from callcenter.appeals.tables import Appeal
 from callcenter.core.database import Database
-from callcenter.db.dispatch_store import SqlDispatchStore
 from callcenter.delivery.tables import OutboxMessageRow
 from callcenter.domain.notices import Notifier
-from callcenter.services.escalation import Escalation
+from callcenter.routing.service.escalation import Escalation
+from callcenter.routing.store import SqlDispatchStore
 
 
 @pytest.fixture

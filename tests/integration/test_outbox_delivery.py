@@ -29,9 +29,9 @@ from callcenter.core import migrate
 from callcenter.core.database import Database
 from callcenter.db.outbox_store import SqlOutboxStore
 from callcenter.delivery.tables import DeliveryAttemptRow, OutboxMessageRow
-from callcenter.domain.dispatch import MessageNotFound
 from callcenter.notify.email import SmtpSettings, message_id
 from callcenter.notify.transport import ChannelTransport
+from callcenter.routing.model.records import MessageNotFound
 from callcenter.services.outbox_worker import OutboxWorker, WorkerSettings
 
 FROM = "Гаряча лінія 1580 <noreply@1580.example.org>"

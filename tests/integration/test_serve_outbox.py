@@ -32,7 +32,7 @@ from callcenter.core.config import (
 )
 from callcenter.core.database import Database
 from callcenter.delivery.tables import OutboxMessageRow
-from callcenter.dispatch_wiring import build_worker
+from callcenter.routing.wiring import build_worker
 from callcenter.simulator import SimulatedPbx
 
 

@@ -16,9 +16,9 @@ from callcenter import main
 from callcenter.core.config import Config, DatabaseConfig, RoutingConfig
 from callcenter.core.database import Database
 from callcenter.db.contractor_store import SqlContractorStore
-from callcenter.dispatch_wiring import build_dispatching, prepare
 from callcenter.domain.contractors import Contractor
-from callcenter.domain.dispatch import CoordinatorMissing
+from callcenter.routing.model.records import CoordinatorMissing
+from callcenter.routing.wiring import build_dispatching, prepare
 from callcenter.services.contractors_import import read_contractors
 from tests.integration.dispatch_web import GAS, completed
 from tests.web_rig import WebRig

@@ -34,7 +34,7 @@ def _reserved(domain: str) -> bool:
 
 
 def test_every_rule_names_a_sample_contractor() -> None:
-    from callcenter.services.routing_rules import read_rules
+    from callcenter.routing.service.rules import read_rules
 
     rules = read_rules(ROOT / "config" / "routing.toml", timezone="Europe/Kyiv")
     codes = {c.code for c in read_contractors(ROOT / "config" / "contractors.toml")}

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from callcenter.domain.escalation import due_reminders, reminder_key
 from callcenter.domain.outbox import backoff
-from callcenter.domain.routing_time import Term, WorkingCalendar
+from callcenter.routing.model.escalation import due_reminders, reminder_key
+from callcenter.routing.model.worktime import Term, WorkingCalendar
 
 KYIV = ZoneInfo("Europe/Kyiv")
 CAL = WorkingCalendar(KYIV)

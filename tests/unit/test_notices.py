@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from callcenter.domain.contractors import Contractor
-from callcenter.domain.dispatch import AppealCard, Assignment
-from callcenter.domain.escalation import DueReminder
 from callcenter.domain.notices import Notifier
 from callcenter.domain.outbox import OutboxMessage
 from callcenter.notify import email_text
 from callcenter.notify.email import build_email, message_id
+from callcenter.routing.model.escalation import DueReminder
+from callcenter.routing.model.records import AppealCard, Assignment
 
 T0 = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
 NOTIFIER = Notifier(public_base_url="https://1580.example.org/", timezone="Europe/Kyiv",

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from callcenter.domain.routing import AppealFacts, RoutingDecision, route, to_coordinator
-from callcenter.domain.routing_rules import Rules, parse_rules
+from callcenter.routing.model.policy import AppealFacts, RoutingDecision, route, to_coordinator
+from callcenter.routing.model.rules import Rules, parse_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 KYIV = ZoneInfo("Europe/Kyiv")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from callcenter.domain.routing_houses import (
+from callcenter.routing.model.houses import (
     House,
     HouseSpecError,
     address_key,

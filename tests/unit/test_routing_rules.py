@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from callcenter.domain.routing_rules import RulesError, parse_rules
-from callcenter.services.routing_rules import RuleHolder, read_rules
+from callcenter.routing.model.rules import RulesError, parse_rules
+from callcenter.routing.service.rules import RuleHolder, read_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = """

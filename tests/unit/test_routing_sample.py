@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from callcenter.domain.routing import AppealFacts, RoutingDecision, route
-from callcenter.domain.routing_rules import Rules
+from callcenter.routing.model.policy import AppealFacts, RoutingDecision, route
+from callcenter.routing.model.rules import Rules
+from callcenter.routing.service.rules import read_rules
 from callcenter.services.contractors_import import read_contractors
-from callcenter.services.routing_rules import read_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 KYIV = ZoneInfo("Europe/Kyiv")

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from callcenter.domain.routing_time import Term, TermError, WorkingCalendar, parse_term
+from callcenter.routing.model.worktime import Term, TermError, WorkingCalendar, parse_term
 
 KYIV = ZoneInfo("Europe/Kyiv")
 CAL = WorkingCalendar(KYIV, holidays=frozenset({date(2026, 8, 24)}))

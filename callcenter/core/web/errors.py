@@ -34,18 +34,6 @@ from callcenter.domain.contractor_desk import (
     TextTooLong,
 )
 from callcenter.domain.contractors import ContractorExists, InvalidContractor
-from callcenter.domain.dispatch import (
-    AppealNotFound as NoAppealToAnswer,
-)
-from callcenter.domain.dispatch import (
-    ContractorMissing,
-    ContractorNotFound,
-    MessageNotFound,
-    NotWithContractor,
-    NotYourAppeal,
-    TextRequired,
-    UnknownService,
-)
 from callcenter.pops.model.pausing import NoSeat, PbxUnavailable, SeatNotInQueue
 from callcenter.recordings.model.disputes import (
     DisputeClosed,
@@ -66,6 +54,18 @@ from callcenter.recordings.model.replay import (
     RecordingNotFound,
     RecordingUnavailable,
     ReplayNotAuthorized,
+)
+from callcenter.routing.model.records import (
+    AppealNotFound as NoAppealToAnswer,
+)
+from callcenter.routing.model.records import (
+    ContractorMissing,
+    ContractorNotFound,
+    MessageNotFound,
+    NotWithContractor,
+    NotYourAppeal,
+    TextRequired,
+    UnknownService,
 )
 from callcenter.users.access import CsrfFailed
 from callcenter.users.model import (

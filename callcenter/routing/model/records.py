@@ -8,7 +8,7 @@ from datetime import date, datetime
 from callcenter.appeals.model.statuses import Status
 from callcenter.core.errors import DomainError
 from callcenter.domain.contractors import Contractor
-from callcenter.domain.routing import EmergencyContact
+from callcenter.routing.model.policy import EmergencyContact
 
 # Statuses in which an appeal waits for its contractor (overdue if past the deadline).
 WITH_CONTRACTOR = frozenset({Status.ASSIGNED, Status.IN_WORK, Status.RETURNED})

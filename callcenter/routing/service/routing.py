@@ -20,7 +20,18 @@ from callcenter.appeals.model.statuses import Status
 from callcenter.core.errors import DomainError, InvalidTransition, StoreUnavailable
 from callcenter.core.pacing import every
 from callcenter.domain.contractors import Contractor
-from callcenter.domain.dispatch import (
+from callcenter.domain.notices import Notifier
+from callcenter.domain.outbox import NewMessage
+from callcenter.routing.model.houses import address_key
+from callcenter.routing.model.policy import (
+    DISPATCHER_LABEL,
+    AppealFacts,
+    EmergencyContact,
+    RoutingDecision,
+    route,
+    to_coordinator,
+)
+from callcenter.routing.model.records import (
     AppealCard,
     AppealNotFound,
     Assignment,
@@ -30,20 +41,9 @@ from callcenter.domain.dispatch import (
     TextRequired,
     UnknownService,
 )
-from callcenter.domain.notices import Notifier
-from callcenter.domain.outbox import NewMessage
-from callcenter.domain.routing import (
-    DISPATCHER_LABEL,
-    AppealFacts,
-    EmergencyContact,
-    RoutingDecision,
-    route,
-    to_coordinator,
-)
-from callcenter.domain.routing_houses import address_key
-from callcenter.domain.routing_rules import Rules
-from callcenter.services.dispatch_ports import DispatchStore, DispatchTx
-from callcenter.services.routing_rules import RuleHolder
+from callcenter.routing.model.rules import Rules
+from callcenter.routing.service.ports import DispatchStore, DispatchTx
+from callcenter.routing.service.rules import RuleHolder
 
 log = structlog.get_logger("callcenter.dispatching")
 SYSTEM = "system"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import structlog
 
-from callcenter.domain.routing_rules import Rules, RulesError, parse_rules
+from callcenter.routing.model.rules import Rules, RulesError, parse_rules
 
 log = structlog.get_logger("callcenter.routing")
 

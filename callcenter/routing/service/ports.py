@@ -13,13 +13,6 @@ from typing import Protocol
 
 from callcenter.appeals.model.statuses import Status
 from callcenter.domain.contractors import Contractor
-from callcenter.domain.dispatch import (
-    AppealCard,
-    Assignment,
-    CurrentRouting,
-    OverdueAppeal,
-    Unacknowledged,
-)
 from callcenter.domain.outbox import (
     DeliveryAttempt,
     DeliveryResult,
@@ -28,7 +21,14 @@ from callcenter.domain.outbox import (
     OutboxRow,
     Outcome,
 )
-from callcenter.domain.routing import RoutingDecision
+from callcenter.routing.model.policy import RoutingDecision
+from callcenter.routing.model.records import (
+    AppealCard,
+    Assignment,
+    CurrentRouting,
+    OverdueAppeal,
+    Unacknowledged,
+)
 
 
 class DispatchTx(Protocol):

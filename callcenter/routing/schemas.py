@@ -9,10 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from callcenter.core.web.i18n import N_, gettext
 from callcenter.core.web.labels import Labels
-from callcenter.domain.dispatch import AppealCard, CurrentRouting, OverdueAppeal
 from callcenter.domain.outbox import DeliveryAttempt, OutboxRow
-from callcenter.domain.routing import EmergencyContact
-from callcenter.domain.routing_rules import Rules
+from callcenter.routing.model.policy import EmergencyContact
+from callcenter.routing.model.records import AppealCard, CurrentRouting, OverdueAppeal
+from callcenter.routing.model.rules import Rules
 
 PRIORITIES = {"emergency": N_("Emergency"), "urgent": N_("Urgent"), "normal": N_("Normal")}
 

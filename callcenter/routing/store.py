@@ -19,7 +19,9 @@ from callcenter.core.database import Database
 from callcenter.db import contractor_store, outbox_store
 from callcenter.delivery.tables import OutboxMessageRow
 from callcenter.domain.contractors import Contractor
-from callcenter.domain.dispatch import (
+from callcenter.domain.outbox import Delivery, NewMessage, OutboxState
+from callcenter.routing.model.policy import EmergencyContact, RoutingDecision
+from callcenter.routing.model.records import (
     OPEN,
     WITH_CONTRACTOR,
     AppealCard,
@@ -29,8 +31,6 @@ from callcenter.domain.dispatch import (
     OverdueAppeal,
     Unacknowledged,
 )
-from callcenter.domain.outbox import Delivery, NewMessage, OutboxState
-from callcenter.domain.routing import EmergencyContact, RoutingDecision
 from callcenter.routing.tables import RoutingDecisionRow
 
 D = RoutingDecisionRow

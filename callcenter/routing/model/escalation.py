@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from callcenter.domain.routing_time import Term, WorkingCalendar
+from callcenter.routing.model.worktime import Term, WorkingCalendar
 
 REMINDER, ESCALATION = 1, 2
 LEVELS = (REMINDER, ESCALATION)

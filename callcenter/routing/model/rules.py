@@ -14,8 +14,8 @@ from functools import partial
 from typing import Any
 
 from callcenter.core.parsed_toml import Problems, strings, table
-from callcenter.domain.routing_houses import HouseSpec, HouseSpecError, parse_house_spec, street_key
-from callcenter.domain.routing_sections import (
+from callcenter.routing.model.houses import HouseSpec, HouseSpecError, parse_house_spec, street_key
+from callcenter.routing.model.sections import (
     DISPATCHER,
     EmergencyService,
     calendar_of,
@@ -23,7 +23,7 @@ from callcenter.domain.routing_sections import (
     services_of,
     terms_of,
 )
-from callcenter.domain.routing_time import Term, WorkingCalendar, parse_term
+from callcenter.routing.model.worktime import Term, WorkingCalendar, parse_term
 
 PRIORITIES = ("emergency", "urgent", "normal")  # most urgent first
 ANY, WORKING_HOURS, DUTY = "any", "working_hours", "duty"  # duty: nights, weekends, holidays

@@ -13,12 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 
 from callcenter.appeals.api import appeals_of, lang_of
 from callcenter.core.web.labels import Labels
-from callcenter.services.dispatching import Dispatcher
-from callcenter.services.escalation import Escalation
-from callcenter.services.outbox_admin import OutboxAdmin
-from callcenter.users.access import allow
-from callcenter.users.model import Principal, Role
-from callcenter.web.dispatch_schemas import (
+from callcenter.routing.schemas import (
     AssignedView,
     AttemptView,
     ContactView,
@@ -32,6 +27,11 @@ from callcenter.web.dispatch_schemas import (
     RoutingView,
     contact,
 )
+from callcenter.routing.service.escalation import Escalation
+from callcenter.routing.service.routing import Dispatcher
+from callcenter.services.outbox_admin import OutboxAdmin
+from callcenter.users.access import allow
+from callcenter.users.model import Principal, Role
 
 router = APIRouter(tags=["dispatching"])
 Desk = Annotated[Principal, Depends(allow(Role.OPERATOR, Role.SUPERVISOR))]

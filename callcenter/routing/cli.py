@@ -22,11 +22,11 @@ from callcenter.db.contractor_store import SqlContractorStore
 from callcenter.db.outbox_store import SqlOutboxStore
 from callcenter.domain.contractors import ContractorsError
 from callcenter.domain.outbox import OutboxRow, OutboxState
-from callcenter.domain.routing import AppealFacts, route
-from callcenter.domain.routing_rules import Rules, RulesError
+from callcenter.routing.model.policy import AppealFacts, route
+from callcenter.routing.model.rules import Rules, RulesError
+from callcenter.routing.service.rules import read_rules
 from callcenter.services.contractors_import import import_contractors
 from callcenter.services.outbox_admin import OutboxAdmin
-from callcenter.services.routing_rules import read_rules
 
 COMMANDS = frozenset({"worker", "contractors", "outbox", "routing", "escalation"})
 T = TypeVar("T")
@@ -96,7 +96,7 @@ def _problems(what: str, problems: list[str]) -> None:
 def _run(args: argparse.Namespace, config: Config) -> int:
     # The services' composition brings the HTTP and SMTP clients: imported by the commands
     # that run them, so `callcenter listen` (which shares this CLI) does without.
-    from callcenter import dispatch_wiring as wiring
+    from callcenter.routing import wiring
 
     if args.command == "worker":
         asyncio.run(wiring.run_worker(config, name=args.name))
@@ -209,7 +209,7 @@ def explain(args: argparse.Namespace, config: Config) -> int:
 
 
 def _escalation(args: argparse.Namespace, config: Config) -> int:
-    from callcenter import dispatch_wiring as wiring
+    from callcenter.routing import wiring
 
     async def sweep(db: Database) -> int:
         return await wiring.build_dispatching(config, db).escalation.sweep()

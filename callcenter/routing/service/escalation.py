@@ -14,12 +14,12 @@ from datetime import UTC, datetime
 import structlog
 
 from callcenter.core.pacing import every
-from callcenter.domain.dispatch import OverdueAppeal, Unacknowledged
-from callcenter.domain.escalation import REMINDER, DueReminder, due_reminders
 from callcenter.domain.notices import Notifier
 from callcenter.domain.outbox import NewMessage
-from callcenter.services.dispatch_ports import DispatchStore
-from callcenter.services.routing_rules import RuleHolder
+from callcenter.routing.model.escalation import REMINDER, DueReminder, due_reminders
+from callcenter.routing.model.records import OverdueAppeal, Unacknowledged
+from callcenter.routing.service.ports import DispatchStore
+from callcenter.routing.service.rules import RuleHolder
 
 log = structlog.get_logger("callcenter.escalation")
 SWEEPER = "escalation"

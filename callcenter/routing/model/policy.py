@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from callcenter.domain.routing_houses import House, HouseSpec, parse_address
-from callcenter.domain.routing_rules import (
+from callcenter.routing.model.houses import House, HouseSpec, parse_address
+from callcenter.routing.model.rules import (
     ANY,
     DUTY,
     PRIORITIES,
@@ -31,8 +31,8 @@ from callcenter.domain.routing_rules import (
     Rule,
     Rules,
 )
-from callcenter.domain.routing_sections import DISPATCHER
-from callcenter.domain.routing_time import Term
+from callcenter.routing.model.sections import DISPATCHER
+from callcenter.routing.model.worktime import Term
 
 CATEGORY_LABELS = ("будь-яка категорія", "група «{}»", "категорія «{}»")
 LOCATION_LABELS = ("усе місто", "район «{}»", "вулиця {}", "будинки {}", "будинок {}")

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from callcenter.core.parsed_toml import strings, table
-from callcenter.domain.routing_time import (
+from callcenter.routing.model.worktime import (
     WEEKDAYS,
     Term,
     TermError,

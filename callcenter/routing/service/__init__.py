@@ -1,0 +1,1 @@
+"""Routing: the use cases (async; stores and senders behind typing.Protocol interfaces)."""
