@@ -25,9 +25,9 @@ from callcenter.notify.email import SmtpSettings, build_email
 from callcenter.notify.transport import ChannelTransport
 from callcenter.notify.webhook import encode, signature
 from callcenter.routing.model.policy import route
-from callcenter.routing.service.routing import Dispatcher
+from callcenter.routing.service.routing import AppealRouter
 from callcenter.routing.service.rules import RuleHolder
-from callcenter.routing.store import SqlDispatchStore
+from callcenter.routing.store import SqlRoutingStore
 from callcenter.services.outbox_worker import OutboxWorker, WorkerSettings
 
 LATER = T0 + timedelta(days=1)  # every seeded message is due
@@ -65,18 +65,18 @@ def route_all(rows: list[dict[str, Any]]) -> tuple[Figure, Figure]:
 
 # -- route and enqueue into a database -------------------------------------------------------
 
-async def dispatch_all(url: str, rows: list[dict[str, Any]], concurrency: int) -> Figure:
-    """Dispatcher.appeal_registered for every appeal: route, decision, assignment, history
+async def route_and_enqueue_all(url: str, rows: list[dict[str, Any]], concurrency: int) -> Figure:
+    """AppealRouter.appeal_registered for every appeal: route, decision, assignment, history
     and outbox rows in one transaction per appeal."""
     db = await seed(url, rows)
     holder = RuleHolder(RULES, timezone="Europe/Kyiv")
     holder.load()
-    dispatcher = Dispatcher(store=SqlDispatchStore(db), rules=holder,
+    appeal_router = AppealRouter(store=SqlRoutingStore(db), rules=holder,
                             notifier=Notifier(public_base_url="https://1580.example.org",
                                               timezone="Europe/Kyiv"))
     ids = list(range(1, len(rows) + 1))
     start = time.perf_counter()
-    await _in_parallel(ids, concurrency, dispatcher.appeal_registered)
+    await _in_parallel(ids, concurrency, appeal_router.appeal_registered)
     seconds = time.perf_counter() - start
     async with db.transaction() as session:
         assigned = await session.scalar(select(func.count()).where(Appeal.status == "assigned"))

@@ -20,7 +20,7 @@ from callcenter.routing.model.policy import AppealFacts
 from callcenter.routing.model.records import AppealCard, Assignment
 from callcenter.routing.model.rules import Rules
 from callcenter.routing.service.rules import read_rules
-from callcenter.routing.store import SqlDispatchStore
+from callcenter.routing.store import SqlRoutingStore
 from callcenter.services.contractors_import import read_contractors
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,7 +93,7 @@ def messages(contractor: Contractor, channel: str, count: int) -> list[NewMessag
 
 async def enqueue(db: Database, batch: list[NewMessage]) -> None:
     """Straight into the outbox (not timed)."""
-    store = SqlDispatchStore(db)
+    store = SqlRoutingStore(db)
     for start in range(0, len(batch), CHUNK):
         async with store.transaction() as tx:
             await tx.enqueue(batch[start:start + CHUNK], appeal_id=None, decision_id=None,

@@ -4,7 +4,7 @@ Each figure is printed with a baseline measured in the same run:
 
 1. route() over N appeals (categories and streets of config/routing.toml, some unknown,
    opened over a week) against a dict lookup category -> contractor;
-2. route and enqueue (Dispatcher.appeal_registered: decision, assignment, history, outbox in
+2. route and enqueue (AppealRouter.appeal_registered: decision, assignment, history, outbox in
    one transaction per appeal) into a fresh SQLite and PostgreSQL database, against the same
    rows written with bare SQLAlchemy Core (decisions computed beforehand);
 3. outbox delivery of M messages per channel to a local receiver (a separate process: HTTP and
@@ -37,8 +37,8 @@ from _routing_runs import (
     bare_mails,
     bare_posts,
     deliver_all,
-    dispatch_all,
     route_all,
+    route_and_enqueue_all,
     stats,
 )
 from _routing_seed import SECRET_ENV, appeal_rows, enqueue, messages, rules, sink_contractor
@@ -109,11 +109,11 @@ def print_routing(rows: list[dict[str, Any]]) -> None:
     print(line("(1) route(): full rules, pure", decided, looked_up, None), flush=True)
 
 
-async def dispatch_pair(label: str, urls: tuple[str, str], rows: list[dict[str, Any]],
+async def route_and_enqueue_pair(label: str, urls: tuple[str, str], rows: list[dict[str, Any]],
                         concurrency: int) -> None:
     writes = await plan(urls[0], rows)
     bare = await write_all(urls[0], writes, concurrency)
-    ours = await dispatch_all(urls[1], rows, concurrency)
+    ours = await route_and_enqueue_all(urls[1], rows, concurrency)
     print(line(f"(2a) same writes, bare SQLAlchemy -> {label}", bare, None, None))
     target = TARGETS["dispatch-sqlite"] if label == "SQLite" else None
     print(line(f"(2b) route + enqueue -> {label}", ours, bare, target), flush=True)
@@ -157,7 +157,7 @@ async def run(args: argparse.Namespace, urls: dict[str, list[tuple[str, str]]]) 
     print_routing(rows)
     for (label, bare_url), (_, our_url) in zip(urls["bare"], urls["ours"], strict=True):
         concurrency = 1 if label == "SQLite" else args.pg_concurrency
-        await dispatch_pair(label, (bare_url, our_url), rows, concurrency)
+        await route_and_enqueue_pair(label, (bare_url, our_url), rows, concurrency)
     with sink() as ports:
         for label, url in urls["delivery"]:
             workers = 1 if label == "SQLite" else args.pg_workers

@@ -31,7 +31,7 @@ from callcenter.recordings.service.upkeep import (
     VerifyReport,
 )
 from callcenter.recordings.store.upkeep import SqlRecordingUpkeep
-from callcenter.routing import cli as dispatch_cli
+from callcenter.routing import cli as routing_cli
 from callcenter.users import cli as user_commands
 
 
@@ -61,7 +61,7 @@ def parser() -> argparse.ArgumentParser:
     history.add_argument("number")
     users_parser(sub)
     add_recordings_commands(sub)
-    dispatch_cli.add_commands(sub)
+    routing_cli.add_commands(sub)
     return p
 
 
@@ -140,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         config = load_config(args)
-        return dispatch(args, config)
+        return run_command(args, config)
     except configuration.ConfigError as exc:
         print(f"callcenter: configuration error: {exc}", file=sys.stderr)
         return 2
@@ -163,9 +163,9 @@ def _app() -> ModuleType:
     return callcenter.main
 
 
-def dispatch(args: argparse.Namespace, config: configuration.Config) -> int:
-    if args.command in dispatch_cli.COMMANDS:
-        return dispatch_cli.run(args, config)
+def run_command(args: argparse.Namespace, config: configuration.Config) -> int:
+    if args.command in routing_cli.COMMANDS:
+        return routing_cli.run(args, config)
     if args.command == "listen":
         from callcenter.calls.wiring import listen  # no web framework in this process
 

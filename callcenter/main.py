@@ -48,11 +48,11 @@ from callcenter.recordings.store.disputes import SqlDisputeStore
 from callcenter.recordings.store.replay import SqlReplayStore
 from callcenter.reference import api as reference_api
 from callcenter.reference.service import Reference, load_reference
-from callcenter.routing import api as dispatch_api
+from callcenter.routing import api as routing_api
 from callcenter.routing.wiring import (
-    Dispatching,
+    RoutingServices,
     Worker,
-    build_dispatching,
+    build_routing,
     build_worker,
     prepare,
 )
@@ -86,12 +86,12 @@ def build_auth(config: Config, db: Database) -> Auth:
 
 def build_web(config: Config, db: Database, *, listener: Listener | None = None,
               metrics: Metrics | None = None, pops: PopSide | None = None,
-              dispatching: Dispatching | None = None) -> FastAPI:
+              routing_services: RoutingServices | None = None) -> FastAPI:
     """The web app; `listener` is given in the process that holds the AMI link, `pops` in a
     web-only one (its `run()` follows the other processes' pops). An appeal the operator
-    registers is routed at once by `dispatching` (built here unless given)."""
+    registers is routed at once by `routing_services` (built here unless given)."""
     metrics = metrics or Metrics()
-    dispatching = dispatching or build_dispatching(config, db)
+    routing_services = routing_services or build_routing(config, db)
     readiness = Readiness(database=db.ping)
     if listener is not None:
         link = listener.link
@@ -105,8 +105,8 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
     parts = WebParts(auth=build_auth(config, db), readiness=readiness, metrics=metrics,
                      secure_cookies=config.http.secure_cookies,
                      allowed_origins=config.http.allowed_origins,
-                     # dispatch_api first: /api/appeals/overdue is not an appeal number
-                     routers=[*routers, dispatch_api.router, appeal_api.router,
+                     # routing_api first: /api/appeals/overdue is not an appeal number
+                     routers=[*routers, routing_api.router, appeal_api.router,
                               reference_api.router, operator_pages.router,
                               replay_api.router, dispute_api.router, supervisor_pages.router,
                               listen_pages.router, outbox_pages.router,
@@ -115,10 +115,10 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                      state={"pops": pop_web, "reference": reference,
                             "appeals": build_appeals(
                                 config, db, reference,
-                                on_registered=dispatching.dispatcher.route_number),
+                                on_registered=routing_services.appeal_router.route_number),
                             "supervision": build_supervision(config, db),
-                            "dispatching": dispatching,
-                            "contractor_desk": build_contractor_desk(config, db, dispatching,
+                            "routing_services": routing_services,
+                            "contractor_desk": build_contractor_desk(config, db, routing_services,
                                                                      attachments),
                             "appeal_photos": AppealPhotos(
                                 SqlAppealStore(db, pbx=config.pbx.name,
@@ -135,10 +135,10 @@ def build_appeals(config: Config, db: Database, reference: Reference, *,
                    on_registered=on_registered)
 
 
-def build_contractor_desk(config: Config, db: Database, dispatching: Dispatching,
+def build_contractor_desk(config: Config, db: Database, routing_services: RoutingServices,
                           attachments: Archive) -> ContractorDesk:
     a = config.attachments
-    return ContractorDesk(store=SqlContractorDesk(db), answers=dispatching.answers,
+    return ContractorDesk(store=SqlContractorDesk(db), answers=routing_services.answers,
                           photos=attachments,
                           photo_rules=PhotoRules(max_bytes=a.photo_max_bytes,
                                                  max_count=a.photos_max))
@@ -234,9 +234,9 @@ class Server:
 
 def build_server(config: Config) -> Server:
     listener = build_listener(config)
-    dispatching = build_dispatching(config, listener.db)
-    app = build_web(config, listener.db, listener=listener, dispatching=dispatching)
-    worker = (build_worker(config, dispatching=dispatching) if config.outbox.in_serve
+    routing_services = build_routing(config, listener.db)
+    app = build_web(config, listener.db, listener=listener, routing_services=routing_services)
+    worker = (build_worker(config, routing_services=routing_services) if config.outbox.in_serve
               else None)
     return Server(config, listener, app, worker)
 
@@ -246,7 +246,7 @@ def reload_on_hangup(app: FastAPI) -> Iterator[None]:
     """SIGHUP reloads the routing rules this process routes with (a broken file is refused
     and the rules in use are kept)."""
     loop = asyncio.get_running_loop()
-    loop.add_signal_handler(signal.SIGHUP, app.state.dispatching.rules.reload)
+    loop.add_signal_handler(signal.SIGHUP, app.state.routing_services.rules.reload)
     try:
         yield
     finally:

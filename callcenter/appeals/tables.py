@@ -80,7 +80,7 @@ class Appeal(Base):
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
-    # Routing and delivery (tables in dispatch_models.py). `delivery` is a flag apart from the
+    # Routing and delivery (tables in routing/ and delivery/). `delivery` is a flag apart from the
     # status: none | pending | delivered | failed (domain.outbox.Delivery).
     contractor_id: Mapped[int | None] = mapped_column(ForeignKey("contractors.id"), index=True)
     priority: Mapped[str | None] = mapped_column(String(16))

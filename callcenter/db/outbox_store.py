@@ -3,7 +3,7 @@
 Claiming is one `UPDATE .. WHERE id IN (SELECT .. FOR UPDATE SKIP LOCKED) RETURNING` on
 PostgreSQL, so concurrent workers never take the same message; SQLite drops `FOR UPDATE` and
 serializes writers instead (one worker). Recording a result locks the appeal first (the same
-order as dispatching: appeal, then outbox), so two workers finishing the two channels of one
+order as routing: appeal, then outbox), so two workers finishing the two channels of one
 appeal at once cannot both miss that it is now delivered.
 """
 

@@ -17,7 +17,6 @@ from callcenter.routing.schemas import (
     AssignedView,
     AttemptView,
     ContactView,
-    DispatchViews,
     DuplicateView,
     HandoffRequest,
     LinkRequest,
@@ -25,10 +24,11 @@ from callcenter.routing.schemas import (
     OverdueView,
     ReassignRequest,
     RoutingView,
+    RoutingViews,
     contact,
 )
 from callcenter.routing.service.escalation import Escalation
-from callcenter.routing.service.routing import Dispatcher
+from callcenter.routing.service.routing import AppealRouter
 from callcenter.services.outbox_admin import OutboxAdmin
 from callcenter.users.access import allow
 from callcenter.users.model import Principal, Role
@@ -41,23 +41,23 @@ Text = Annotated[str, Query(max_length=200)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 
 
-def dispatcher_of(request: Request) -> Dispatcher:
-    dispatcher: Dispatcher = request.app.state.dispatching.dispatcher
-    return dispatcher
+def appeal_router_of(request: Request) -> AppealRouter:
+    appeal_router: AppealRouter = request.app.state.routing_services.appeal_router
+    return appeal_router
 
 
 def escalation_of(request: Request) -> Escalation:
-    escalation: Escalation = request.app.state.dispatching.escalation
+    escalation: Escalation = request.app.state.routing_services.escalation
     return escalation
 
 
 def outbox_of(request: Request) -> OutboxAdmin:
-    outbox: OutboxAdmin = request.app.state.dispatching.outbox
+    outbox: OutboxAdmin = request.app.state.routing_services.outbox
     return outbox
 
 
-def views_of(request: Request) -> DispatchViews:
-    return DispatchViews(Labels(lang_of(request)), appeals_of(request).rules.timezone)
+def views_of(request: Request) -> RoutingViews:
+    return RoutingViews(Labels(lang_of(request)), appeals_of(request).rules.timezone)
 
 
 @router.get("/api/appeals/overdue")
@@ -71,8 +71,8 @@ async def overdue_appeals(request: Request, _user: Oversight,
 @router.get("/api/appeals/{number}/routing")
 async def appeal_routing(number: Number, request: Request, _user: Desk) -> RoutingView:
     """The contractor, deadline and priority of the appeal, and whom to call right now."""
-    dispatcher = dispatcher_of(request)
-    return views_of(request).routing(await dispatcher.routing(number), dispatcher.rules.rules)
+    appeal_router = appeal_router_of(request)
+    return views_of(request).routing(await appeal_router.routing(number), appeal_router.rules.rules)
 
 
 @router.post("/api/appeals/{number}/handoffs", status_code=201)
@@ -80,7 +80,7 @@ async def record_handoff(number: Number, body: HandoffRequest, request: Request,
                          user: Desk) -> ContactView:
     """The operator passed the appeal to a service (104, 101, ..., the contractor's
     dispatcher): written to the appeal's history."""
-    found = await dispatcher_of(request).hand_off(number, code=body.code, actor=user.username,
+    found = await appeal_router_of(request).hand_off(number, code=body.code, actor=user.username,
                                                   comment=body.comment)
     return contact(found)
 
@@ -90,9 +90,9 @@ async def duplicates(number: Number, request: Request, _user: Desk, category: Te
                      address: Text = "") -> list[DuplicateView]:
     """Open appeals with the same category at the same address (the form's values, or the
     appeal's own when not given), other than this one: offered to link instead."""
-    dispatcher = dispatcher_of(request)
-    appeal = (await dispatcher.routing(number)).appeal
-    found = await dispatcher.duplicates_of(category.strip() or appeal.category,
+    appeal_router = appeal_router_of(request)
+    appeal = (await appeal_router.routing(number)).appeal
+    found = await appeal_router.duplicates_of(category.strip() or appeal.category,
                                            address.strip() or appeal.address, exclude=appeal.id)
     views = views_of(request)
     return [views.duplicate(card) for card in found]
@@ -102,16 +102,16 @@ async def duplicates(number: Number, request: Request, _user: Desk, category: Te
 async def link_duplicate(number: Number, body: LinkRequest, request: Request,
                          user: Desk) -> RoutingView:
     """Close the appeal as a duplicate of the open one `original` (it is not sent again)."""
-    dispatcher = dispatcher_of(request)
-    await dispatcher.link_numbers(number, original=body.original.strip(), actor=user.username)
-    return views_of(request).routing(await dispatcher.routing(number), dispatcher.rules.rules)
+    appeal_router = appeal_router_of(request)
+    await appeal_router.link_numbers(number, original=body.original.strip(), actor=user.username)
+    return views_of(request).routing(await appeal_router.routing(number), appeal_router.rules.rules)
 
 
 @router.post("/api/appeals/{number}/reassign")
 async def reassign(number: Number, body: ReassignRequest, request: Request,
                    user: Oversight) -> AssignedView:
     """Give the appeal to another contractor, with a reason (the previous one is told)."""
-    done = await dispatcher_of(request).reassign_number(
+    done = await appeal_router_of(request).reassign_number(
         number, contractor=body.contractor.strip(), reason=body.reason, actor=user.username)
     return AssignedView(number=number, contractor=done.contractor,
                         deadline=views_of(request).time(done.deadline), priority=done.priority)

@@ -212,10 +212,10 @@ def _escalation(args: argparse.Namespace, config: Config) -> int:
     from callcenter.routing import wiring
 
     async def sweep(db: Database) -> int:
-        return await wiring.build_dispatching(config, db).escalation.sweep()
+        return await wiring.build_routing(config, db).escalation.sweep()
 
     async def overdue(db: Database) -> list[Any]:
-        return await wiring.build_dispatching(config, db).escalation.overdue()
+        return await wiring.build_routing(config, db).escalation.overdue()
 
     if args.escalation_command == "sweep":
         print(f"{with_db(config, sweep)} reminder message(s) enqueued")

@@ -127,7 +127,7 @@ class AttemptView(BaseModel):
     appeal_number: str | None
 
 
-class DispatchViews:
+class RoutingViews:
     """Builds the views in one language and one timezone."""
 
     def __init__(self, labels: Labels, timezone: str) -> None:

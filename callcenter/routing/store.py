@@ -1,4 +1,4 @@
-"""Dispatching on SQLAlchemy: the unit of work behind services.dispatching and the queries
+"""Routing on SQLAlchemy: the unit of work behind routing.service.routing and the queries
 for duplicates, escalation and overdue appeals."""
 
 from __future__ import annotations
@@ -62,8 +62,8 @@ def _current_decision() -> object:
             .correlate(Appeal).scalar_subquery())
 
 
-class SqlDispatchTx:
-    """The `DispatchTx` of services.dispatch_ports, on one session (one transaction)."""
+class SqlRoutingTx:
+    """The `RoutingTx` of routing.service.ports, on one session (one transaction)."""
 
     def __init__(self, session: AsyncSession, dialect: str) -> None:
         self.session = session
@@ -166,16 +166,16 @@ class SqlDispatchTx:
         return appeal
 
 
-class SqlDispatchStore:
-    """The `DispatchStore` of services.dispatch_ports."""
+class SqlRoutingStore:
+    """The `RoutingStore` of routing.service.ports."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[SqlDispatchTx]:
+    async def transaction(self) -> AsyncIterator[SqlRoutingTx]:
         async with self._db.transaction() as session:
-            yield SqlDispatchTx(session, self._db.dialect)
+            yield SqlRoutingTx(session, self._db.dialect)
 
     async def duplicates(self, category: str, address_key: str, *,
                          exclude: int | None = None) -> list[AppealCard]:

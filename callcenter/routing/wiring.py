@@ -1,6 +1,6 @@
 """Composition of routing and delivery: the services on the database, and the worker process.
 
-`build_dispatching(config, db)` gives the services the web process calls (routing on
+`build_routing(config, db)` gives the services the web process calls (routing on
 registration, contractors' answers, reassignment, dead letters, overdue appeals);
 `run_worker(config)` is `callcenter worker`: outbox workers, the escalation sweep and the sweep
 routing appeals left `registered` in one TaskGroup, the routing rules reloaded on SIGHUP, a
@@ -32,9 +32,9 @@ from callcenter.notify.email import SmtpSettings
 from callcenter.notify.transport import ChannelTransport
 from callcenter.reference.service import located
 from callcenter.routing.service.escalation import Escalation
-from callcenter.routing.service.routing import Dispatcher
+from callcenter.routing.service.routing import AppealRouter
 from callcenter.routing.service.rules import RuleHolder
-from callcenter.routing.store import SqlDispatchStore
+from callcenter.routing.store import SqlRoutingStore
 from callcenter.services.contractor_answers import ContractorAnswers
 from callcenter.services.contractors_import import seed_contractors
 from callcenter.services.outbox_admin import OutboxAdmin
@@ -44,10 +44,10 @@ log = structlog.get_logger("callcenter.worker")
 
 
 @dataclass
-class Dispatching:
+class RoutingServices:
     db: Database
     rules: RuleHolder
-    dispatcher: Dispatcher
+    appeal_router: AppealRouter
     answers: ContractorAnswers
     escalation: Escalation
     outbox: OutboxAdmin
@@ -82,17 +82,17 @@ def notifier_of(config: Config) -> Notifier:
                     supervisors=config.notify.supervisor_emails)
 
 
-def build_dispatching(config: Config, db: Database) -> Dispatching:
+def build_routing(config: Config, db: Database) -> RoutingServices:
     """The services; loads the routing rules (RulesError when the file is bad). A relative
     path not found from the working directory is the file shipped with the source tree, as
     for the reference data."""
     rules = RuleHolder(located(config.routing.rules), timezone=config.timezone)
     rules.load()
-    store = SqlDispatchStore(db)
+    store = SqlRoutingStore(db)
     notifier = notifier_of(config)
-    return Dispatching(
+    return RoutingServices(
         db=db, rules=rules,
-        dispatcher=Dispatcher(store=store, rules=rules, notifier=notifier),
+        appeal_router=AppealRouter(store=store, rules=rules, notifier=notifier),
         answers=ContractorAnswers(store=store),
         escalation=Escalation(store=store, rules=rules, notifier=notifier),
         outbox=OutboxAdmin(store=SqlOutboxStore(db)))
@@ -113,7 +113,7 @@ def worker_settings(config: Config) -> WorkerSettings:
 class Worker:
     """The running pieces of `callcenter worker`."""
 
-    dispatching: Dispatching
+    routing_services: RoutingServices
     transport: ChannelTransport
     workers: list[OutboxWorker]
     sweep_interval: float
@@ -125,15 +125,15 @@ class Worker:
         async with asyncio.TaskGroup() as group:
             for worker in self.workers:
                 group.create_task(worker.run(stop), name=worker.name)
-            group.create_task(self.dispatching.escalation.run(self.sweep_interval, stop),
+            group.create_task(self.routing_services.escalation.run(self.sweep_interval, stop),
                               name="escalation-sweep")
-            group.create_task(self.dispatching.dispatcher.run(self.sweep_interval, stop),
+            group.create_task(self.routing_services.appeal_router.run(self.sweep_interval, stop),
                               name="routing-sweep")
 
     async def close(self) -> None:
         await self.transport.close()
         if self.owns_db:
-            await self.dispatching.db.close()
+            await self.routing_services.db.close()
 
 
 def default_name() -> str:
@@ -141,14 +141,14 @@ def default_name() -> str:
 
 
 def build_worker(config: Config, *, name: str | None = None,
-                 dispatching: Dispatching | None = None) -> Worker:
-    """A worker on its own database, or on the one of `dispatching` (`callcenter serve`),
+                 routing_services: RoutingServices | None = None) -> Worker:
+    """A worker on its own database, or on the one of `routing_services` (`callcenter serve`),
     which it then leaves open."""
-    owns_db = dispatching is None
-    if dispatching is None:
-        dispatching = build_dispatching(
+    owns_db = routing_services is None
+    if routing_services is None:
+        routing_services = build_routing(
             config, Database(config.database.url, echo=config.database.echo))
-    db = dispatching.db
+    db = routing_services.db
     transport = ChannelTransport(smtp_settings(config),
                                  webhook_timeout=config.notify.webhook_timeout)
     count = 1 if db.dialect == "sqlite" else config.outbox.workers
@@ -156,7 +156,7 @@ def build_worker(config: Config, *, name: str | None = None,
     name = name or default_name()
     workers = [OutboxWorker(store=store, transport=transport, name=f"{name}-{i + 1}",
                             settings=worker_settings(config)) for i in range(count)]
-    return Worker(dispatching, transport, workers, config.outbox.sweep_interval, owns_db)
+    return Worker(routing_services, transport, workers, config.outbox.sweep_interval, owns_db)
 
 
 @contextlib.contextmanager
@@ -181,7 +181,7 @@ async def run_worker(config: Config, *, name: str | None = None) -> None:
              smtp=f"{config.smtp.host}:{config.smtp.port}")
     stop = asyncio.Event()
     try:
-        with signals(worker.dispatching.rules, stop):
+        with signals(worker.routing_services.rules, stop):
             await worker.run(stop)
     finally:
         await worker.close()

@@ -22,7 +22,7 @@ from callcenter.routing.model.records import (
     NotYourAppeal,
     TextRequired,
 )
-from callcenter.routing.service.ports import DispatchStore, DispatchTx
+from callcenter.routing.service.ports import RoutingStore, RoutingTx
 
 log = structlog.get_logger("callcenter.answers")
 
@@ -32,7 +32,7 @@ def utc_now() -> datetime:
 
 
 class ContractorAnswers:
-    def __init__(self, *, store: DispatchStore,
+    def __init__(self, *, store: RoutingStore,
                  clock: Callable[[], datetime] = utc_now) -> None:
         self.store = store
         self.clock = clock
@@ -98,7 +98,7 @@ class ContractorAnswers:
                           comment=comment.strip())
         log.info("contractor_answered", number=appeal.number, action=action)
 
-    async def _own(self, tx: DispatchTx, appeal_id: int, contractor_id: int) -> AppealCard:
+    async def _own(self, tx: RoutingTx, appeal_id: int, contractor_id: int) -> AppealCard:
         appeal = await tx.appeal(appeal_id)
         if appeal is None:
             raise AppealNotFound(appeal_id)

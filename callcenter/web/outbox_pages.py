@@ -14,7 +14,7 @@ from callcenter.core.errors import DomainError
 from callcenter.core.web.errors import rule_for
 from callcenter.core.web.i18n import gettext, language_of
 from callcenter.core.web.pages import render
-from callcenter.routing.api import dispatcher_of, escalation_of, outbox_of, views_of
+from callcenter.routing.api import appeal_router_of, escalation_of, outbox_of, views_of
 from callcenter.users.access import allow
 from callcenter.users.model import Principal, Role
 
@@ -54,7 +54,7 @@ async def overdue_page(request: Request, user: Oversight,
 async def reassign_form(number: Number, request: Request, user: Oversight,
                         contractor: Field = "", reason: Field = "") -> Response:
     try:
-        await dispatcher_of(request).reassign_number(
+        await appeal_router_of(request).reassign_number(
             number, contractor=contractor.strip(), reason=reason, actor=user.username)
     except DomainError as exc:
         message = gettext(language_of(request), rule_for(exc).message)

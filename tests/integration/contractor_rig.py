@@ -1,4 +1,4 @@
-"""The web app with the dispatching city of dispatch_seed: contractors, rules, routed appeals,
+"""The web app with the routing city of routing_seed: contractors, rules, routed appeals,
 and contractor users to sign in."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from callcenter import main
 from callcenter.appeals.tables import Appeal, AppealAttachmentRow, AppealHistory
 from callcenter.core import config as configuration
 from callcenter.core.database import Database
-from tests.integration.dispatch_seed import CALLER, City, build_city
+from tests.integration.routing_seed import CALLER, City, build_city
 from tests.web_rig import PASSWORD, WebRig, web_config
 
 PHOTO_LIMIT = 200_000
@@ -32,7 +32,7 @@ class Desk:
                      caller: str | None = CALLER) -> str:
         """A registered appeal, routed by the rules; its number."""
         appeal_id = await self.city.registered(category, address, caller=caller)
-        await self.city.dispatcher.appeal_registered(appeal_id)
+        await self.city.appeal_router.appeal_registered(appeal_id)
         return await self.number(appeal_id)
 
     async def number(self, appeal_id: int) -> str:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from dispatch_seed import City, build_city
+from routing_seed import City, build_city
 from sqlalchemy import select
 
 from callcenter.appeals.store.queries import appeal_history
@@ -24,7 +24,7 @@ async def city(database_url: str, tmp_path: Path) -> City:
 
 async def routed(city: City, category: str = "roof_leak") -> tuple[int, int]:
     appeal_id = await city.registered(category, "Галицька 3")
-    result = await city.dispatcher.appeal_registered(appeal_id)
+    result = await city.appeal_router.appeal_registered(appeal_id)
     return appeal_id, result.assignment.contractor_id
 
 
@@ -100,7 +100,7 @@ async def test_not_ours_goes_back_to_the_coordinator_who_reassigns(city: City) -
     assert (await state(city, appeal_id)).status == "redirected"
     with pytest.raises(NotWithContractor):
         await city.answers.mark_done(appeal_id, contractor_id=uk, actor="uk-user", answer="x")
-    await city.dispatcher.reassign(appeal_id, contractor="vodokanal", reason="за відповіддю УК",
+    await city.appeal_router.reassign(appeal_id, contractor="vodokanal", reason="за відповіддю УК",
                                    actor="coordinator")
     appeal = await state(city, appeal_id)
     assert (appeal.status, appeal.contractor_id) == ("assigned", city.ids["vodokanal"])

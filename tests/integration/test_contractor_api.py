@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.integration.contractor_rig import JPEG, PHOTO_LIMIT, PNG, Desk, contractor_desk
-from tests.integration.dispatch_seed import CALLER
+from tests.integration.routing_seed import CALLER
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from dispatch_seed import City, build_city
+from routing_seed import City, build_city
 from sqlalchemy import select
 
 from callcenter.appeals.store.queries import appeal_history
@@ -15,7 +15,7 @@ from callcenter.core.database import Database
 from callcenter.delivery.tables import OutboxMessageRow
 from callcenter.domain.notices import Notifier
 from callcenter.routing.service.escalation import Escalation
-from callcenter.routing.store import SqlDispatchStore
+from callcenter.routing.store import SqlRoutingStore
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ async def events(city: City) -> list[tuple[str, str, str]]:
 
 async def test_silence_brings_a_reminder_then_the_manager_and_supervisors(city: City) -> None:
     appeal_id = await city.registered("water_pipe_burst", "Галицька 3")  # emergency: 1h window
-    await city.dispatcher.appeal_registered(appeal_id)
+    await city.appeal_router.appeal_registered(appeal_id)
     assert await city.escalation.sweep() == 0
     city.clock.advance(minutes=59)
     assert await city.escalation.sweep() == 0
@@ -57,7 +57,7 @@ async def test_silence_brings_a_reminder_then_the_manager_and_supervisors(city: 
 
 async def test_an_answer_stops_the_reminders(city: City) -> None:
     appeal_id = await city.registered("water_pipe_burst", "Галицька 3")
-    routed = await city.dispatcher.appeal_registered(appeal_id)
+    routed = await city.appeal_router.appeal_registered(appeal_id)
     city.clock.advance(minutes=30)
     await city.answers.take_into_work(appeal_id, contractor_id=routed.assignment.contractor_id,
                                       actor="v")
@@ -67,7 +67,7 @@ async def test_an_answer_stops_the_reminders(city: City) -> None:
 
 async def test_ordinary_appeals_wait_a_working_day(city: City) -> None:
     appeal_id = await city.registered("roof_leak", "Галицька 3")  # Wednesday 10:00 Kyiv
-    await city.dispatcher.appeal_registered(appeal_id)
+    await city.appeal_router.appeal_registered(appeal_id)
     city.clock.advance(hours=23, minutes=59)
     assert await city.escalation.sweep() == 0
     city.clock.advance(minutes=1)
@@ -78,12 +78,12 @@ async def test_two_sweepers_racing_enqueue_each_reminder_once(city: City,
                                                             database_url: str) -> None:
     for n in range(10):
         appeal_id = await city.registered("water_pipe_burst", f"Галицька {n + 1}")
-        await city.dispatcher.appeal_registered(appeal_id)
+        await city.appeal_router.appeal_registered(appeal_id)
     city.clock.advance(hours=3)
     other_db = Database(database_url)
     notifier = Notifier(public_base_url="https://x", timezone="Europe/Kyiv",
                         supervisors=("sup@1580.example.org",))
-    rival = Escalation(store=SqlDispatchStore(other_db), rules=city.rules, notifier=notifier,
+    rival = Escalation(store=SqlRoutingStore(other_db), rules=city.rules, notifier=notifier,
                        clock=city.clock)
     try:
         counts = await asyncio.gather(city.escalation.sweep(), rival.sweep(),
@@ -99,7 +99,7 @@ async def test_overdue_appeals_are_listed_for_supervisors(city: City) -> None:
     done = await city.registered("water_pipe_burst", "Галицька 5")
     ordinary = await city.registered("roof_leak", "Галицька 7")  # 15 days
     for appeal_id in (late, done, ordinary):
-        await city.dispatcher.appeal_registered(appeal_id)
+        await city.appeal_router.appeal_registered(appeal_id)
     vodokanal = city.ids["vodokanal"]
     await city.answers.take_into_work(late, contractor_id=vodokanal, actor="v")
     await city.answers.mark_done(done, contractor_id=vodokanal, actor="v", answer="Усунуто")

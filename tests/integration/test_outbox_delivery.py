@@ -19,8 +19,8 @@ from conftest import (
     drop_pg_database,
     require_postgres,
 )
-from dispatch_seed import SECRET, SECRET_ENV, City, build_city
 from loopback_servers import Drop, Hang, HttpReceiver, Reply, SmtpSink
+from routing_seed import SECRET, SECRET_ENV, City, build_city
 from sqlalchemy import select
 
 from callcenter.appeals.store.queries import appeal_history
@@ -63,7 +63,7 @@ class Rig:
 
     async def appeal(self, category: str = "water_pipe_burst") -> int:
         appeal_id = await self.city.registered(category, "вул. Незалежності, 5")
-        await self.city.dispatcher.appeal_registered(appeal_id)
+        await self.city.appeal_router.appeal_registered(appeal_id)
         return appeal_id
 
     async def messages(self) -> dict[str, OutboxMessageRow]:
@@ -267,7 +267,7 @@ async def test_four_workers_on_postgresql_send_everything_exactly_once(
     appeals = 60
     for n in range(appeals):
         appeal_id = await rig.city.registered("water_pipe_burst", f"Галицька {n + 1}")
-        await rig.city.dispatcher.appeal_registered(appeal_id)
+        await rig.city.appeal_router.appeal_registered(appeal_id)
     databases = [Database(rig.city.db.url) for _ in range(4)]
     workers = [OutboxWorker(store=SqlOutboxStore(db), transport=rig.transport, name=f"w{i}",
                             settings=WorkerSettings(batch=5, poll_interval=0.05),

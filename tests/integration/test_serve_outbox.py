@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from conftest import Eventually
-from dispatch_seed import RULES, SECRET, SECRET_ENV, build_city
 from loopback_servers import Hold, HttpReceiver, SmtpSink
+from routing_seed import RULES, SECRET, SECRET_ENV, build_city
 from sqlalchemy import select
 
 from callcenter import main
@@ -104,7 +104,7 @@ async def test_serve_delivers_by_itself_when_in_serve(
                           reconnect_max=0.2))
         server = main.build_server(config)
         assert server.worker is not None
-        assert server.app.state.dispatching is server.worker.dispatching
+        assert server.app.state.routing_services is server.worker.routing_services
         task = asyncio.create_task(server.run())
         try:
             await eventually(lambda: emails_to(smtp, "dispatch@vodokanal.example.org"))
@@ -123,7 +123,7 @@ async def test_serve_leaves_delivery_to_workers_when_told(
     server = main.build_server(config)
     try:
         assert server.worker is None
-        assert server.app.state.dispatching.db is server.listener.db
+        assert server.app.state.routing_services.db is server.listener.db
     finally:
         await server.stop()
 

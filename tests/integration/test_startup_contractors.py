@@ -1,4 +1,4 @@
-"""A fresh install routes: the start-up of serve, web, worker and demo (`dispatch_wiring.prepare`)
+"""A fresh install routes: the start-up of serve, web, worker and demo (`routing.wiring.prepare`)
 migrates the database and imports config/contractors.toml into an EMPTY contractors table; a
 table with contractors is left alone. Routing that finds no contractor at all logs the reason
 as a warning, not a traceback."""
@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from dispatch_seed import registered_appeal
+from routing_seed import registered_appeal
 from structlog.testing import capture_logs
 
 from callcenter import main
@@ -18,9 +18,9 @@ from callcenter.core.database import Database
 from callcenter.db.contractor_store import SqlContractorStore
 from callcenter.domain.contractors import Contractor
 from callcenter.routing.model.records import CoordinatorMissing
-from callcenter.routing.wiring import build_dispatching, prepare
+from callcenter.routing.wiring import build_routing, prepare
 from callcenter.services.contractors_import import read_contractors
-from tests.integration.dispatch_web import GAS, completed
+from tests.integration.routing_web import GAS, completed
 from tests.web_rig import WebRig
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,11 +55,11 @@ async def test_a_fresh_database_gets_the_contractors_and_routes(
     assert imported["added"] == len(SHIPPED)
     db = Database(empty_database_url)
     try:
-        dispatching = build_dispatching(config, db)  # the shipped rules, as serve loads them
-        dispatching.dispatcher.clock = lambda: KYIV_DAY
+        routing_services = build_routing(config, db)  # the shipped rules, as serve loads them
+        routing_services.appeal_router.clock = lambda: KYIV_DAY
         appeal_id = await registered_appeal(db, category="water_none",
                                             address="вул. Галицька, 5", at=KYIV_DAY)
-        routed = await dispatching.dispatcher.appeal_registered(appeal_id)
+        routed = await routing_services.appeal_router.appeal_registered(appeal_id)
     finally:
         await db.close()
     assert routed.decision is not None
@@ -104,13 +104,13 @@ async def test_a_bad_contractors_file_is_logged_and_start_up_goes_on(
 async def test_routing_without_contractors_says_why(database_url: str) -> None:
     db = Database(database_url)
     try:
-        dispatcher = build_dispatching(config_of(database_url), db).dispatcher
+        appeal_router = build_routing(config_of(database_url), db).appeal_router
         appeal_id = await registered_appeal(db, category="water_none", address="Галицька 5")
         with pytest.raises(CoordinatorMissing, match="'vodokanal' is unavailable and the "
                                                      "coordinator 'hotline-coordinator'"):
-            await dispatcher.appeal_registered(appeal_id)
+            await appeal_router.appeal_registered(appeal_id)
         with capture_logs() as logs:
-            assert await dispatcher.route_registered() == 0
+            assert await appeal_router.route_registered() == 0
     finally:
         await db.close()
     [failed] = events(logs, "routing_failed")

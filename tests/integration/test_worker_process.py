@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from conftest import Eventually
-from dispatch_seed import SECRET, SECRET_ENV, build_city
 from loopback_servers import Hold, HttpReceiver, SmtpSink, free_port
+from routing_seed import SECRET, SECRET_ENV, build_city
 from sqlalchemy import select
 
 from callcenter.appeals.tables import Appeal
@@ -65,7 +65,7 @@ async def test_a_worker_killed_between_sending_and_recording_loses_nothing(
     city = await build_city(database_url, tmp_path, webhook_url=receiver.url())
     city.clock.now = datetime.now(UTC)  # the worker process runs on the real clock
     appeal_id = await city.registered("water_pipe_burst", "Галицька 3")
-    routed = await city.dispatcher.appeal_registered(appeal_id)
+    routed = await city.appeal_router.appeal_registered(appeal_id)
     await city.answers.take_into_work(appeal_id, contractor_id=routed.assignment.contractor_id,
                                       actor="v")  # acknowledged: the sweep stays quiet
     hold = Hold()
@@ -120,7 +120,7 @@ async def test_sigterm_lets_the_worker_finish_the_batch_in_hand(
     city = await build_city(database_url, tmp_path, webhook_url=receiver.url())
     city.clock.now = datetime.now(UTC)
     appeal_id = await city.registered("water_pipe_burst", "Галицька 3")
-    routed = await city.dispatcher.appeal_registered(appeal_id)
+    routed = await city.appeal_router.appeal_registered(appeal_id)
     await city.answers.take_into_work(appeal_id, contractor_id=routed.assignment.contractor_id,
                                       actor="v")
     hold = Hold()

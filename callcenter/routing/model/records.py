@@ -1,4 +1,4 @@
-"""Records of dispatching: the appeal as contractors see it, assignments, and its errors."""
+"""Records of routing: the appeal as contractors see it, assignments, and its errors."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from callcenter.domain.notices import Notifier
 from callcenter.domain.outbox import NewMessage
 from callcenter.routing.model.escalation import REMINDER, DueReminder, due_reminders
 from callcenter.routing.model.records import OverdueAppeal, Unacknowledged
-from callcenter.routing.service.ports import DispatchStore
+from callcenter.routing.service.ports import RoutingStore
 from callcenter.routing.service.rules import RuleHolder
 
 log = structlog.get_logger("callcenter.escalation")
@@ -31,7 +31,7 @@ def utc_now() -> datetime:
 
 
 class Escalation:
-    def __init__(self, *, store: DispatchStore, rules: RuleHolder, notifier: Notifier,
+    def __init__(self, *, store: RoutingStore, rules: RuleHolder, notifier: Notifier,
                  clock: Callable[[], datetime] = utc_now) -> None:
         self.store = store
         self.rules = rules

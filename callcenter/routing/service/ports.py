@@ -1,6 +1,6 @@
-"""The interfaces the dispatching services need from the database and the senders.
+"""The interfaces the routing services need from the database and the senders.
 
-`DispatchStore.transaction()` is a unit of work: everything done through one `DispatchTx`
+`RoutingStore.transaction()` is a unit of work: everything done through one `RoutingTx`
 commits together or not at all (the transactional outbox rests on this).
 """
 
@@ -31,7 +31,7 @@ from callcenter.routing.model.records import (
 )
 
 
-class DispatchTx(Protocol):
+class RoutingTx(Protocol):
     async def appeal(self, appeal_id: int) -> AppealCard | None:
         """The appeal, locked for this transaction (FOR UPDATE on PostgreSQL)."""
 
@@ -78,8 +78,8 @@ class DispatchTx(Protocol):
         """Insert the messages whose key is new; return those inserted."""
 
 
-class DispatchStore(Protocol):
-    def transaction(self) -> AbstractAsyncContextManager[DispatchTx]: ...
+class RoutingStore(Protocol):
+    def transaction(self) -> AbstractAsyncContextManager[RoutingTx]: ...
 
     async def duplicates(self, category: str, address_key: str, *,
                          exclude: int | None = None) -> list[AppealCard]: ...

@@ -1,4 +1,4 @@
-"""Dispatching: route a registered appeal, reassign it, spot duplicates, record hand-offs.
+"""Routing appeals: route a registered appeal, reassign it, spot duplicates, record hand-offs.
 
 `appeal_registered` decides with the pure `domain.routing.route` and then, in ONE transaction,
 stores the decision, assigns the appeal (registered -> assigned, with its history row) and
@@ -42,7 +42,7 @@ from callcenter.routing.model.records import (
     UnknownService,
 )
 from callcenter.routing.model.rules import Rules
-from callcenter.routing.service.ports import DispatchStore, DispatchTx
+from callcenter.routing.service.ports import RoutingStore, RoutingTx
 from callcenter.routing.service.rules import RuleHolder
 
 log = structlog.get_logger("callcenter.dispatching")
@@ -63,8 +63,8 @@ class Routed:
         return self.decision is None
 
 
-class Dispatcher:
-    def __init__(self, *, store: DispatchStore, rules: RuleHolder, notifier: Notifier,
+class AppealRouter:
+    def __init__(self, *, store: RoutingStore, rules: RuleHolder, notifier: Notifier,
                  clock: Callable[[], datetime] = utc_now) -> None:
         self.store = store
         self.rules = rules
@@ -91,7 +91,7 @@ class Dispatcher:
                  rule=decision.rule_id, fallback=decision.fallback)
         return Routed(assignment, decision)
 
-    async def _deliverable(self, tx: DispatchTx, decision: RoutingDecision, rules: Rules
+    async def _deliverable(self, tx: RoutingTx, decision: RoutingDecision, rules: Rules
                            ) -> tuple[RoutingDecision, Contractor]:
         """The decision and its contractor; an unknown or inactive one -> the coordinator."""
         contractor = await tx.contractor(decision.contractor)
@@ -103,7 +103,7 @@ class Dispatcher:
             contractor = await tx.contractor(decision.contractor)
             if contractor is None:
                 raise CoordinatorMissing(decision.contractor, wanted)
-        return with_dispatcher(decision, contractor), contractor
+        return with_appeal_router(decision, contractor), contractor
 
     async def preview(self, category: str | None, address: str | None) -> RoutingDecision:
         """What routing would decide now, dispatcher phones filled in: the operator's form
@@ -151,14 +151,14 @@ class Dispatcher:
             deadline=deadline, priority=appeal.priority or "normal",
             callback=previous.callback if previous else False)
 
-    async def _withdraw(self, tx: DispatchTx, appeal: AppealCard, previous: Assignment,
+    async def _withdraw(self, tx: RoutingTx, appeal: AppealCard, previous: Assignment,
                         reason: str, now: datetime) -> None:
         old = await tx.contractor_by_id(previous.contractor_id)
         if old is not None:
             await self._tell(tx, self.notifier.appeal_withdrawn(appeal, old, previous, reason),
                              previous, now)
 
-    async def _tell(self, tx: DispatchTx, messages: list[NewMessage], assignment: Assignment,
+    async def _tell(self, tx: RoutingTx, messages: list[NewMessage], assignment: Assignment,
                     now: datetime) -> None:
         await tx.enqueue(messages, appeal_id=assignment.appeal_id, decision_id=assignment.id,
                          contractor_id=assignment.contractor_id, at=now)
@@ -256,7 +256,7 @@ class Dispatcher:
                                    actor=actor)
 
 
-def with_dispatcher(decision: RoutingDecision, contractor: Contractor) -> RoutingDecision:
+def with_appeal_router(decision: RoutingDecision, contractor: Contractor) -> RoutingDecision:
     """Fill in the contractor's night dispatcher where the rule says "dispatcher"."""
     phone = contractor.night_phone or contractor.phone
     contacts = tuple(
@@ -265,14 +265,14 @@ def with_dispatcher(decision: RoutingDecision, contractor: Contractor) -> Routin
     return dataclasses.replace(decision, emergency_contacts=contacts)
 
 
-async def _appeal(tx: DispatchTx, appeal_id: int) -> AppealCard:
+async def _appeal(tx: RoutingTx, appeal_id: int) -> AppealCard:
     appeal = await tx.appeal(appeal_id)
     if appeal is None:
         raise AppealNotFound(appeal_id)
     return appeal
 
 
-async def _already_routed(tx: DispatchTx, appeal: AppealCard) -> Routed:
+async def _already_routed(tx: RoutingTx, appeal: AppealCard) -> Routed:
     current = await tx.current_assignment(appeal.id)
     if current is None:
         raise InvalidTransition(appeal.status, Status.ASSIGNED.value)

@@ -1,4 +1,4 @@
-"""Helpers for the dispatching web tests: the sample contractors in the web rig's database,
+"""Helpers for the routing web tests: the sample contractors in the web rig's database,
 appeals opened by a call and completed through the API, a worker that turns a message into
 a dead letter."""
 
@@ -14,7 +14,7 @@ from sqlalchemy import update
 
 from callcenter.appeals.tables import Appeal
 from callcenter.db.contractor_store import SqlContractorStore
-from callcenter.routing.wiring import Dispatching, Worker, build_worker
+from callcenter.routing.wiring import RoutingServices, Worker, build_worker
 from callcenter.services.contractors_import import import_contractors
 from tests.integration.loopback_servers import free_port
 from tests.integration.test_appeal_api import seed_call
@@ -29,8 +29,8 @@ async def import_sample_contractors(web: WebRig) -> None:
     await import_contractors(Path("config/contractors.toml"), SqlContractorStore(web.db))
 
 
-def dispatching_of(web: WebRig) -> Dispatching:
-    found: Dispatching = web.app.state.dispatching
+def routing_services_of(web: WebRig) -> RoutingServices:
+    found: RoutingServices = web.app.state.routing_services
     return found
 
 
@@ -60,4 +60,4 @@ def dead_letter_worker(web: WebRig) -> Worker:
     config = config.replace(
         smtp=dataclasses.replace(config.smtp, host="127.0.0.1", port=free_port(), timeout=2),
         outbox=dataclasses.replace(config.outbox, max_attempts=1))
-    return build_worker(config, name="test", dispatching=dispatching_of(web))
+    return build_worker(config, name="test", routing_services=routing_services_of(web))

@@ -110,11 +110,11 @@ def test_commands_on_an_empty_database(database_url: str, tmp_path: Path) -> Non
 
 
 async def test_outbox_dead_letters_and_resend(database_url: str, tmp_path: Path) -> None:
-    from dispatch_seed import build_city
+    from routing_seed import build_city
 
     city = await build_city(database_url, tmp_path)
     appeal_id = await city.registered("roof_leak", "Галицька 3")
-    await city.dispatcher.appeal_registered(appeal_id)
+    await city.appeal_router.appeal_registered(appeal_id)
     async with city.db.transaction() as session:
         await session.execute(update(OutboxMessageRow).values(state="dead", attempts=8,
                                                               last_error="HTTP 503"))

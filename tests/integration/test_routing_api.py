@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import httpx
 
-from tests.integration.dispatch_web import (
+from tests.integration.routing_web import (
     GAS,
     completed,
     dead_letter_worker,
-    dispatching_of,
     import_sample_contractors,
     make_overdue,
     new_appeal,
+    routing_services_of,
 )
 from tests.web_rig import WebRig
 
@@ -61,9 +61,9 @@ async def test_a_routing_failure_keeps_the_appeal_registered_for_the_sweep(
         assert view["status"] == "registered"
         assert (before["routed"], before["contractor"]) == (False, None)
         await import_sample_contractors(web)
-        dispatcher = dispatching_of(web).dispatcher
-        assert await dispatcher.route_registered() == 1
-        assert await dispatcher.route_registered() == 0  # idempotent
+        appeal_router = routing_services_of(web).appeal_router
+        assert await appeal_router.route_registered() == 1
+        assert await appeal_router.route_registered() == 0  # idempotent
         after = (await client.get(f"/api/appeals/{view['number']}/routing")).json()
     assert (after["status"], after["contractor"]["code"]) == ("assigned", "gas")
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from dispatch_seed import CALLER, City, build_city
+from routing_seed import CALLER, City, build_city
 from sqlalchemy import func, select, text, update
 
 from callcenter.appeals.store.queries import appeal_history
@@ -45,7 +45,7 @@ async def outbox(city: City, appeal_id: int) -> list[OutboxMessageRow]:
 
 async def test_a_registered_appeal_is_routed_in_one_go(city: City) -> None:
     appeal_id = await city.registered("water_pipe_burst", "вул. Незалежності, 5")
-    routed = await city.dispatcher.appeal_registered(appeal_id)
+    routed = await city.appeal_router.appeal_registered(appeal_id)
 
     assert routed.decision is not None and not routed.already
     assert (routed.assignment.contractor, routed.assignment.rule_id) == ("vodokanal", "water")
@@ -77,8 +77,8 @@ async def test_a_registered_appeal_is_routed_in_one_go(city: City) -> None:
 
 async def test_routing_twice_changes_nothing(city: City) -> None:
     appeal_id = await city.registered("roof_leak", "Галицька 3")
-    first = await city.dispatcher.appeal_registered(appeal_id)
-    again = await city.dispatcher.appeal_registered(appeal_id)
+    first = await city.appeal_router.appeal_registered(appeal_id)
+    again = await city.appeal_router.appeal_registered(appeal_id)
     assert again.already and again.assignment == first.assignment
     assert len(await outbox(city, appeal_id)) == 1
     async with city.db.transaction() as session:
@@ -87,7 +87,7 @@ async def test_routing_twice_changes_nothing(city: City) -> None:
 
 async def test_a_call_back_rule_shows_the_full_number(city: City) -> None:
     appeal_id = await city.registered("stairwell", "Галицька 3")
-    await city.dispatcher.appeal_registered(appeal_id)
+    await city.appeal_router.appeal_registered(appeal_id)
     [message] = await outbox(city, appeal_id)
     assert json.loads(message.payload)["appeal"]["resident_phone"] == CALLER
 
@@ -99,7 +99,7 @@ async def test_no_silent_drop_the_coordinator_gets_it_with_the_reason(city: City
              (None, "категорію не вказано")]
     for category, why in cases:
         appeal_id = await city.registered(category, "Галицька 3")
-        routed = await city.dispatcher.appeal_registered(appeal_id)
+        routed = await city.appeal_router.appeal_registered(appeal_id)
         assert routed.assignment.contractor == "coordinator"
         assert why in routed.assignment.reason
         [message] = await outbox(city, appeal_id)
@@ -109,7 +109,7 @@ async def test_no_silent_drop_the_coordinator_gets_it_with_the_reason(city: City
 
 async def test_the_coordinator_keeps_an_emergency_urgent(city: City) -> None:
     appeal_id = await city.registered("gas_smell", "Галицька 3")
-    routed = await city.dispatcher.appeal_registered(appeal_id)
+    routed = await city.appeal_router.appeal_registered(appeal_id)
     assert routed.decision is not None
     assert (routed.assignment.priority, routed.assignment.deadline) == (
         "emergency", city.clock.now.replace(hour=9))
@@ -123,10 +123,10 @@ async def test_only_registered_appeals_are_routed(city: City) -> None:
         assert appeal is not None
         appeal.status = "new"
     with pytest.raises(InvalidTransition):
-        await city.dispatcher.appeal_registered(appeal_id)
+        await city.appeal_router.appeal_registered(appeal_id)
     assert await outbox(city, appeal_id) == []
     with pytest.raises(AppealNotFound):
-        await city.dispatcher.appeal_registered(999_999)
+        await city.appeal_router.appeal_registered(999_999)
 
 
 async def test_the_decision_and_the_outbox_commit_together_or_not_at_all(city: City) -> None:
@@ -136,7 +136,7 @@ async def test_the_decision_and_the_outbox_commit_together_or_not_at_all(city: C
             await session.execute(text(statement))
     appeal_id = await city.registered("water_pipe_burst", "Галицька 3")
     with pytest.raises(Exception, match="refused"):
-        await city.dispatcher.appeal_registered(appeal_id)
+        await city.appeal_router.appeal_registered(appeal_id)
     appeal = await appeal_row(city, appeal_id)
     assert (appeal.status, appeal.contractor_id, appeal.delivery) == ("registered", None, "none")
     assert await outbox(city, appeal_id) == []
@@ -155,12 +155,12 @@ def _refuse_webhooks(dialect: str) -> list[str]:
 
 async def test_reassignment_with_a_reason(city: City) -> None:
     appeal_id = await city.registered("roof_leak", "Галицька 3")
-    first = await city.dispatcher.appeal_registered(appeal_id)
+    first = await city.appeal_router.appeal_registered(appeal_id)
     async with city.db.transaction() as session:  # as if a worker had delivered it
         await session.execute(update(OutboxMessageRow).values(state="sent"))
     await city.answers.take_into_work(appeal_id, contractor_id=city.ids["uk"], actor="uk-user")
     city.clock.advance(hours=1)
-    second = await city.dispatcher.reassign(appeal_id, contractor="vodokanal",
+    second = await city.appeal_router.reassign(appeal_id, contractor="vodokanal",
                                             reason="прорив труби, не покрівля", actor="sup")
     assert second.id != first.assignment.id and second.rule_id is None
     assert second.reason == "перепризначено (sup): прорив труби, не покрівля"
@@ -178,8 +178,8 @@ async def test_reassignment_with_a_reason(city: City) -> None:
 
 async def test_reassignment_before_delivery_cancels_what_was_not_sent(city: City) -> None:
     appeal_id = await city.registered("water_pipe_burst", "Галицька 3")
-    await city.dispatcher.appeal_registered(appeal_id)
-    await city.dispatcher.reassign(appeal_id, contractor="uk", reason="підвал, не мережа",
+    await city.appeal_router.appeal_registered(appeal_id)
+    await city.appeal_router.reassign(appeal_id, contractor="uk", reason="підвал, не мережа",
                                    actor="sup")
     rows = [(m.event, m.recipient, m.state) for m in await outbox(city, appeal_id)]
     assert rows == [
@@ -191,52 +191,52 @@ async def test_reassignment_before_delivery_cancels_what_was_not_sent(city: City
 
 async def test_reassignment_needs_a_reason_and_a_known_active_contractor(city: City) -> None:
     appeal_id = await city.registered("roof_leak", "Галицька 3")
-    await city.dispatcher.appeal_registered(appeal_id)
+    await city.appeal_router.appeal_registered(appeal_id)
     with pytest.raises(TextRequired):
-        await city.dispatcher.reassign(appeal_id, contractor="vodokanal", reason=" ",
+        await city.appeal_router.reassign(appeal_id, contractor="vodokanal", reason=" ",
                                        actor="sup")
     for code in ("ghost", "gas-off"):
         with pytest.raises(ContractorNotFound):
-            await city.dispatcher.reassign(appeal_id, contractor=code, reason="x", actor="sup")
+            await city.appeal_router.reassign(appeal_id, contractor=code, reason="x", actor="sup")
     assert len(await outbox(city, appeal_id)) == 1
 
 
 async def test_duplicates_are_offered_and_linked_not_sent_again(city: City) -> None:
     first = await city.registered("water_pipe_burst", "вул. Незалежності, 12А")
-    await city.dispatcher.appeal_registered(first)
+    await city.appeal_router.appeal_registered(first)
     second = await city.registered("water_pipe_burst", "Незалежності 12 а")
-    found = await city.dispatcher.duplicates_of("water_pipe_burst", "Незалежності 12 а",
+    found = await city.appeal_router.duplicates_of("water_pipe_burst", "Незалежності 12 а",
                                                 exclude=second)
     assert [a.id for a in found] == [first]
-    assert await city.dispatcher.duplicates_of("roof_leak", "Незалежності 12А") == []
-    assert await city.dispatcher.duplicates_of("water_pipe_burst", "Незалежності 12Б") == []
-    assert await city.dispatcher.duplicates_of("water_pipe_burst", None) == []
-    await city.dispatcher.link_duplicate(second, original_id=first, actor="op1")
+    assert await city.appeal_router.duplicates_of("roof_leak", "Незалежності 12А") == []
+    assert await city.appeal_router.duplicates_of("water_pipe_burst", "Незалежності 12Б") == []
+    assert await city.appeal_router.duplicates_of("water_pipe_burst", None) == []
+    await city.appeal_router.link_duplicate(second, original_id=first, actor="op1")
     appeal = await appeal_row(city, second)
     assert (appeal.status, appeal.duplicate_of_id) == ("duplicate", first)
     with pytest.raises(InvalidTransition):
-        await city.dispatcher.appeal_registered(second)
+        await city.appeal_router.appeal_registered(second)
     assert await outbox(city, second) == []
 
 
 async def test_a_closed_appeal_is_no_duplicate(city: City) -> None:
     first = await city.registered("water_pipe_burst", "Галицька 7")
-    await city.dispatcher.appeal_registered(first)
+    await city.appeal_router.appeal_registered(first)
     async with city.db.transaction() as session:
         appeal = await session.get(Appeal, first)
         assert appeal is not None
         appeal.status = "closed"
-    assert await city.dispatcher.duplicates_of("water_pipe_burst", "Галицька 7") == []
+    assert await city.appeal_router.duplicates_of("water_pipe_burst", "Галицька 7") == []
 
 
 async def test_a_preview_shows_whom_to_call_before_registration(city: City) -> None:
     city.clock.advance(hours=14)  # 00:00 in Kyiv: duty time
-    gas = await city.dispatcher.preview("gas_smell", "Галицька 3")
+    gas = await city.appeal_router.preview("gas_smell", "Галицька 3")
     assert (gas.contractor, gas.fallback) == ("coordinator", True)  # gas-off is inactive
     assert [(c.label, c.phone) for c in gas.emergency_contacts] == [
         ("Аварійна газова служба", "104"),
         ("Черговий диспетчер виконавця: Координатор 1580", None)]
-    water = await city.dispatcher.preview("water_pipe_burst", "Галицька 3")
+    water = await city.appeal_router.preview("water_pipe_burst", "Галицька 3")
     assert (water.contractor, water.duty) == ("vodokanal", True)
     assert water.emergency_contacts[0].phone == "+380342000202"
     async with city.db.transaction() as session:
@@ -245,10 +245,10 @@ async def test_a_preview_shows_whom_to_call_before_registration(city: City) -> N
 
 async def test_an_emergency_hand_off_is_recorded(city: City) -> None:
     appeal_id = await city.registered("gas_smell", "Галицька 3")
-    routed = await city.dispatcher.appeal_registered(appeal_id)
+    routed = await city.appeal_router.appeal_registered(appeal_id)
     assert routed.decision is not None
     gas = routed.decision.emergency_contacts[0]
-    await city.dispatcher.record_handoff(appeal_id, contact=gas, actor="op1",
+    await city.appeal_router.record_handoff(appeal_id, contact=gas, actor="op1",
                                          comment="передано о 10:02")
     appeal = await appeal_row(city, appeal_id)
     history = await appeal_history(city.db, appeal.number)

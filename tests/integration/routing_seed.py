@@ -1,4 +1,4 @@
-"""A small city for dispatching tests: rules, contractors, registered appeals, a clock."""
+"""A small city for routing tests: rules, contractors, registered appeals, a clock."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from callcenter.db.outbox_store import SqlOutboxStore
 from callcenter.domain.contractors import Contractor
 from callcenter.domain.notices import Notifier
 from callcenter.routing.service.escalation import Escalation
-from callcenter.routing.service.routing import Dispatcher
+from callcenter.routing.service.routing import AppealRouter
 from callcenter.routing.service.rules import RuleHolder
-from callcenter.routing.store import SqlDispatchStore
+from callcenter.routing.store import SqlRoutingStore
 from callcenter.services.contractor_answers import ContractorAnswers
 from callcenter.services.outbox_admin import OutboxAdmin
 
@@ -120,7 +120,7 @@ class City:
     db: Database
     clock: Clock
     rules: RuleHolder
-    dispatcher: Dispatcher
+    appeal_router: AppealRouter
     answers: ContractorAnswers
     escalation: Escalation
     admin: OutboxAdmin
@@ -144,12 +144,12 @@ async def build_city(url: str, tmp_path: Path, *, webhook_url: str = "http://127
     rules = rule_holder(tmp_path)
     notifier = Notifier(public_base_url="https://1580.example.org", timezone="Europe/Kyiv",
                         supervisors=supervisors)
-    dispatch = SqlDispatchStore(db)
+    store = SqlRoutingStore(db)
     outbox = SqlOutboxStore(db)
     return City(db, clock, rules,
-                Dispatcher(store=dispatch, rules=rules, notifier=notifier, clock=clock),
-                ContractorAnswers(store=dispatch, clock=clock),
-                Escalation(store=dispatch, rules=rules, notifier=notifier, clock=clock),
+                AppealRouter(store=store, rules=rules, notifier=notifier, clock=clock),
+                ContractorAnswers(store=store, clock=clock),
+                Escalation(store=store, rules=rules, notifier=notifier, clock=clock),
                 OutboxAdmin(store=outbox, clock=clock), outbox, ids)
 
 

@@ -14,14 +14,14 @@ from playwright.async_api import BrowserContext, Page, expect
 
 from callcenter.appeals.store.queries import appeal_history
 from tests.integration.browser import FakePops, chromium, sign_in
-from tests.integration.dispatch_web import (
+from tests.integration.routing_web import (
     GAS,
     completed,
     dead_letter_worker,
-    dispatching_of,
     import_sample_contractors,
     make_overdue,
     new_appeal,
+    routing_services_of,
 )
 from tests.integration.test_operator_page import load
 from tests.web_rig import PASSWORD, LiveWeb
@@ -107,7 +107,7 @@ async def test_the_operator_links_a_duplicate_instead_of_sending_it(
         f"Звернення {number} зв’язано як дублікат {first}")
     await expect(page.locator("#form-status")).to_have_text("Дублікат")
     await expect(page.locator("#duplicates")).to_be_hidden()
-    routing = await dispatching_of(city.rig).dispatcher.routing(number)
+    routing = await routing_services_of(city.rig).appeal_router.routing(number)
     assert (routing.appeal.status, routing.assignment) == ("duplicate", None)
 
 
@@ -132,7 +132,7 @@ async def test_a_supervisor_resends_a_dead_letter(browser: BrowserContext,
     await expect(page.locator("#no-dead-letters")).to_be_visible()
     await page.goto(f"{city.url}/supervisor/outbox?contractor=ads")
     await expect(page.locator("#delivery-log")).to_have_count(0)
-    assert await dispatching_of(city.rig).outbox.dead_letters() == []
+    assert await routing_services_of(city.rig).outbox.dead_letters() == []
 
 
 async def test_a_supervisor_reassigns_an_overdue_appeal(browser: BrowserContext,
@@ -158,5 +158,5 @@ async def test_a_supervisor_reassigns_an_overdue_appeal(browser: BrowserContext,
     async with page.expect_navigation():
         await row.locator("button[type=submit]").click()
     await expect(page.locator("#reassigned")).to_contain_text(f"Звернення {number}")
-    routing = await dispatching_of(city.rig).dispatcher.routing(number)
+    routing = await routing_services_of(city.rig).appeal_router.routing(number)
     assert routing.assignment is not None and routing.assignment.contractor == "ads"
