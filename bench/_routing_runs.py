@@ -17,18 +17,18 @@ from sqlalchemy import func, select
 
 from callcenter.appeals.tables import Appeal
 from callcenter.core.database import Database
-from callcenter.db.outbox_store import SqlOutboxStore
+from callcenter.delivery.model.notices import Notifier
+from callcenter.delivery.model.outbox import NewMessage, OutboxMessage
+from callcenter.delivery.senders.email import SmtpSettings, build_email
+from callcenter.delivery.senders.transport import ChannelTransport
+from callcenter.delivery.senders.webhook import encode, signature
+from callcenter.delivery.service.worker import OutboxWorker, WorkerSettings
+from callcenter.delivery.store import SqlOutboxStore
 from callcenter.delivery.tables import OutboxMessageRow
-from callcenter.domain.notices import Notifier
-from callcenter.domain.outbox import NewMessage, OutboxMessage
-from callcenter.notify.email import SmtpSettings, build_email
-from callcenter.notify.transport import ChannelTransport
-from callcenter.notify.webhook import encode, signature
 from callcenter.routing.model.policy import route
 from callcenter.routing.service.routing import AppealRouter
 from callcenter.routing.service.rules import RuleHolder
 from callcenter.routing.store import SqlRoutingStore
-from callcenter.services.outbox_worker import OutboxWorker, WorkerSettings
 
 LATER = T0 + timedelta(days=1)  # every seeded message is due
 

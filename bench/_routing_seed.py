@@ -13,9 +13,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from callcenter.appeals.tables import Appeal, AppealCounter
 from callcenter.core.database import Database
 from callcenter.db.contractor_store import SqlContractorStore
+from callcenter.delivery.model.notices import Notifier
+from callcenter.delivery.model.outbox import NewMessage
 from callcenter.domain.contractors import Contractor
-from callcenter.domain.notices import Notifier
-from callcenter.domain.outbox import NewMessage
 from callcenter.routing.model.policy import AppealFacts
 from callcenter.routing.model.records import AppealCard, Assignment
 from callcenter.routing.model.rules import Rules

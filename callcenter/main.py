@@ -29,6 +29,7 @@ from callcenter.core.web.health import Readiness
 from callcenter.core.web.metrics import Metrics
 from callcenter.db.contractor_queries import SqlContractorDesk
 from callcenter.db.contractor_store import SqlContractorStore
+from callcenter.delivery import pages as outbox_pages
 from callcenter.pops.api import board as board_routes
 from callcenter.pops.api import operator as pop_routes
 from callcenter.pops.api.operator import PopWeb
@@ -61,7 +62,7 @@ from callcenter.services.contractors_admin import ContractorsAdmin
 from callcenter.simulator.pbx import SimulatedPbx
 from callcenter.users.service import Auth, SignInPolicy
 from callcenter.users.store import SqlUserStore
-from callcenter.web import admin_contractors, contractor_api, contractor_pages, outbox_pages
+from callcenter.web import admin_contractors, contractor_api, contractor_pages
 
 log = structlog.get_logger("callcenter")
 DEMO_DATABASE = "sqlite+aiosqlite:///var/demo.db"

@@ -15,7 +15,7 @@ from typing import Any
 
 from callcenter.core.errors import DomainError
 from callcenter.core.parsed_toml import Problems, strings
-from callcenter.domain.outbox import CHANNELS, EMAIL, WEBHOOK
+from callcenter.delivery.model.outbox import CHANNELS, EMAIL, WEBHOOK
 
 KINDS = ("utility", "housing", "city_department", "coordinator")
 CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 
 from callcenter.appeals.api import appeals_of, lang_of
 from callcenter.core.web.labels import Labels
+from callcenter.delivery.service.admin import OutboxAdmin
 from callcenter.routing.schemas import (
     AssignedView,
     AttemptView,
@@ -29,7 +30,6 @@ from callcenter.routing.schemas import (
 )
 from callcenter.routing.service.escalation import Escalation
 from callcenter.routing.service.routing import AppealRouter
-from callcenter.services.outbox_admin import OutboxAdmin
 from callcenter.users.access import allow
 from callcenter.users.model import Principal, Role
 

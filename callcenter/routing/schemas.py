@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from callcenter.core.web.i18n import N_, gettext
 from callcenter.core.web.labels import Labels
-from callcenter.domain.outbox import DeliveryAttempt, OutboxRow
+from callcenter.delivery.model.outbox import DeliveryAttempt, OutboxRow
 from callcenter.routing.model.policy import EmergencyContact
 from callcenter.routing.model.records import AppealCard, CurrentRouting, OverdueAppeal
 from callcenter.routing.model.rules import Rules

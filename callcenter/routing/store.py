@@ -16,10 +16,11 @@ from callcenter.appeals.store.writes import change_status
 from callcenter.appeals.tables import Appeal, AppealAttachmentRow, AppealHistory
 from callcenter.contractors.tables import ContractorRow
 from callcenter.core.database import Database
-from callcenter.db import contractor_store, outbox_store
+from callcenter.db import contractor_store
+from callcenter.delivery import store as outbox_store
+from callcenter.delivery.model.outbox import Delivery, NewMessage, OutboxState
 from callcenter.delivery.tables import OutboxMessageRow
 from callcenter.domain.contractors import Contractor
-from callcenter.domain.outbox import Delivery, NewMessage, OutboxState
 from callcenter.routing.model.policy import EmergencyContact, RoutingDecision
 from callcenter.routing.model.records import (
     OPEN,

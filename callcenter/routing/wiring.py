@@ -25,11 +25,13 @@ from callcenter.core import logs, migrate
 from callcenter.core.config import Config
 from callcenter.core.database import Database
 from callcenter.db.contractor_store import SqlContractorStore
-from callcenter.db.outbox_store import SqlOutboxStore
+from callcenter.delivery.model.notices import Notifier
+from callcenter.delivery.senders.email import SmtpSettings
+from callcenter.delivery.senders.transport import ChannelTransport
+from callcenter.delivery.service.admin import OutboxAdmin
+from callcenter.delivery.service.worker import OutboxWorker, WorkerSettings
+from callcenter.delivery.store import SqlOutboxStore
 from callcenter.domain.contractors import ContractorsError
-from callcenter.domain.notices import Notifier
-from callcenter.notify.email import SmtpSettings
-from callcenter.notify.transport import ChannelTransport
 from callcenter.reference.service import located
 from callcenter.routing.service.escalation import Escalation
 from callcenter.routing.service.routing import AppealRouter
@@ -37,8 +39,6 @@ from callcenter.routing.service.rules import RuleHolder
 from callcenter.routing.store import SqlRoutingStore
 from callcenter.services.contractor_answers import ContractorAnswers
 from callcenter.services.contractors_import import seed_contractors
-from callcenter.services.outbox_admin import OutboxAdmin
-from callcenter.services.outbox_worker import OutboxWorker, WorkerSettings
 
 log = structlog.get_logger("callcenter.worker")
 

@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field
 
 from callcenter.core.web.i18n import N_, gettext, language_of
 from callcenter.core.web.pages import render
+from callcenter.delivery.model.outbox import CHANNELS
 from callcenter.domain.contractors import KINDS, Contractor
-from callcenter.domain.outbox import CHANNELS
 from callcenter.services.contractors_admin import ContractorsAdmin
 from callcenter.users.access import allow
 from callcenter.users.model import Principal, Role

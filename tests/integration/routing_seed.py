@@ -14,15 +14,15 @@ from callcenter.appeals.store.writes import change_status, open_appeal
 from callcenter.appeals.tables import Appeal, AppealCounter
 from callcenter.core.database import Database
 from callcenter.db.contractor_store import SqlContractorStore
-from callcenter.db.outbox_store import SqlOutboxStore
+from callcenter.delivery.model.notices import Notifier
+from callcenter.delivery.service.admin import OutboxAdmin
+from callcenter.delivery.store import SqlOutboxStore
 from callcenter.domain.contractors import Contractor
-from callcenter.domain.notices import Notifier
 from callcenter.routing.service.escalation import Escalation
 from callcenter.routing.service.routing import AppealRouter
 from callcenter.routing.service.rules import RuleHolder
 from callcenter.routing.store import SqlRoutingStore
 from callcenter.services.contractor_answers import ContractorAnswers
-from callcenter.services.outbox_admin import OutboxAdmin
 
 T0 = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)  # Wednesday 10:00 in Kyiv: working hours
 SECRET_ENV = "CALLCENTER_TEST_WEBHOOK_SECRET"

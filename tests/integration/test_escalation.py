@@ -12,8 +12,8 @@ from sqlalchemy import select
 from callcenter.appeals.store.queries import appeal_history
 from callcenter.appeals.tables import Appeal
 from callcenter.core.database import Database
+from callcenter.delivery.model.notices import Notifier
 from callcenter.delivery.tables import OutboxMessageRow
-from callcenter.domain.notices import Notifier
 from callcenter.routing.service.escalation import Escalation
 from callcenter.routing.store import SqlRoutingStore
 

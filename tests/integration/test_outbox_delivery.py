@@ -27,12 +27,12 @@ from callcenter.appeals.store.queries import appeal_history
 from callcenter.appeals.tables import Appeal
 from callcenter.core import migrate
 from callcenter.core.database import Database
-from callcenter.db.outbox_store import SqlOutboxStore
+from callcenter.delivery.senders.email import SmtpSettings, message_id
+from callcenter.delivery.senders.transport import ChannelTransport
+from callcenter.delivery.service.worker import OutboxWorker, WorkerSettings
+from callcenter.delivery.store import SqlOutboxStore
 from callcenter.delivery.tables import DeliveryAttemptRow, OutboxMessageRow
-from callcenter.notify.email import SmtpSettings, message_id
-from callcenter.notify.transport import ChannelTransport
 from callcenter.routing.model.records import MessageNotFound
-from callcenter.services.outbox_worker import OutboxWorker, WorkerSettings
 
 FROM = "Гаряча лінія 1580 <noreply@1580.example.org>"
 

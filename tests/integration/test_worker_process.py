@@ -18,10 +18,10 @@ from routing_seed import SECRET, SECRET_ENV, build_city
 from sqlalchemy import select
 
 from callcenter.appeals.tables import Appeal
+from callcenter.delivery.senders.email import SmtpSettings
+from callcenter.delivery.senders.transport import ChannelTransport
+from callcenter.delivery.service.worker import OutboxWorker, WorkerSettings
 from callcenter.delivery.tables import DeliveryAttemptRow, OutboxMessageRow
-from callcenter.notify.email import SmtpSettings
-from callcenter.notify.transport import ChannelTransport
-from callcenter.services.outbox_worker import OutboxWorker, WorkerSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from callcenter.domain.outbox import backoff
+from callcenter.delivery.model.outbox import backoff
 from callcenter.routing.model.escalation import due_reminders, reminder_key
 from callcenter.routing.model.worktime import Term, WorkingCalendar
 

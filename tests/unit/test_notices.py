@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from callcenter.delivery.model.notices import Notifier
+from callcenter.delivery.model.outbox import OutboxMessage
+from callcenter.delivery.senders import email_text
+from callcenter.delivery.senders.email import build_email, message_id
 from callcenter.domain.contractors import Contractor
-from callcenter.domain.notices import Notifier
-from callcenter.domain.outbox import OutboxMessage
-from callcenter.notify import email_text
-from callcenter.notify.email import build_email, message_id
 from callcenter.routing.model.escalation import DueReminder
 from callcenter.routing.model.records import AppealCard, Assignment
 

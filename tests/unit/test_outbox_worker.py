@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from callcenter.domain.outbox import DeliveryResult, OutboxMessage, OutboxRow, Outcome
-from callcenter.services.outbox_worker import OutboxWorker, WorkerSettings
+from callcenter.delivery.model.outbox import DeliveryResult, OutboxMessage, OutboxRow, Outcome
+from callcenter.delivery.service.worker import OutboxWorker, WorkerSettings
 
 T0 = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
 

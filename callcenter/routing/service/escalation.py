@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 import structlog
 
 from callcenter.core.pacing import every
-from callcenter.domain.notices import Notifier
-from callcenter.domain.outbox import NewMessage
+from callcenter.delivery.model.notices import Notifier
+from callcenter.delivery.model.outbox import NewMessage
 from callcenter.routing.model.escalation import REMINDER, DueReminder, due_reminders
 from callcenter.routing.model.records import OverdueAppeal, Unacknowledged
 from callcenter.routing.service.ports import RoutingStore

@@ -12,8 +12,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from callcenter.appeals.model.statuses import Status
-from callcenter.domain.contractors import Contractor
-from callcenter.domain.outbox import (
+from callcenter.delivery.model.outbox import (
     DeliveryAttempt,
     DeliveryResult,
     NewMessage,
@@ -21,6 +20,7 @@ from callcenter.domain.outbox import (
     OutboxRow,
     Outcome,
 )
+from callcenter.domain.contractors import Contractor
 from callcenter.routing.model.policy import RoutingDecision
 from callcenter.routing.model.records import (
     AppealCard,

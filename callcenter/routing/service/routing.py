@@ -19,9 +19,9 @@ import structlog
 from callcenter.appeals.model.statuses import Status
 from callcenter.core.errors import DomainError, InvalidTransition, StoreUnavailable
 from callcenter.core.pacing import every
+from callcenter.delivery.model.notices import Notifier
+from callcenter.delivery.model.outbox import NewMessage
 from callcenter.domain.contractors import Contractor
-from callcenter.domain.notices import Notifier
-from callcenter.domain.outbox import NewMessage
 from callcenter.routing.model.houses import address_key
 from callcenter.routing.model.policy import (
     DISPATCHER_LABEL,

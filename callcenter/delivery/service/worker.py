@@ -20,7 +20,7 @@ import structlog
 
 from callcenter.core.errors import StoreUnavailable
 from callcenter.core.pacing import wait_for_event
-from callcenter.domain.outbox import DeliveryResult, OutboxMessage, Outcome, backoff
+from callcenter.delivery.model.outbox import DeliveryResult, OutboxMessage, Outcome, backoff
 from callcenter.routing.service.ports import OutboxStore, Transport
 
 log = structlog.get_logger("callcenter.outbox")

@@ -22,8 +22,7 @@ from callcenter.appeals.tables import Appeal, AppealHistory
 from callcenter.contractors.tables import ContractorRow
 from callcenter.core.database import Database
 from callcenter.core.tables import Base
-from callcenter.delivery.tables import DeliveryAttemptRow, OutboxMessageRow
-from callcenter.domain.outbox import (
+from callcenter.delivery.model.outbox import (
     Delivery,
     DeliveryAttempt,
     DeliveryResult,
@@ -33,6 +32,7 @@ from callcenter.domain.outbox import (
     OutboxState,
     Outcome,
 )
+from callcenter.delivery.tables import DeliveryAttemptRow, OutboxMessageRow
 from callcenter.routing.model.records import MessageNotFound
 from callcenter.routing.tables import RoutingDecisionRow
 

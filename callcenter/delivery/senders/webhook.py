@@ -14,8 +14,8 @@ import time
 
 import httpx
 
-from callcenter.domain.outbox import DeliveryResult, OutboxMessage
-from callcenter.notify.secrets import SecretError, resolve_secret
+from callcenter.delivery.model.outbox import DeliveryResult, OutboxMessage
+from callcenter.delivery.senders.secrets import SecretError, resolve_secret
 
 SIGNATURE_HEADER = "X-Callcenter-Signature"
 TEXT_LIMIT = 500

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import structlog
 
-from callcenter.domain.outbox import DeliveryAttempt, OutboxRow, OutboxState
+from callcenter.delivery.model.outbox import DeliveryAttempt, OutboxRow, OutboxState
 from callcenter.routing.service.ports import OutboxStore
 
 log = structlog.get_logger("callcenter.outbox")

@@ -16,8 +16,8 @@ from email.utils import format_datetime, formataddr, parseaddr
 
 import aiosmtplib
 
-from callcenter.domain.outbox import DeliveryResult, OutboxMessage
-from callcenter.notify import email_text
+from callcenter.delivery.model.outbox import DeliveryResult, OutboxMessage
+from callcenter.delivery.senders import email_text
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from callcenter.core.phones import mask
+from callcenter.delivery.model.outbox import EMAIL, WEBHOOK, NewMessage
 from callcenter.domain.contractors import Contractor
-from callcenter.domain.outbox import EMAIL, WEBHOOK, NewMessage
 from callcenter.routing.model.escalation import DueReminder
 from callcenter.routing.model.records import AppealCard, Assignment
 

@@ -6,9 +6,9 @@ from types import TracebackType
 
 import httpx
 
-from callcenter.domain.outbox import EMAIL, WEBHOOK, DeliveryResult, OutboxMessage
-from callcenter.notify.email import EmailSender, SmtpSettings
-from callcenter.notify.webhook import WebhookSender
+from callcenter.delivery.model.outbox import EMAIL, WEBHOOK, DeliveryResult, OutboxMessage
+from callcenter.delivery.senders.email import EmailSender, SmtpSettings
+from callcenter.delivery.senders.webhook import WebhookSender
 
 
 class ChannelTransport:

@@ -1,0 +1,1 @@
+"""Delivery: the senders (SMTP, webhooks)."""
