@@ -20,8 +20,8 @@ from _routing_seed import facts, rules, seed
 from sqlalchemy import insert, select, update
 
 from callcenter.appeals.tables import Appeal, AppealHistory
+from callcenter.contractors.store.contractors import SqlContractorStore
 from callcenter.core.database import Database
-from callcenter.db.contractor_store import SqlContractorStore
 from callcenter.delivery.tables import OutboxMessageRow
 from callcenter.routing.model.policy import route
 from callcenter.routing.tables import RoutingDecisionRow

@@ -11,17 +11,17 @@ from sqlalchemy import insert
 from sqlalchemy.dialects import postgresql, sqlite
 
 from callcenter.appeals.tables import Appeal, AppealCounter
+from callcenter.contractors.model.contractors import Contractor
+from callcenter.contractors.service.imports import read_contractors
+from callcenter.contractors.store.contractors import SqlContractorStore
 from callcenter.core.database import Database
-from callcenter.db.contractor_store import SqlContractorStore
 from callcenter.delivery.model.notices import Notifier
 from callcenter.delivery.model.outbox import NewMessage
-from callcenter.domain.contractors import Contractor
 from callcenter.routing.model.policy import AppealFacts
 from callcenter.routing.model.records import AppealCard, Assignment
 from callcenter.routing.model.rules import Rules
 from callcenter.routing.service.rules import read_rules
 from callcenter.routing.store import SqlRoutingStore
-from callcenter.services.contractors_import import read_contractors
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "config" / "routing.toml"

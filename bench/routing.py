@@ -43,9 +43,9 @@ from _routing_runs import (
 )
 from _routing_seed import SECRET_ENV, appeal_rows, enqueue, messages, rules, sink_contractor
 
+from callcenter.contractors.store.contractors import SqlContractorStore
 from callcenter.core.database import Database
 from callcenter.core.logs import configure
-from callcenter.db.contractor_store import SqlContractorStore
 
 SINK = Path(__file__).resolve().with_name("_sink.py")
 ROW = "{:<46} {:>12} {:>7}   {}"

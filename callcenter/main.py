@@ -21,14 +21,19 @@ from callcenter.appeals.service.operators import AppealRules, Appeals, OnRegiste
 from callcenter.appeals.service.photos import AppealPhotos
 from callcenter.appeals.store.appeals import SqlAppealStore
 from callcenter.calls.wiring import Listener, build_listener, build_recordings, run_until_signal
+from callcenter.contractors import pages as contractor_pages
+from callcenter.contractors.api import admin as admin_contractors
+from callcenter.contractors.api import desk as contractor_api
+from callcenter.contractors.service.admin import ContractorsAdmin
+from callcenter.contractors.service.desk import ContractorDesk
+from callcenter.contractors.store.contractors import SqlContractorStore
+from callcenter.contractors.store.desk import SqlContractorDesk
 from callcenter.core import logs, migrate
 from callcenter.core.config import Config
 from callcenter.core.database import Database
 from callcenter.core.web.app import WebParts, create_app
 from callcenter.core.web.health import Readiness
 from callcenter.core.web.metrics import Metrics
-from callcenter.db.contractor_queries import SqlContractorDesk
-from callcenter.db.contractor_store import SqlContractorStore
 from callcenter.delivery import pages as outbox_pages
 from callcenter.pops.api import board as board_routes
 from callcenter.pops.api import operator as pop_routes
@@ -57,12 +62,9 @@ from callcenter.routing.wiring import (
     build_worker,
     prepare,
 )
-from callcenter.services.contractor_desk import ContractorDesk
-from callcenter.services.contractors_admin import ContractorsAdmin
 from callcenter.simulator.pbx import SimulatedPbx
 from callcenter.users.service import Auth, SignInPolicy
 from callcenter.users.store import SqlUserStore
-from callcenter.web import admin_contractors, contractor_api, contractor_pages
 
 log = structlog.get_logger("callcenter")
 DEMO_DATABASE = "sqlite+aiosqlite:///var/demo.db"

@@ -14,19 +14,19 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from callcenter.contractors.model.contractors import ContractorsError
+from callcenter.contractors.service.imports import import_contractors
+from callcenter.contractors.store.contractors import SqlContractorStore
 from callcenter.core import logs
 from callcenter.core.config import Config
 from callcenter.core.database import Database
 from callcenter.core.errors import DomainError, StoreUnavailable
-from callcenter.db.contractor_store import SqlContractorStore
 from callcenter.delivery.model.outbox import OutboxRow, OutboxState
 from callcenter.delivery.service.admin import OutboxAdmin
 from callcenter.delivery.store import SqlOutboxStore
-from callcenter.domain.contractors import ContractorsError
 from callcenter.routing.model.policy import AppealFacts, route
 from callcenter.routing.model.rules import Rules, RulesError
 from callcenter.routing.service.rules import read_rules
-from callcenter.services.contractors_import import import_contractors
 
 COMMANDS = frozenset({"worker", "contractors", "outbox", "routing", "escalation"})
 T = TypeVar("T")

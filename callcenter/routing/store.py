@@ -14,13 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from callcenter.appeals.model.statuses import Status
 from callcenter.appeals.store.writes import change_status
 from callcenter.appeals.tables import Appeal, AppealAttachmentRow, AppealHistory
+from callcenter.contractors.model.contractors import Contractor
+from callcenter.contractors.store import contractors as contractor_store
 from callcenter.contractors.tables import ContractorRow
 from callcenter.core.database import Database
-from callcenter.db import contractor_store
 from callcenter.delivery import store as outbox_store
 from callcenter.delivery.model.outbox import Delivery, NewMessage, OutboxState
 from callcenter.delivery.tables import OutboxMessageRow
-from callcenter.domain.contractors import Contractor
 from callcenter.routing.model.policy import EmergencyContact, RoutingDecision
 from callcenter.routing.model.records import (
     OPEN,

@@ -21,24 +21,24 @@ from dataclasses import dataclass
 
 import structlog
 
+from callcenter.contractors.model.contractors import ContractorsError
+from callcenter.contractors.service.answers import ContractorAnswers
+from callcenter.contractors.service.imports import seed_contractors
+from callcenter.contractors.store.contractors import SqlContractorStore
 from callcenter.core import logs, migrate
 from callcenter.core.config import Config
 from callcenter.core.database import Database
-from callcenter.db.contractor_store import SqlContractorStore
 from callcenter.delivery.model.notices import Notifier
 from callcenter.delivery.senders.email import SmtpSettings
 from callcenter.delivery.senders.transport import ChannelTransport
 from callcenter.delivery.service.admin import OutboxAdmin
 from callcenter.delivery.service.worker import OutboxWorker, WorkerSettings
 from callcenter.delivery.store import SqlOutboxStore
-from callcenter.domain.contractors import ContractorsError
 from callcenter.reference.service import located
 from callcenter.routing.service.escalation import Escalation
 from callcenter.routing.service.routing import AppealRouter
 from callcenter.routing.service.rules import RuleHolder
 from callcenter.routing.store import SqlRoutingStore
-from callcenter.services.contractor_answers import ContractorAnswers
-from callcenter.services.contractors_import import seed_contractors
 
 log = structlog.get_logger("callcenter.worker")
 

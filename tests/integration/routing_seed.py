@@ -12,17 +12,17 @@ from sqlalchemy.dialects import postgresql, sqlite
 from callcenter.appeals.model.statuses import Channel, Status
 from callcenter.appeals.store.writes import change_status, open_appeal
 from callcenter.appeals.tables import Appeal, AppealCounter
+from callcenter.contractors.model.contractors import Contractor
+from callcenter.contractors.service.answers import ContractorAnswers
+from callcenter.contractors.store.contractors import SqlContractorStore
 from callcenter.core.database import Database
-from callcenter.db.contractor_store import SqlContractorStore
 from callcenter.delivery.model.notices import Notifier
 from callcenter.delivery.service.admin import OutboxAdmin
 from callcenter.delivery.store import SqlOutboxStore
-from callcenter.domain.contractors import Contractor
 from callcenter.routing.service.escalation import Escalation
 from callcenter.routing.service.routing import AppealRouter
 from callcenter.routing.service.rules import RuleHolder
 from callcenter.routing.store import SqlRoutingStore
-from callcenter.services.contractor_answers import ContractorAnswers
 
 T0 = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)  # Wednesday 10:00 in Kyiv: working hours
 SECRET_ENV = "CALLCENTER_TEST_WEBHOOK_SECRET"

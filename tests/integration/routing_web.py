@@ -13,9 +13,9 @@ import httpx
 from sqlalchemy import update
 
 from callcenter.appeals.tables import Appeal
-from callcenter.db.contractor_store import SqlContractorStore
+from callcenter.contractors.service.imports import import_contractors
+from callcenter.contractors.store.contractors import SqlContractorStore
 from callcenter.routing.wiring import RoutingServices, Worker, build_worker
-from callcenter.services.contractors_import import import_contractors
 from tests.integration.loopback_servers import free_port
 from tests.integration.test_appeal_api import seed_call
 from tests.web_rig import WebRig

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import expect
 
-from callcenter.db.contractor_store import SqlContractorStore
-from callcenter.services.contractors_import import import_contractors
+from callcenter.contractors.service.imports import import_contractors
+from callcenter.contractors.store.contractors import SqlContractorStore
 from tests.integration.browser import chromium
 from tests.integration.contractor_rig import Desk, contractor_desk
 from tests.web_rig import PASSWORD, serving

@@ -13,13 +13,13 @@ from routing_seed import registered_appeal
 from structlog.testing import capture_logs
 
 from callcenter import main
+from callcenter.contractors.model.contractors import Contractor
+from callcenter.contractors.service.imports import read_contractors
+from callcenter.contractors.store.contractors import SqlContractorStore
 from callcenter.core.config import Config, DatabaseConfig, RoutingConfig
 from callcenter.core.database import Database
-from callcenter.db.contractor_store import SqlContractorStore
-from callcenter.domain.contractors import Contractor
 from callcenter.routing.model.records import CoordinatorMissing
 from callcenter.routing.wiring import build_routing, prepare
-from callcenter.services.contractors_import import read_contractors
 from tests.integration.routing_web import GAS, completed
 from tests.web_rig import WebRig
 

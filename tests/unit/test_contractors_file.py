@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from callcenter.domain.contractors import ContractorsError, parse_contractors
-from callcenter.services.contractors_import import read_contractors
+from callcenter.contractors.model.contractors import ContractorsError, parse_contractors
+from callcenter.contractors.service.imports import read_contractors
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = {"code": "vodokanal", "name": "Водоканал", "kind": "utility",

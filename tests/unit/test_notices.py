@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from callcenter.contractors.model.contractors import Contractor
 from callcenter.delivery.model.notices import Notifier
 from callcenter.delivery.model.outbox import OutboxMessage
 from callcenter.delivery.senders import email_text
 from callcenter.delivery.senders.email import build_email, message_id
-from callcenter.domain.contractors import Contractor
 from callcenter.routing.model.escalation import DueReminder
 from callcenter.routing.model.records import AppealCard, Assignment
 

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from callcenter.contractors.service.imports import read_contractors
 from callcenter.routing.model.policy import AppealFacts, RoutingDecision, route
 from callcenter.routing.model.rules import Rules
 from callcenter.routing.service.rules import read_rules
-from callcenter.services.contractors_import import read_contractors
 
 ROOT = Path(__file__).resolve().parents[2]
 KYIV = ZoneInfo("Europe/Kyiv")

@@ -26,14 +26,14 @@ from callcenter.appeals.model.photos import (
 )
 from callcenter.appeals.model.records import AppealNotFound, CallNotFound, StaleAppeal
 from callcenter.appeals.model.search import InvalidSearch
-from callcenter.core.errors import DomainError, InvalidTransition, StoreUnavailable
-from callcenter.core.web.i18n import N_, gettext, language_of
-from callcenter.domain.contractor_desk import (
+from callcenter.contractors.model.contractors import ContractorExists, InvalidContractor
+from callcenter.contractors.model.desk import (
     ContractorAppealNotFound,
     NotAContractor,
     TextTooLong,
 )
-from callcenter.domain.contractors import ContractorExists, InvalidContractor
+from callcenter.core.errors import DomainError, InvalidTransition, StoreUnavailable
+from callcenter.core.web.i18n import N_, gettext, language_of
 from callcenter.pops.model.pausing import NoSeat, PbxUnavailable, SeatNotInQueue
 from callcenter.recordings.model.disputes import (
     DisputeClosed,

@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from callcenter.contractors.model.contractors import Contractor
 from callcenter.core.phones import mask
 from callcenter.delivery.model.outbox import EMAIL, WEBHOOK, NewMessage
-from callcenter.domain.contractors import Contractor
 from callcenter.routing.model.escalation import DueReminder
 from callcenter.routing.model.records import AppealCard, Assignment
 

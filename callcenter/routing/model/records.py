@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from callcenter.appeals.model.statuses import Status
+from callcenter.contractors.model.contractors import Contractor
 from callcenter.core.errors import DomainError
-from callcenter.domain.contractors import Contractor
 from callcenter.routing.model.policy import EmergencyContact
 
 # Statuses in which an appeal waits for its contractor (overdue if past the deadline).

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from callcenter.appeals.model.statuses import Status
+from callcenter.contractors.model.contractors import Contractor
 from callcenter.delivery.model.outbox import (
     DeliveryAttempt,
     DeliveryResult,
@@ -20,7 +21,6 @@ from callcenter.delivery.model.outbox import (
     OutboxRow,
     Outcome,
 )
-from callcenter.domain.contractors import Contractor
 from callcenter.routing.model.policy import RoutingDecision
 from callcenter.routing.model.records import (
     AppealCard,

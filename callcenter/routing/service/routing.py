@@ -17,11 +17,11 @@ from datetime import UTC, datetime
 import structlog
 
 from callcenter.appeals.model.statuses import Status
+from callcenter.contractors.model.contractors import Contractor
 from callcenter.core.errors import DomainError, InvalidTransition, StoreUnavailable
 from callcenter.core.pacing import every
 from callcenter.delivery.model.notices import Notifier
 from callcenter.delivery.model.outbox import NewMessage
-from callcenter.domain.contractors import Contractor
 from callcenter.routing.model.houses import address_key
 from callcenter.routing.model.policy import (
     DISPATCHER_LABEL,

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter.contractors.model.contractors import Contractor, ContractorExists, ImportCounts
 from callcenter.contractors.tables import ContractorRow
 from callcenter.core.database import Database
-from callcenter.domain.contractors import Contractor, ContractorExists, ImportCounts
 from callcenter.routing.model.records import ContractorMissing
 
 FIELDS = ("name", "kind", "email", "manager_email", "phone", "night_phone", "webhook_url",

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import structlog
 
-from callcenter.domain.contractors import Contractor, admin_contractor
+from callcenter.contractors.model.contractors import Contractor, admin_contractor
 from callcenter.routing.model.records import ContractorMissing
 from callcenter.users.model import Principal
 

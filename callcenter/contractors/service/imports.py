@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from callcenter.domain.contractors import (
+from callcenter.contractors.model.contractors import (
     Contractor,
     ContractorsError,
     ImportCounts,

@@ -21,15 +21,15 @@ import structlog
 
 from callcenter.appeals.model.photos import PhotoRules, check_photos
 from callcenter.appeals.service.photos import PhotoFile, photo_file
-from callcenter.domain.contractor_desk import (
+from callcenter.contractors.model.desk import (
     ContractorAppeal,
     ContractorAppealDetails,
     ContractorAppealNotFound,
     NotAContractor,
     visible_history,
 )
+from callcenter.contractors.service.answers import ContractorAnswers
 from callcenter.recordings.service.archive import Archive
-from callcenter.services.contractor_answers import ContractorAnswers
 from callcenter.users.model import Principal, Role
 
 log = structlog.get_logger("callcenter.desk")

@@ -16,14 +16,14 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from callcenter.appeals.model.photos import HEAD, PhotoTooLarge, TooManyPhotos
 from callcenter.appeals.model.search import InvalidSearch
-from callcenter.core.web.photo_files import PHOTO_RESPONSES, photo_response
-from callcenter.domain.contractor_desk import (
+from callcenter.contractors.model.desk import (
     ContractorAppeal,
     ContractorAppealDetails,
     TextTooLong,
     parse_statuses,
 )
-from callcenter.services.contractor_desk import ContractorDesk, PhotoUpload
+from callcenter.contractors.service.desk import ContractorDesk, PhotoUpload
+from callcenter.core.web.photo_files import PHOTO_RESPONSES, photo_response
 from callcenter.users.access import only
 from callcenter.users.model import Principal, Role
 

@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
+from callcenter.contractors.api.desk import desk_of
+from callcenter.contractors.model.desk import ContractorAppealNotFound, parse_statuses
 from callcenter.core.web.i18n import N_, gettext, language_of
 from callcenter.core.web.labels import STATUSES, Labels
 from callcenter.core.web.pages import render
-from callcenter.domain.contractor_desk import ContractorAppealNotFound, parse_statuses
 from callcenter.routing.model.records import WITH_CONTRACTOR
 from callcenter.users.access import only
 from callcenter.users.model import Principal, Role
-from callcenter.web.contractor_api import desk_of
 
 router = APIRouter(include_in_schema=False)
 Contractor = Annotated[Principal, Depends(only(Role.CONTRACTOR))]

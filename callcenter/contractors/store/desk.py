@@ -9,14 +9,14 @@ from sqlalchemy import ColumnElement, case, func, select
 
 from callcenter.appeals.store.queries import _history_item, photos_of
 from callcenter.appeals.tables import Appeal, AppealHistory
-from callcenter.contractors.tables import ContractorRow
-from callcenter.core.database import Database
-from callcenter.domain.contractor_desk import (
+from callcenter.contractors.model.desk import (
     PRIORITIES,
     ContractorAppeal,
     ContractorAppealDetails,
     resident_phone,
 )
+from callcenter.contractors.tables import ContractorRow
+from callcenter.core.database import Database
 from callcenter.routing.tables import RoutingDecisionRow
 
 D = RoutingDecisionRow

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
+from callcenter.contractors.model.contractors import KINDS, Contractor
+from callcenter.contractors.service.admin import ContractorsAdmin
 from callcenter.core.web.i18n import N_, gettext, language_of
 from callcenter.core.web.pages import render
 from callcenter.delivery.model.outbox import CHANNELS
-from callcenter.domain.contractors import KINDS, Contractor
-from callcenter.services.contractors_admin import ContractorsAdmin
 from callcenter.users.access import allow
 from callcenter.users.model import Principal, Role
 

@@ -1,0 +1,1 @@
+"""Contractors: the HTTP side: the JSON API."""

@@ -1,0 +1,1 @@
+"""Contractors: the use cases (async; stores and senders behind typing.Protocol interfaces)."""

@@ -1,0 +1,1 @@
+"""Contractors: the store on SQLAlchemy (private to the feature)."""
