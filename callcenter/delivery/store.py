@@ -40,7 +40,7 @@ TEXT_LIMIT = 2000  # characters of a response or an error kept in the log
 OUTBOX_ACTOR = "outbox"
 M = OutboxMessageRow
 A = DeliveryAttemptRow
-ATTEMPTS = Base.metadata.tables["delivery_log"]
+ATTEMPTS = Base.metadata.tables[DeliveryAttemptRow.__tablename__]
 
 
 async def insert_messages(session: AsyncSession, dialect: str, messages: Sequence[NewMessage],

@@ -20,12 +20,12 @@ from callcenter.appeals.model.records import (
 from callcenter.appeals.model.search import SearchTerms, search_keys
 from callcenter.appeals.store import queries as appeal_queries
 from callcenter.appeals.store.writes import open_appeal
-from callcenter.appeals.tables import Appeal, AppealHistory
+from callcenter.appeals.tables import Appeal, AppealCounter, AppealHistory
 from callcenter.calls.tables import Call
 from callcenter.core.database import Database, insert_ignore
 from callcenter.core.tables import Base
 
-COUNTERS = Base.metadata.tables["appeal_counters"]
+COUNTERS = Base.metadata.tables[AppealCounter.__tablename__]
 
 
 class SqlAppealStore:

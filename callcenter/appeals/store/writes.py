@@ -14,8 +14,8 @@ from callcenter.appeals.tables import Appeal, AppealCounter, AppealHistory
 from callcenter.core.tables import Base
 
 SYSTEM = "system"
-APPEALS = Base.metadata.tables["appeals"]
-HISTORY = Base.metadata.tables["appeal_history"]
+APPEALS = Base.metadata.tables[Appeal.__tablename__]
+HISTORY = Base.metadata.tables[AppealHistory.__tablename__]
 
 
 class OpenedAppeal(NamedTuple):

@@ -25,13 +25,14 @@ from callcenter.appeals.store.writes import (
     move_appeals,
     reserve_sequences,
 )
+from callcenter.appeals.tables import AppealCounter
 from callcenter.calls.model.facts import CallEnded, CallEntered
 from callcenter.calls.store.changes import CallChanges
 from callcenter.core.database import insert_ignore
 from callcenter.core.tables import Base
 
 NEW = appeals.Status.NEW
-COUNTERS = Base.metadata.tables["appeal_counters"]
+COUNTERS = Base.metadata.tables[AppealCounter.__tablename__]
 log = structlog.get_logger("callcenter.db")
 CallPlan = tuple[int, CallChanges]  # (calls.id, what the batch does to the call)
 

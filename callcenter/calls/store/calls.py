@@ -28,11 +28,12 @@ from callcenter.calls.store.changes import (
     fold,
     from_entered,
 )
+from callcenter.calls.tables import Call, CallRing
 from callcenter.core.database import Database, insert_ignore
 from callcenter.core.tables import Base
 
-CALLS = Base.metadata.tables["calls"]
-RINGS = Base.metadata.tables["call_rings"]
+CALLS = Base.metadata.tables[Call.__tablename__]
+RINGS = Base.metadata.tables[CallRing.__tablename__]
 Plans = dict[str, tuple[int, CallChanges]]  # linkedid -> (calls.id, changes)
 
 UPDATE_CALL = (update(CALLS).where(CALLS.c.id == bindparam("pk"))

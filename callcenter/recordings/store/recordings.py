@@ -25,7 +25,8 @@ from callcenter.recordings.model.recordings import Announcement, Archived, DueRe
 from callcenter.recordings.tables import Recording
 
 SYSTEM = "system"
-RECORDINGS = Base.metadata.tables["recordings"]  # Core: an executemany of INSERT ... SELECT
+# Core: an executemany of INSERT ... SELECT
+RECORDINGS = Base.metadata.tables[Recording.__tablename__]
 PROBLEM_STATES = (State.MISSING.value, State.CORRUPT.value)
 log = structlog.get_logger("callcenter.db")
 

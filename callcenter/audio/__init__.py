@@ -1,1 +1,0 @@
-"""The audio adapter: pydub + ffmpeg conversion of recordings."""

@@ -1,1 +1,0 @@
-"""Pure domain code: no I/O, no asyncio, no SQLAlchemy, no panoramisk."""

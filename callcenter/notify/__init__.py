@@ -1,1 +1,0 @@
-"""The notification adapter: e-mail (SMTP) and signed webhooks to contractors."""

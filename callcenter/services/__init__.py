@@ -1,1 +1,0 @@
-"""Use cases. They import domain/ and small interfaces (typing.Protocol), never an adapter."""

@@ -1,1 +1,0 @@
-"""The web adapter: FastAPI REST, WebSocket screen pops, server-rendered pages."""
