@@ -16,6 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from zoneinfo import ZoneInfo
 
+from callcenter.appeals import rows as appeal_rows
 from callcenter.appeals.model.listing import AppealListItem, HistoryItem, appeal_json
 from callcenter.appeals.store import queries as appeal_queries
 from callcenter.core import config as configuration
@@ -240,7 +241,7 @@ def print_history(config: configuration.Config, number: str) -> int:
     async def fetch() -> list[HistoryItem]:
         db = Database(config.database.url)
         try:
-            return await appeal_queries.appeal_history(db, number)
+            return await appeal_rows.appeal_history(db, number)
         finally:
             await db.close()
 

@@ -28,12 +28,13 @@ from callcenter.contractors.service.admin import ContractorsAdmin
 from callcenter.contractors.service.desk import ContractorDesk
 from callcenter.contractors.store.contractors import SqlContractorStore
 from callcenter.contractors.store.desk import SqlContractorDesk
-from callcenter.core import logs, migrate
+from callcenter.core import logs
 from callcenter.core.config import Config
 from callcenter.core.database import Database
 from callcenter.core.web.app import WebParts, create_app
 from callcenter.core.web.health import Readiness
 from callcenter.core.web.metrics import Metrics
+from callcenter.delivery import api as outbox_api
 from callcenter.delivery import pages as outbox_pages
 from callcenter.pops.api import board as board_routes
 from callcenter.pops.api import operator as pop_routes
@@ -55,6 +56,7 @@ from callcenter.recordings.store.replay import SqlReplayStore
 from callcenter.reference import api as reference_api
 from callcenter.reference.service import Reference, load_reference
 from callcenter.routing import api as routing_api
+from callcenter.routing import pages as overdue_pages
 from callcenter.routing.wiring import (
     RoutingServices,
     Worker,
@@ -63,8 +65,8 @@ from callcenter.routing.wiring import (
     prepare,
 )
 from callcenter.simulator.pbx import SimulatedPbx
-from callcenter.users.service import Auth, SignInPolicy
-from callcenter.users.store import SqlUserStore
+from callcenter.users import api as users_api
+from callcenter.users.wiring import build_auth
 
 log = structlog.get_logger("callcenter")
 DEMO_DATABASE = "sqlite+aiosqlite:///var/demo.db"
@@ -78,13 +80,6 @@ def web_parts(pops: PopSide, metrics: Metrics) -> tuple[list[APIRouter], PopWeb]
     parts = PopWeb(pops.relay, sockets, pops.pauses,
                    board_routes.CachedOperators(lambda now: signed_in_operators(pops.db, now)))
     return [pop_routes.router, board_routes.router], parts
-
-
-def build_auth(config: Config, db: Database) -> Auth:
-    policy = SignInPolicy(session_hours=config.http.session_hours,
-                          attempts=config.http.login_attempts,
-                          lockout_seconds=config.http.login_lockout)
-    return Auth(SqlUserStore(db), policy=policy)
 
 
 def build_web(config: Config, db: Database, *, listener: Listener | None = None,
@@ -109,10 +104,11 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                      secure_cookies=config.http.secure_cookies,
                      allowed_origins=config.http.allowed_origins,
                      # routing_api first: /api/appeals/overdue is not an appeal number
-                     routers=[*routers, routing_api.router, appeal_api.router,
+                     routers=[users_api.router, *routers, routing_api.router, appeal_api.router,
                               reference_api.router, operator_pages.router,
                               replay_api.router, dispute_api.router, supervisor_pages.router,
                               listen_pages.router, outbox_pages.router,
+                              outbox_api.router, overdue_pages.router,
                               contractor_api.router, contractor_pages.router,
                               admin_contractors.router, admin_contractors.pages],
                      state={"pops": pop_web, "reference": reference,
@@ -185,12 +181,6 @@ async def serve_http(app: FastAPI, config: Config) -> None:
         raise
     if not server.started:
         raise OSError(f"cannot listen on {config.http.host}:{config.http.port}")
-
-
-async def prepare_database(url: str) -> None:
-    """Migrations only (`callcenter users ...`); the services start with `prepare(config)`,
-    which also imports the contractors into an empty table."""
-    await migrate.prepare(url)
 
 
 @dataclass

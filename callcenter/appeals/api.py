@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse
 
 from callcenter.appeals.model.search import MAX_LIMIT, SearchRequest
@@ -18,17 +18,13 @@ from callcenter.appeals.schemas import (
 )
 from callcenter.appeals.service.operators import Appeals
 from callcenter.appeals.service.photos import AppealPhotos
-from callcenter.core.web.i18n import language_of
+from callcenter.core.web.i18n import lang_of
 from callcenter.core.web.labels import Labels
 from callcenter.core.web.photo_files import PHOTO_RESPONSES, photo_response
-from callcenter.reference.model.categories import Lang
 from callcenter.reference.service import Reference
-from callcenter.users.access import allow
-from callcenter.users.model import Principal, Role
+from callcenter.users.access import Desk
 
 router = APIRouter(tags=["appeals"])
-desk = allow(Role.OPERATOR, Role.SUPERVISOR)
-Desk = Annotated[Principal, Depends(desk)]
 Number = Annotated[str, Path(max_length=24, description="YYYY-NNNNNN")]
 
 
@@ -45,10 +41,6 @@ def photos_of(request: Request) -> AppealPhotos:
 def reference_of(request: Request) -> Reference:
     reference: Reference = request.app.state.reference
     return reference
-
-
-def lang_of(request: Request) -> Lang:
-    return "en" if language_of(request) == "en" else "uk"
 
 
 def views_of(request: Request) -> Views:

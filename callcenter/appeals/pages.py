@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse
 
-from callcenter.appeals.api import appeals_of, desk, lang_of, reference_of, views_of
+from callcenter.appeals.api import appeals_of, reference_of, views_of
 from callcenter.appeals.model.records import AppealNotFound
-from callcenter.core.web.i18n import N_, gettext, language_of
+from callcenter.core.web.i18n import N_, gettext, lang_of, language_of
 from callcenter.core.web.labels import Labels
 from callcenter.core.web.pages import render
-from callcenter.users.access import allow
+from callcenter.users.access import allow, desk
 from callcenter.users.model import Principal, Role
 
 router = APIRouter(include_in_schema=False)

@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.appeals.tables import Appeal, AppealHistory
@@ -26,12 +25,12 @@ from callcenter.delivery.model.outbox import (
     Delivery,
     DeliveryAttempt,
     DeliveryResult,
-    NewMessage,
     OutboxMessage,
     OutboxRow,
     OutboxState,
     Outcome,
 )
+from callcenter.delivery.rows import lock_appeal
 from callcenter.delivery.tables import DeliveryAttemptRow, OutboxMessageRow
 from callcenter.routing.model.records import MessageNotFound
 from callcenter.routing.tables import RoutingDecisionRow
@@ -41,30 +40,6 @@ OUTBOX_ACTOR = "outbox"
 M = OutboxMessageRow
 A = DeliveryAttemptRow
 ATTEMPTS = Base.metadata.tables[DeliveryAttemptRow.__tablename__]
-
-
-async def insert_messages(session: AsyncSession, dialect: str, messages: Sequence[NewMessage],
-                          *, appeal_id: int | None, decision_id: int | None,
-                          contractor_id: int | None, at: datetime) -> list[NewMessage]:
-    """Insert the messages whose idempotency key is new; return those inserted."""
-    inserter = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    inserted = []
-    for m in messages:
-        statement = inserter(M).values(
-            idempotency_key=m.key, event=m.event, channel=m.channel, recipient=m.recipient,
-            secret_ref=m.secret_ref, payload=json.dumps(m.payload, ensure_ascii=False),
-            appeal_id=appeal_id, decision_id=decision_id, contractor_id=contractor_id,
-            required=m.required, state=OutboxState.PENDING.value, attempts=0,
-            next_attempt_at=at, last_error="", created_at=at,
-        ).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(M.id)
-        if await session.scalar(statement) is not None:
-            inserted.append(m)
-    return inserted
-
-
-async def lock_appeal(session: AsyncSession, appeal_id: int) -> Appeal | None:
-    return await session.scalar(select(Appeal).where(Appeal.id == appeal_id)
-                                .with_for_update().execution_options(populate_existing=True))
 
 
 async def refresh_delivery(session: AsyncSession, appeal: Appeal, decision_id: int, *,

@@ -5,17 +5,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
-from callcenter.appeals.api import desk, lang_of, reference_of
+from callcenter.core.web.i18n import lang_of
 from callcenter.reference.model.categories import AddressNeed, Lang
 from callcenter.reference.model.directory import DirectoryEntry
 from callcenter.reference.model.street_search import StreetMatch
-from callcenter.users.model import Principal
+from callcenter.reference.service import Reference
+from callcenter.users.access import Desk
 
 router = APIRouter(tags=["reference"])
-Desk = Annotated[Principal, Depends(desk)]
+
+
+def reference_of(request: Request) -> Reference:
+    reference: Reference = request.app.state.reference
+    return reference
 
 
 class CategoryOption(BaseModel):

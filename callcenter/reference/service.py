@@ -26,7 +26,7 @@ from callcenter.reference.model.street_search import StreetIndex
 from callcenter.reference.model.streets import parse_streets
 
 T = TypeVar("T")
-SOURCE_TREE = Path(__file__).resolve().parents[1]
+SOURCE_TREE = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,5 @@
 """Routing as the operator and the supervisors see it: where an appeal went and whom to call
-now, hand-offs to emergency services, duplicates, overdue appeals, reassignment, and the
-outbox's dead letters and delivery log.
+now, hand-offs to emergency services, duplicates, overdue appeals and reassignment.
 
 Included before the appeals API: `/api/appeals/overdue` must not be read as an appeal number.
 """
@@ -11,17 +10,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
-from callcenter.appeals.api import appeals_of, lang_of
+from callcenter.appeals.service.operators import Appeals
+from callcenter.core.web.i18n import lang_of
 from callcenter.core.web.labels import Labels
-from callcenter.delivery.service.admin import OutboxAdmin
 from callcenter.routing.schemas import (
     AssignedView,
-    AttemptView,
     ContactView,
     DuplicateView,
     HandoffRequest,
     LinkRequest,
-    MessageView,
     OverdueView,
     ReassignRequest,
     RoutingView,
@@ -30,15 +27,19 @@ from callcenter.routing.schemas import (
 )
 from callcenter.routing.service.escalation import Escalation
 from callcenter.routing.service.routing import AppealRouter
-from callcenter.users.access import allow
+from callcenter.users.access import Desk, allow
 from callcenter.users.model import Principal, Role
 
 router = APIRouter(tags=["dispatching"])
-Desk = Annotated[Principal, Depends(allow(Role.OPERATOR, Role.SUPERVISOR))]
 Oversight = Annotated[Principal, Depends(allow(Role.SUPERVISOR, Role.ADMIN))]
 Number = Annotated[str, Path(max_length=24, description="YYYY-NNNNNN")]
 Text = Annotated[str, Query(max_length=200)]
 Limit = Annotated[int, Query(ge=1, le=500)]
+
+
+def appeals_of(request: Request) -> Appeals:
+    appeals: Appeals = request.app.state.appeals
+    return appeals
 
 
 def appeal_router_of(request: Request) -> AppealRouter:
@@ -49,11 +50,6 @@ def appeal_router_of(request: Request) -> AppealRouter:
 def escalation_of(request: Request) -> Escalation:
     escalation: Escalation = request.app.state.routing_services.escalation
     return escalation
-
-
-def outbox_of(request: Request) -> OutboxAdmin:
-    outbox: OutboxAdmin = request.app.state.routing_services.outbox
-    return outbox
 
 
 def views_of(request: Request) -> RoutingViews:
@@ -115,29 +111,3 @@ async def reassign(number: Number, body: ReassignRequest, request: Request,
         number, contractor=body.contractor.strip(), reason=body.reason, actor=user.username)
     return AssignedView(number=number, contractor=done.contractor,
                         deadline=views_of(request).time(done.deadline), priority=done.priority)
-
-
-@router.get("/api/outbox/dead")
-async def dead_letters(request: Request, _user: Oversight, limit: Limit = 100
-                       ) -> list[MessageView]:
-    """Messages whose every attempt failed, newest first."""
-    views = views_of(request)
-    return [views.message(row) for row in await outbox_of(request).dead_letters(limit=limit)]
-
-
-@router.post("/api/outbox/{message_id}/resend")
-async def resend(message_id: Annotated[int, Path(ge=1)], request: Request,
-                 user: Oversight) -> MessageView:
-    """A dead letter back to the queue with fresh attempts and the same idempotency key."""
-    row = await outbox_of(request).resend(message_id, actor=user.username)
-    return views_of(request).message(row)
-
-
-@router.get("/api/outbox/log")
-async def delivery_log(request: Request, _user: Oversight, contractor: Text = "",
-                       limit: Limit = 100) -> list[AttemptView]:
-    """Delivery attempts (responses, errors), newest first; of one contractor by code."""
-    found = await outbox_of(request).delivery_log(contractor=contractor.strip() or None,
-                                                  limit=limit)
-    views = views_of(request)
-    return [views.attempt(item) for item in found]

@@ -1,4 +1,4 @@
-"""The JSON shapes of routing, hand-offs, duplicates, reassignment and the outbox."""
+"""The JSON shapes of routing, hand-offs, duplicates and reassignment."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from callcenter.core.web.i18n import N_, gettext
 from callcenter.core.web.labels import Labels
-from callcenter.delivery.model.outbox import DeliveryAttempt, OutboxRow
 from callcenter.routing.model.policy import EmergencyContact
 from callcenter.routing.model.records import AppealCard, CurrentRouting, OverdueAppeal
 from callcenter.routing.model.rules import Rules
@@ -96,37 +95,6 @@ class OverdueView(BaseModel):
     address: str | None
 
 
-class MessageView(BaseModel):
-    id: int
-    key: str
-    event: str
-    channel: str
-    recipient: str
-    state: str
-    attempts: int
-    next_attempt_at: datetime
-    created_at: datetime
-    last_error: str
-    appeal_number: str | None
-    contractor: str | None
-
-
-class AttemptView(BaseModel):
-    at: datetime
-    message_id: int
-    attempt: int
-    channel: str
-    recipient: str
-    ok: bool
-    code: int | None
-    text: str
-    error: str
-    duration_ms: int
-    worker: str
-    contractor: str | None
-    appeal_number: str | None
-
-
 class RoutingViews:
     """Builds the views in one language and one timezone."""
 
@@ -168,20 +136,6 @@ class RoutingViews:
                            contractor=item.contractor, deadline=self.time(item.deadline),
                            priority=item.priority, priority_label=self.priority(item.priority),
                            category=item.category, address=item.address)
-
-    def message(self, row: OutboxRow) -> MessageView:
-        return MessageView(id=row.id, key=row.key, event=row.event, channel=row.channel,
-                           recipient=row.recipient, state=row.state, attempts=row.attempts,
-                           next_attempt_at=self.time(row.next_attempt_at),
-                           created_at=self.time(row.created_at), last_error=row.last_error,
-                           appeal_number=row.appeal_number, contractor=row.contractor)
-
-    def attempt(self, item: DeliveryAttempt) -> AttemptView:
-        return AttemptView(at=self.time(item.at), message_id=item.message_id,
-                           attempt=item.attempt, channel=item.channel, recipient=item.recipient,
-                           ok=item.ok, code=item.code, text=item.text, error=item.error,
-                           duration_ms=item.duration_ms, worker=item.worker,
-                           contractor=item.contractor, appeal_number=item.appeal_number)
 
 
 def contact(item: EmergencyContact) -> ContactView:

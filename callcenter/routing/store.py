@@ -12,13 +12,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.appeals.model.statuses import Status
-from callcenter.appeals.store.writes import change_status
+from callcenter.appeals.rows import change_status
 from callcenter.appeals.tables import Appeal, AppealAttachmentRow, AppealHistory
+from callcenter.contractors import rows as contractor_rows
 from callcenter.contractors.model.contractors import Contractor
-from callcenter.contractors.store import contractors as contractor_store
 from callcenter.contractors.tables import ContractorRow
 from callcenter.core.database import Database
-from callcenter.delivery import store as outbox_store
+from callcenter.delivery import rows as outbox_rows
 from callcenter.delivery.model.outbox import Delivery, NewMessage, OutboxState
 from callcenter.delivery.tables import OutboxMessageRow
 from callcenter.routing.model.policy import EmergencyContact, RoutingDecision
@@ -73,17 +73,17 @@ class SqlRoutingTx:
         self._appeals: dict[int, Appeal] = {}
 
     async def appeal(self, appeal_id: int) -> AppealCard | None:
-        row = await outbox_store.lock_appeal(self.session, appeal_id)
+        row = await outbox_rows.lock_appeal(self.session, appeal_id)
         if row is None:
             return None
         self._appeals[appeal_id] = row
         return card_of(row)
 
     async def contractor(self, code: str) -> Contractor | None:
-        return await contractor_store.contractor_by_code(self.session, code)
+        return await contractor_rows.contractor_by_code(self.session, code)
 
     async def contractor_by_id(self, contractor_id: int) -> Contractor | None:
-        return await contractor_store.contractor_by_id(self.session, contractor_id)
+        return await contractor_rows.contractor_by_id(self.session, contractor_id)
 
     async def current_assignment(self, appeal_id: int) -> Assignment | None:
         row = (await self.session.execute(
@@ -153,7 +153,7 @@ class SqlRoutingTx:
     async def enqueue(self, messages: Sequence[NewMessage], *, appeal_id: int | None,
                       decision_id: int | None, contractor_id: int | None,
                       at: datetime) -> list[NewMessage]:
-        return await outbox_store.insert_messages(
+        return await outbox_rows.insert_messages(
             self.session, self.dialect, messages, appeal_id=appeal_id, decision_id=decision_id,
             contractor_id=contractor_id, at=at)
 
@@ -198,7 +198,7 @@ class SqlRoutingStore:
         async with self._db.transaction() as session:
             rows = (await session.execute(query)).all()
         return [Unacknowledged(card_of(a), assignment_of(d, c.code),
-                               contractor_store.contractor_of(c)) for a, d, c in rows]
+                               contractor_rows.contractor_of(c)) for a, d, c in rows]
 
     async def overdue(self, now: datetime, *, limit: int = 500) -> list[OverdueAppeal]:
         query = (select(Appeal, ContractorRow.code)
@@ -224,7 +224,7 @@ class SqlRoutingStore:
                 return CurrentRouting(card_of(appeal), None, None)
             decision, contractor = row
             return CurrentRouting(card_of(appeal), assignment_of(decision, contractor.code),
-                                  contractor_store.contractor_of(contractor))
+                                  contractor_rows.contractor_of(contractor))
 
     async def registered(self, *, limit: int) -> list[int]:
         """Appeals still `registered` (not routed yet), oldest first."""

@@ -9,9 +9,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.routing import APIRoute, APIWebSocketRoute
 from starlette.routing import BaseRoute
 
@@ -77,6 +77,11 @@ def _is_form(request: Request) -> bool:
 
 
 Guard = Callable[[Request], Awaitable[Any]]
+
+
+def client_of(request: Request) -> str:
+    """The client's address as the audit and the sign-in throttle record it."""
+    return request.client.host if request.client else ""
 
 
 def allow(*roles: Role) -> Guard:
@@ -148,3 +153,8 @@ def require_declared(routes: list[BaseRoute]) -> None:
     missing = [r.path for r in endpoints(routes) if access_of(r) is None]
     if missing:
         raise RuntimeError(f"endpoints without an access rule: {', '.join(missing)}")
+
+
+# The hotline's desk (operators and supervisors): the operator's page and what it calls.
+desk = allow(Role.OPERATOR, Role.SUPERVISOR)
+Desk = Annotated[Principal, Depends(desk)]

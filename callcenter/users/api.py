@@ -15,7 +15,14 @@ from callcenter.core.errors import DomainError
 from callcenter.core.web.errors import rule_for
 from callcenter.core.web.i18n import N_, gettext, language_of
 from callcenter.core.web.pages import render
-from callcenter.users.access import SESSION_COOKIE, auth_of, credentials, public, signed_in
+from callcenter.users.access import (
+    SESSION_COOKIE,
+    auth_of,
+    client_of,
+    credentials,
+    public,
+    signed_in,
+)
 from callcenter.users.model import Principal, Role
 from callcenter.users.service import SignedIn
 
@@ -48,10 +55,6 @@ class TokenView(BaseModel):
     token: str
     expires_at: datetime
     user: UserView
-
-
-def client_of(request: Request) -> str:
-    return request.client.host if request.client else ""
 
 
 @router.post("/api/auth/token", tags=["auth"], dependencies=[Depends(public())])

@@ -10,10 +10,12 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from callcenter.core import migrate
 from callcenter.core.config import Config
 from callcenter.core.database import Database
 from callcenter.users.model import InvalidUser
 from callcenter.users.service import Auth
+from callcenter.users.wiring import build_auth
 
 T = TypeVar("T")
 
@@ -77,13 +79,11 @@ def print_users(config: Config) -> None:
 
 
 def with_auth(config: Config, work: Callable[[Auth], Awaitable[T]]) -> T:
-    from callcenter import main as app  # the web side is large: only when a command needs it
-
     async def go() -> T:
-        await app.prepare_database(config.database.url)
+        await migrate.prepare(config.database.url)  # migrations only
         db = Database(config.database.url)
         try:
-            return await work(app.build_auth(config, db))
+            return await work(build_auth(config, db))
         finally:
             await db.close()
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from callcenter.appeals.model.statuses import Channel, Status
-from callcenter.appeals.store.writes import change_status, open_appeal
+from callcenter.appeals.rows import change_status, open_appeal
 from callcenter.appeals.tables import Appeal, AppealCounter
 from callcenter.contractors.model.contractors import Contractor
 from callcenter.contractors.service.answers import ContractorAnswers

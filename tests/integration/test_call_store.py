@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from callcenter.appeals.store.queries import appeal_history, list_appeals
+from callcenter.appeals.rows import appeal_history
+from callcenter.appeals.store.queries import list_appeals
 from callcenter.appeals.tables import Appeal
 from callcenter.calls.model.facts import (
     CallAnswered,

@@ -10,8 +10,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from callcenter.appeals.model.statuses import Channel, Status
-from callcenter.appeals.store.queries import appeal_history
-from callcenter.appeals.store.writes import change_status, open_appeal
+from callcenter.appeals.rows import appeal_history, change_status, open_appeal
 from callcenter.appeals.tables import Appeal, AppealHistory
 from callcenter.calls.model.facts import (
     CallAnswered,

@@ -10,7 +10,7 @@ import pytest
 from routing_seed import City, build_city
 from sqlalchemy import select
 
-from callcenter.appeals.store.queries import appeal_history
+from callcenter.appeals.rows import appeal_history
 from callcenter.appeals.tables import Appeal, AppealAttachmentRow
 from callcenter.routing.model.records import NotWithContractor, NotYourAppeal, TextRequired
 

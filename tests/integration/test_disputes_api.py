@@ -13,9 +13,10 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
+from callcenter.appeals import rows as appeal_rows
 from callcenter.appeals.model.statuses import Channel
+from callcenter.appeals.rows import open_appeal
 from callcenter.appeals.store import queries as appeal_queries
-from callcenter.appeals.store.writes import open_appeal
 from callcenter.calls.model.facts import CallEntered
 from callcenter.calls.store.calls import SqlCallStore
 from callcenter.recordings.tables import ContractorLink, Recording
@@ -75,7 +76,7 @@ async def test_a_dispute_holds_the_recordings_and_writes_the_history(rig: Superv
     [view] = listed.json()
     assert [n["text"] for n in view["notes"]] == ["Прослухали: підвал названо на 0:42."]
     assert still_open.json() == []
-    history = await appeal_queries.appeal_history(rig.db, stored.number)
+    history = await appeal_rows.appeal_history(rig.db, stored.number)
     steps = [h.action for h in history if h.actor == "svitlana"]
     assert steps == ["dispute_opened", "dispute_note", "dispute_closed"]
     assert "1 recording(s) on legal hold" in history[-3].comment
@@ -103,7 +104,7 @@ async def test_the_hold_is_released_only_after_every_dispute_is_closed(
     assert not await held(rig, stored.recording_id)
     assert again.json() == {"released": 0}  # nothing left on hold; still in the history
     assert unknown.status_code == 404
-    history = await appeal_queries.appeal_history(rig.db, stored.number)
+    history = await appeal_rows.appeal_history(rig.db, stored.number)
     releases = [h.comment for h in history if h.action == "legal_hold_released"]
     assert releases == ["1 recording(s) released: Рішення виконано, запис не потрібен",
                         "0 recording(s) released: ще раз"]
@@ -181,7 +182,7 @@ async def test_a_contractor_link_plays_its_recording_and_is_audited(rig: Supervi
     assert entry["who"] == f"contractor link {link['id']}"
     assert entry["via"] == "contractor_link" and entry["link_id"] == link["id"]
     assert entry["client"] == "127.0.0.1" and "vodokanal" in entry["reason"]
-    history = await appeal_queries.appeal_history(rig.db, stored.number)
+    history = await appeal_rows.appeal_history(rig.db, stored.number)
     assert history[-1].action == "contractor_link_given"
 
 
@@ -243,7 +244,7 @@ async def test_expired_and_revoked_links_stop_at_once(rig: SupervisionRig,
         "revoked page": 410, "revoked audio": 410, "unknown": 404}
     assert "Термін дії посилання минув" in answers["expired page"].text
     assert answers["revoked audio"].json()["error_id"] == "link_revoked"
-    history = await appeal_queries.appeal_history(rig.db, stored.number)
+    history = await appeal_rows.appeal_history(rig.db, stored.number)
     assert history[-1].action == "contractor_link_revoked"
 
 
@@ -294,7 +295,7 @@ async def test_a_dispute_about_an_appeal_without_recordings(rig: SupervisionRig)
         await open_dispute(client, appeal.number)
         page = await client.get(f"/supervisor/appeals/{appeal.number}/recordings")
     assert page.status_code == 200 and "У цього звернення немає записів." in page.text
-    history = await appeal_queries.appeal_history(rig.db, appeal.number)
+    history = await appeal_rows.appeal_history(rig.db, appeal.number)
     assert "0 recording(s) on legal hold" in history[-1].comment
 
 

@@ -9,7 +9,7 @@ import pytest
 from routing_seed import City, build_city
 from sqlalchemy import select
 
-from callcenter.appeals.store.queries import appeal_history
+from callcenter.appeals.rows import appeal_history
 from callcenter.appeals.tables import Appeal
 from callcenter.core.database import Database
 from callcenter.delivery.model.notices import Notifier

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from callcenter.appeals.model.listing import AppealListItem
-from callcenter.appeals.store.queries import appeal_history, list_appeals
+from callcenter.appeals.rows import appeal_history
+from callcenter.appeals.store.queries import list_appeals
 from callcenter.core.config import AmiConfig, Config, DatabaseConfig, IntakeConfig
 from callcenter.main import Listener, build_listener
 from callcenter.simulator import SimulatedPbx

@@ -23,7 +23,7 @@ from loopback_servers import Drop, Hang, HttpReceiver, Reply, SmtpSink
 from routing_seed import SECRET, SECRET_ENV, City, build_city
 from sqlalchemy import select
 
-from callcenter.appeals.store.queries import appeal_history
+from callcenter.appeals.rows import appeal_history
 from callcenter.appeals.tables import Appeal
 from callcenter.core import migrate
 from callcenter.core.database import Database

@@ -10,7 +10,7 @@ import pytest
 from routing_seed import CALLER, City, build_city
 from sqlalchemy import func, select, text, update
 
-from callcenter.appeals.store.queries import appeal_history
+from callcenter.appeals.rows import appeal_history
 from callcenter.appeals.tables import Appeal
 from callcenter.core.errors import InvalidTransition
 from callcenter.delivery.tables import OutboxMessageRow

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 from playwright.async_api import BrowserContext, Page, expect
 
-from callcenter.appeals.store.queries import appeal_history
+from callcenter.appeals.rows import appeal_history
 from tests.integration.browser import FakePops, chromium, sign_in
 from tests.integration.routing_web import (
     GAS,

@@ -18,8 +18,8 @@ from callcenter.appeals.model.records import (
     StaleAppeal,
 )
 from callcenter.appeals.model.search import SearchTerms, search_keys
+from callcenter.appeals.rows import open_appeal
 from callcenter.appeals.store import queries as appeal_queries
-from callcenter.appeals.store.writes import open_appeal
 from callcenter.appeals.tables import Appeal, AppealCounter, AppealHistory
 from callcenter.calls.tables import Call
 from callcenter.core.database import Database, insert_ignore

@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter.appeals.model.listing import AppealListItem, HistoryItem
+from callcenter.appeals.model.listing import AppealListItem
 from callcenter.appeals.model.photos import Photo
 from callcenter.appeals.model.records import (
     AppealDetails,
@@ -18,6 +17,7 @@ from callcenter.appeals.model.records import (
     SiblingAppeal,
 )
 from callcenter.appeals.model.search import AnyOf, SearchTerms, is_whole_number
+from callcenter.appeals.rows import history_item, photo, photos_of
 from callcenter.appeals.tables import Appeal, AppealAttachmentRow, AppealHistory
 from callcenter.calls.tables import Call
 from callcenter.core.database import Database
@@ -61,14 +61,6 @@ def _item(appeal: Appeal, call: Call | None) -> AppealListItem:
     )
 
 
-async def appeal_history(db: Database, number: str) -> list[HistoryItem]:
-    query = (select(AppealHistory).join(Appeal, Appeal.id == AppealHistory.appeal_id)
-             .where(Appeal.number == number).order_by(AppealHistory.id))
-    async with db.reading() as session:
-        rows = (await session.scalars(query)).all()
-    return [_history_item(r) for r in rows]
-
-
 async def appeal_details(db: Database, number: str) -> AppealDetails | None:
     query = (select(Appeal, Call, User.username).outerjoin(Call, Appeal.call_id == Call.id)
              .outerjoin(User, Appeal.completed_by == User.id).where(Appeal.number == number))
@@ -92,15 +84,7 @@ async def appeal_details(db: Database, number: str) -> AppealDetails | None:
         completed_by=completed_by, completed_at=appeal.completed_at,
         call=_call_info(call) if call else None,
         siblings=[SiblingAppeal(number, status) for number, status in siblings],
-        history=[_history_item(r) for r in history], photos=photos)
-
-
-async def photos_of(session: AsyncSession, appeal_id: int) -> list[Photo]:
-    """The photos attached to the appeal, oldest first."""
-    rows = (await session.scalars(
-        select(AppealAttachmentRow).where(AppealAttachmentRow.appeal_id == appeal_id)
-        .order_by(AppealAttachmentRow.id))).all()
-    return [_photo(r) for r in rows]
+        history=[history_item(r) for r in history], photos=photos)
 
 
 async def appeal_photos(db: Database, number: str) -> list[Photo]:
@@ -110,11 +94,7 @@ async def appeal_photos(db: Database, number: str) -> list[Photo]:
              .where(Appeal.number == number).order_by(AppealAttachmentRow.id))
     async with db.reading() as session:
         rows = (await session.scalars(query)).all()
-    return [_photo(r) for r in rows]
-
-
-def _photo(row: AppealAttachmentRow) -> Photo:
-    return Photo(id=row.id, ref=row.ref, added_at=row.added_at, actor=row.actor)
+    return [photo(r) for r in rows]
 
 
 def _summary(appeal: Appeal) -> AppealSummary:
@@ -130,12 +110,6 @@ def _call_info(call: Call) -> CallInfo:
                     carrier=call.carrier, outcome=call.outcome, operator=call.operator,
                     entered_at=call.entered_at, answered_at=call.answered_at,
                     ended_at=call.ended_at)
-
-
-def _history_item(row: AppealHistory) -> HistoryItem:
-    return HistoryItem(at=row.at, actor=row.actor, action=row.action,
-                       from_status=row.from_status, to_status=row.to_status,
-                       comment=row.comment)
 
 
 async def search_appeals(db: Database, terms: SearchTerms) -> SearchPage:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.appeals.model import statuses as appeals
-from callcenter.appeals.store.writes import (
+from callcenter.appeals.rows import (
     APPEALS,
     caller_keys,
     history_row,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, case, func, select
 
-from callcenter.appeals.store.queries import _history_item, photos_of
+from callcenter.appeals.rows import history_item, photos_of
 from callcenter.appeals.tables import Appeal, AppealHistory
 from callcenter.contractors.model.desk import (
     PRIORITIES,
@@ -83,5 +83,5 @@ class SqlContractorDesk:
                 .order_by(AppealHistory.id))).all()
             photos = await photos_of(session, appeal.id)
         return ContractorAppealDetails(
-            appeal=appeal_of(appeal, callback), history=[_history_item(h) for h in history],
+            appeal=appeal_of(appeal, callback), history=[history_item(h) for h in history],
             photos=photos)

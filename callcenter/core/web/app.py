@@ -14,7 +14,6 @@ from callcenter.core.web.health import Readiness
 from callcenter.core.web.i18n import COOKIE, LANGUAGES
 from callcenter.core.web.metrics import Metrics
 from callcenter.core.web.pages import TEMPLATES
-from callcenter.users import api as auth_routes
 from callcenter.users.access import require_declared
 from callcenter.users.service import Auth
 
@@ -45,7 +44,7 @@ def create_app(parts: WebParts) -> FastAPI:
     errors.install(app)
     app.middleware("http")(remember_language)
     app.middleware("http")(security_headers)
-    for router in (health.router, auth_routes.router, *parts.routers):
+    for router in (health.router, *parts.routers):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     require_declared(app.routes)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -38,6 +39,11 @@ def language_of(connection: HTTPConnection) -> str:
         if candidate in LANGUAGES:
             return candidate
     return DEFAULT
+
+
+def lang_of(connection: HTTPConnection) -> Literal["uk", "en"]:
+    """The language as the reference data names it (categories have `uk` and `en` labels)."""
+    return "en" if language_of(connection) == "en" else "uk"
 
 
 def gettext(language: str, message: str) -> str:

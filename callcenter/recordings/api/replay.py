@@ -18,8 +18,7 @@ from callcenter.recordings.schemas import (
 )
 from callcenter.recordings.service import evidence_zip
 from callcenter.recordings.service.replay import Playable
-from callcenter.users.access import allow
-from callcenter.users.api import client_of
+from callcenter.users.access import allow, client_of
 from callcenter.users.model import Principal, Role
 
 router = APIRouter(tags=["recordings"])

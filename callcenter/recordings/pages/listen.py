@@ -16,8 +16,7 @@ from callcenter.core.web.pages import render
 from callcenter.recordings.api.replay import AUDIO_RESPONSES, audio_response
 from callcenter.recordings.pages.texts import script_texts
 from callcenter.recordings.schemas import GrantView, LinkReplayRequest, Views, supervision_of
-from callcenter.users.access import public
-from callcenter.users.api import client_of
+from callcenter.users.access import client_of, public
 
 router = APIRouter(tags=["contractor link"], dependencies=[Depends(public())])
 Token = Annotated[str, Path(max_length=64, description="The link's token")]

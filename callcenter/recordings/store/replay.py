@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, insert, or_, select
 
+from callcenter.appeals import rows as appeal_rows
 from callcenter.appeals.model.listing import HistoryItem
-from callcenter.appeals.store import queries as appeal_queries
 from callcenter.appeals.tables import Appeal
 from callcenter.calls.tables import Call
 from callcenter.core.database import Database
@@ -124,7 +124,7 @@ class SqlReplayStore:
         return None if row is None else link_of(row[0], row[1])
 
     async def history(self, number: str) -> list[HistoryItem]:
-        return await appeal_queries.appeal_history(self._db, number)
+        return await appeal_rows.appeal_history(self._db, number)
 
     async def appeals_with_recordings(self, limit: int) -> list[AppealWithRecordings]:
         held = func.sum(case((Recording.legal_hold, 1), else_=0))

@@ -1,16 +1,25 @@
-"""Writing appeals: numbers from the per-year counter, new appeals, status changes, history."""
+"""Rows of appeals that other features' stores write and read inside their own transaction:
+numbers from the per-year counter, new appeals, status changes with their history, and the
+history and photos as read models.
+
+Like `tables.py`, this module is open to every feature's store (DESIGN-NOTES.md, "The house");
+the rest of `appeals/store/` is private to appeals.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.appeals.model import statuses as appeals
+from callcenter.appeals.model.listing import HistoryItem
+from callcenter.appeals.model.photos import Photo
 from callcenter.appeals.model.search import search_keys
-from callcenter.appeals.tables import Appeal, AppealCounter, AppealHistory
+from callcenter.appeals.tables import Appeal, AppealAttachmentRow, AppealCounter, AppealHistory
+from callcenter.core.database import Database
 from callcenter.core.tables import Base
 
 SYSTEM = "system"
@@ -108,3 +117,31 @@ async def move_appeals(session: AsyncSession, moves: list[dict[str, Any]]) -> No
 async def insert_history(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     if rows:
         await session.execute(insert(HISTORY), rows)
+
+
+# -- read models of rows, shared with the contractors' desk and the replay store --------------
+
+async def appeal_history(db: Database, number: str) -> list[HistoryItem]:
+    query = (select(AppealHistory).join(Appeal, Appeal.id == AppealHistory.appeal_id)
+             .where(Appeal.number == number).order_by(AppealHistory.id))
+    async with db.reading() as session:
+        rows = (await session.scalars(query)).all()
+    return [history_item(r) for r in rows]
+
+
+async def photos_of(session: AsyncSession, appeal_id: int) -> list[Photo]:
+    """The photos attached to the appeal, oldest first."""
+    rows = (await session.scalars(
+        select(AppealAttachmentRow).where(AppealAttachmentRow.appeal_id == appeal_id)
+        .order_by(AppealAttachmentRow.id))).all()
+    return [photo(r) for r in rows]
+
+
+def photo(row: AppealAttachmentRow) -> Photo:
+    return Photo(id=row.id, ref=row.ref, added_at=row.added_at, actor=row.actor)
+
+
+def history_item(row: AppealHistory) -> HistoryItem:
+    return HistoryItem(at=row.at, actor=row.actor, action=row.action,
+                       from_status=row.from_status, to_status=row.to_status,
+                       comment=row.comment)
