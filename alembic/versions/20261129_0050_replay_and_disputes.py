@@ -3,7 +3,7 @@
 The audit of replays and the notes of disputes are append-only: besides the code, which only
 ever inserts, a trigger on each engine rejects UPDATE and DELETE (and TRUNCATE on PostgreSQL).
 SQLite loses triggers when a batch migration recreates a table: a later migration that
-batch-alters these tables must create them again (tests/integration/test_replay_audit.py
+batch-alters these tables must create them again (tests/integration/recordings/test_replay_audit.py
 checks that they hold at head).
 
 Revision ID: 0050

@@ -13,7 +13,7 @@ _CARRIER_TYPES = frozenset({phonenumbers.PhoneNumberType.MOBILE,
                             phonenumbers.PhoneNumberType.PAGER})
 # Ukrainian mobile carriers by the two digits after +380, as phonenumbers' carrier data names
 # them in Ukrainian. Kept here because that module loads every country's carriers (about
-# 12 MB in every process); tests/unit/test_phones.py checks this table against it, so a
+# 12 MB in every process); tests/unit/core/test_phones.py checks this table against it, so a
 # phonenumbers update that changes a Ukrainian carrier fails the suite. Other countries'
 # numbers still use phonenumbers (imported on the first such call).
 UA_CARRIERS = {

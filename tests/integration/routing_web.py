@@ -16,8 +16,8 @@ from callcenter.appeals.tables import Appeal
 from callcenter.contractors.service.imports import import_contractors
 from callcenter.contractors.store.contractors import SqlContractorStore
 from callcenter.routing.wiring import RoutingServices, Worker, build_worker
+from tests.integration.appeals.test_appeal_api import seed_call
 from tests.integration.loopback_servers import free_port
-from tests.integration.test_appeal_api import seed_call
 from tests.web_rig import WebRig
 
 GAS = {"version": 1, "category": "gas_smell", "street": "вул. Незалежності", "house": "12а",
