@@ -141,7 +141,8 @@ async def bare_posts(payloads: list[dict[str, Any]], port: int, concurrency: int
                 response = await client.post(
                     f"http://127.0.0.1:{port}/hook", content=body, timeout=30,
                     headers={"Content-Type": "application/json",
-                             "X-Callcenter-Signature": signature(secret, body),
+                             "X-Callcenter-Signature": signature(secret, body,
+                                                                       int(time.time())),
                              "Idempotency-Key": payload["idempotency_key"] + ":bare"})
                 response.raise_for_status()
 

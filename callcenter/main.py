@@ -140,7 +140,8 @@ def build_contractor_desk(config: Config, db: Database, routing_services: Routin
     return ContractorDesk(store=SqlContractorDesk(db), answers=routing_services.answers,
                           photos=attachments,
                           photo_rules=PhotoRules(max_bytes=a.photo_max_bytes,
-                                                 max_count=a.photos_max))
+                                                 max_count=a.photos_max,
+                                                 max_pixels=a.photo_max_pixels))
 
 
 def build_supervision(config: Config, db: Database) -> Supervision:

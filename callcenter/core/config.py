@@ -147,6 +147,7 @@ class AttachmentsConfig:
     dir: str = "attachments"
     photo_max_bytes: int = 10 * 1024 * 1024
     photos_max: int = 10
+    photo_max_pixels: int = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -376,8 +377,9 @@ def _validate(config: Config) -> None:
     if config.recordings.workers < 1:
         raise ConfigError(f"recordings.workers: expected at least 1, got "
                           f"{config.recordings.workers}")
-    if min(config.attachments.photo_max_bytes, config.attachments.photos_max) < 1:
-        raise ConfigError("attachments.photo_max_bytes and attachments.photos_max: expected "
+    if min(config.attachments.photo_max_bytes, config.attachments.photos_max,
+           config.attachments.photo_max_pixels) < 1:
+        raise ConfigError("attachments.photo_max_bytes, photos_max and photo_max_pixels: expected "
                           "at least 1")
     _validate_delivery(config)
 

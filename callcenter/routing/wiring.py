@@ -28,13 +28,14 @@ from callcenter.contractors.store.contractors import SqlContractorStore
 from callcenter.core import logs, migrate
 from callcenter.core.config import Config
 from callcenter.core.database import Database
+from callcenter.core.errors import ReferenceDataError
 from callcenter.delivery.model.notices import Notifier
 from callcenter.delivery.senders.email import SmtpSettings
 from callcenter.delivery.senders.transport import ChannelTransport
 from callcenter.delivery.service.admin import OutboxAdmin
 from callcenter.delivery.service.worker import OutboxWorker, WorkerSettings
 from callcenter.delivery.store import SqlOutboxStore
-from callcenter.reference.service import located
+from callcenter.reference.service import load_categories, located
 from callcenter.routing.service.escalation import Escalation
 from callcenter.routing.service.routing import AppealRouter
 from callcenter.routing.service.rules import RuleHolder
@@ -79,7 +80,19 @@ async def import_if_empty(config: Config) -> None:
 
 def notifier_of(config: Config) -> Notifier:
     return Notifier(public_base_url=config.notify.public_base_url, timezone=config.timezone,
-                    supervisors=config.notify.supervisor_emails)
+                    supervisors=config.notify.supervisor_emails,
+                    category_names=category_names(config))
+
+
+def category_names(config: Config) -> dict[str, str]:
+    """Category code -> Ukrainian name for the e-mails; empty (codes shown) with a warning when
+    the categories file cannot be read, so delivery never stops for it."""
+    try:
+        book = load_categories(config.reference.categories)
+    except ReferenceDataError as exc:
+        log.warning("category_names_unavailable", error=str(exc))
+        return {}
+    return {c.code: c.name_uk for c in book.categories}
 
 
 def build_routing(config: Config, db: Database) -> RoutingServices:

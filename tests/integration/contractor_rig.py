@@ -3,11 +3,13 @@ and contractor users to sign in."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from PIL import Image
 from sqlalchemy import select
 
 from callcenter import main
@@ -18,8 +20,17 @@ from tests.integration.routing_seed import CALLER, City, build_city
 from tests.web_rig import PASSWORD, WebRig, web_config
 
 PHOTO_LIMIT = 200_000
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF\x00" + bytes(500)
+
+
+def real_image(kind: str, size: tuple[int, int] = (4, 3)) -> bytes:
+    """A real image a browser can decode (the desk reads every upload's header)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (208, 32, 32)).save(buffer, kind)
+    return buffer.getvalue()
+
+
+PNG = real_image("PNG")
+JPEG = real_image("JPEG")
 
 
 @dataclass

@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import json
 import socket
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,9 +68,16 @@ class Received:
     def json(self) -> Any:
         return json.loads(self.body)
 
-    def signed_with(self, secret: bytes) -> bool:
-        expected = "sha256=" + hmac.new(secret, self.body, hashlib.sha256).hexdigest()
-        return hmac.compare_digest(expected, self.headers.get("x-callcenter-signature", ""))
+    def signed_with(self, secret: bytes, *, now: float | None = None) -> bool:
+        """As a contractor's receiver checks it (README, "Verifying a webhook")."""
+        fields = dict(part.split("=", 1) for part in
+                      self.headers.get("x-callcenter-signature", "").split(",") if "=" in part)
+        stamp = fields.get("t", "")
+        if not stamp.isdigit() or abs((now or time.time()) - int(stamp)) > 300:
+            return False
+        signed = stamp.encode() + b"." + self.body
+        expected = hmac.new(secret, signed, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(expected, fields.get("v1", ""))
 
 
 class HttpReceiver:

@@ -2,7 +2,8 @@
 
 The file name and the declared content type are never believed: the first bytes say whether
 an upload is a JPEG, a PNG or a WebP; anything else is refused, and so is a file above the
-configured size.
+configured size, and an image whose header claims more pixels than the configured limit (a
+"decompression bomb": 875 KB of PNG that a browser would expand to 30000 x 30000 pixels).
 """
 
 from __future__ import annotations
@@ -29,6 +30,14 @@ class PhotoTooLarge(DomainError):
         self.limit = limit
 
 
+class PhotoTooManyPixels(DomainError):
+    error_id = "photo_too_many_pixels"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"a photo may have at most {limit} pixels")
+        self.limit = limit
+
+
 class TooManyPhotos(DomainError):
     error_id = "too_many_photos"
 
@@ -51,6 +60,7 @@ class Photo:
 class PhotoRules:
     max_bytes: int
     max_count: int
+    max_pixels: int = 50_000_000  # a 50-megapixel phone camera; a bomb claims far more
 
 
 def photo_kind(head: bytes) -> str:
@@ -74,6 +84,17 @@ def check_photos(sizes: list[int], heads: list[bytes], rules: PhotoRules) -> lis
         if size == 0:
             raise InvalidPhoto("an empty file is not a photo")
     return [photo_kind(head) for head in heads]
+
+
+def check_dimensions(size: tuple[int, int] | None, rules: PhotoRules) -> None:
+    """An image's width and height as its header says; None when the header cannot be read."""
+    if size is None:
+        raise InvalidPhoto("the image header cannot be read")
+    width, height = size
+    if width <= 0 or height <= 0:
+        raise InvalidPhoto("an image without pixels is not a photo")
+    if width * height > rules.max_pixels:
+        raise PhotoTooManyPixels(rules.max_pixels)
 
 
 class PhotoNotFound(DomainError):

@@ -9,12 +9,24 @@ by its first bytes, as the upload was.
 from __future__ import annotations
 
 import asyncio
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
-from callcenter.appeals.model.photos import HEAD, InvalidPhoto, Photo, PhotoNotFound, photo_kind
+from PIL import Image, UnidentifiedImageError
+
+from callcenter.appeals.model.photos import (
+    HEAD,
+    InvalidPhoto,
+    Photo,
+    PhotoNotFound,
+    PhotoRules,
+    PhotoTooManyPixels,
+    check_dimensions,
+    photo_kind,
+)
 from callcenter.recordings.service.archive import Archive
 
 
@@ -62,3 +74,21 @@ def _open(archive: Archive, ref: str) -> PhotoFile | None:
         return PhotoFile(path, photo_kind(head))
     except InvalidPhoto:
         return PhotoFile(path, None)
+
+
+def check_image(source: BinaryIO, rules: PhotoRules) -> None:
+    """Refuse an upload whose header is unreadable or claims too many pixels (blocking: call
+    it in a thread). Pillow reads the header only; the pixels are never decoded here."""
+    source.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(source) as image:
+                size = image.size
+    except Image.DecompressionBombError as exc:
+        raise PhotoTooManyPixels(rules.max_pixels) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise InvalidPhoto("the image header cannot be read") from exc
+    finally:
+        source.seek(0)
+    check_dimensions(size, rules)

@@ -20,7 +20,7 @@ from typing import BinaryIO, Protocol
 import structlog
 
 from callcenter.appeals.model.photos import PhotoRules, check_photos
-from callcenter.appeals.service.photos import PhotoFile, photo_file
+from callcenter.appeals.service.photos import PhotoFile, check_image, photo_file
 from callcenter.contractors.model.desk import (
     ContractorAppeal,
     ContractorAppealDetails,
@@ -123,6 +123,8 @@ class ContractorDesk:
         contractor, appeal_id = await self._own(user, number)
         kinds = check_photos([p.size for p in photos], [p.head for p in photos],
                              self.photo_rules)
+        for photo in photos:
+            await asyncio.to_thread(check_image, photo.file, self.photo_rules)
         refs = [f"{number}/{secrets.token_hex(12)}.{kind}" for kind in kinds]
         try:
             for ref, photo in zip(refs, photos, strict=True):

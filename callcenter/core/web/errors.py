@@ -22,6 +22,7 @@ from callcenter.appeals.model.photos import (
     InvalidPhoto,
     PhotoNotFound,
     PhotoTooLarge,
+    PhotoTooManyPixels,
     TooManyPhotos,
 )
 from callcenter.appeals.model.records import AppealNotFound, CallNotFound, StaleAppeal
@@ -128,6 +129,8 @@ RULES: list[tuple[type[Exception], ErrorRule]] = [
     (TextRequired, ErrorRule(422, N_("Fill in the text: it is required."))),
     (TextTooLong, ErrorRule(422, N_("The text is too long."))),
     (PhotoTooLarge, ErrorRule(413, N_("A photo is too large."))),
+    (PhotoTooManyPixels, ErrorRule(413, N_("A photo has too many pixels: send a smaller one "
+                                           "(a phone photo is fine)."))),
     (TooManyPhotos, ErrorRule(413, N_("Too many photos in one answer."))),
     (InvalidPhoto, ErrorRule(415, N_("Only JPEG, PNG and WebP photos are accepted."))),
     (PhotoNotFound, ErrorRule(404, N_("There is no such photo."))),

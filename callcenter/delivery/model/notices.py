@@ -7,7 +7,8 @@ POSTs it as a webhook. Services never build payloads themselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,6 +30,8 @@ class Notifier:
     public_base_url: str
     timezone: str
     supervisors: tuple[str, ...] = ()
+    # Category code -> its Ukrainian name, for people (e-mails); webhooks get both.
+    category_names: Mapping[str, str] = field(default_factory=dict)
 
     def appeal_assigned(self, appeal: AppealCard, contractor: Contractor,
                         assignment: Assignment) -> list[NewMessage]:
@@ -90,7 +93,9 @@ class Notifier:
 
     def _appeal(self, appeal: AppealCard, *, callback: bool) -> dict[str, Any]:
         return {
-            "number": appeal.number, "category": appeal.category, "address": appeal.address,
+            "number": appeal.number, "category": appeal.category,
+            "category_name": self.category_names.get(appeal.category or ""),
+            "address": appeal.address,
             "description": appeal.description, "resident_name": appeal.caller_name,
             "resident_phone": appeal.caller if callback else mask(appeal.caller),
             "opened_at": self._time(appeal.opened_at),

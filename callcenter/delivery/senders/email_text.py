@@ -29,7 +29,7 @@ def subject(payload: Mapping[str, Any]) -> str:
     text = SUBJECTS.get(payload["event"], "Звернення {number}").format(
         number=appeal["number"], contractor=payload["contractor"]["name"])
     tags = [t for t in (PRIORITY.get(payload["assignment"]["priority"], ""),) if t]
-    details = " — ".join(p for p in (appeal.get("category"), appeal.get("address")) if p)
+    details = " — ".join(p for p in (category_of(appeal), appeal.get("address")) if p)
     return " ".join(f"[{t}]" for t in tags) + (" " if tags else "") + text + (
         f" — {details}" if details and payload["event"] == "appeal.assigned" else "")
 
@@ -41,7 +41,7 @@ def body(payload: Mapping[str, Any]) -> str:
     lines = [
         intro, "",
         f"Звернення № {appeal['number']}" + _priority(assignment["priority"]),
-        f"Категорія: {appeal.get('category') or '—'}",
+        f"Категорія: {category_of(appeal) or '—'}",
         f"Адреса: {appeal.get('address') or '—'}",
         f"Опис: {appeal.get('description') or '—'}",
         f"Заявник: {_resident(appeal)}",
@@ -59,6 +59,13 @@ def body(payload: Mapping[str, Any]) -> str:
         f"Ключ повідомлення: {payload.get('idempotency_key', '')}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def category_of(appeal: Mapping[str, Any]) -> str | None:
+    """The category as people name it; the code only for a message queued before names were
+    sent, or a category no longer in the file."""
+    name = appeal.get("category_name")
+    return str(name) if name else appeal.get("category")
 
 
 def _priority(priority: str) -> str:

@@ -1,7 +1,9 @@
 """Webhook delivery with httpx: signed JSON POSTs.
 
-Headers: `X-Callcenter-Signature: sha256=<hex HMAC-SHA256 of the body with the contractor's
-secret>`, `Idempotency-Key` (the outbox key: the same on every retry), `X-Callcenter-Event`.
+Headers: `X-Callcenter-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the
+contractor's secret>` (the time is signed with the body, so a captured request replayed later
+fails a receiver that refuses anything older than five minutes: README, "Verifying a webhook"),
+`Idempotency-Key` (the outbox key: the same on every retry), `X-Callcenter-Event`.
 Any 2xx is success; anything else, a timeout or a connection error is a failed attempt.
 """
 
@@ -11,6 +13,7 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Callable
 
 import httpx
 
@@ -21,8 +24,9 @@ SIGNATURE_HEADER = "X-Callcenter-Signature"
 TEXT_LIMIT = 500
 
 
-def signature(secret: bytes, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+def signature(secret: bytes, body: bytes, timestamp: int) -> str:
+    signed = f"{timestamp}.".encode() + body
+    return f"t={timestamp},v1={hmac.new(secret, signed, hashlib.sha256).hexdigest()}"
 
 
 def encode(payload: object) -> bytes:
@@ -30,9 +34,11 @@ def encode(payload: object) -> bytes:
 
 
 class WebhookSender:
-    def __init__(self, client: httpx.AsyncClient, *, timeout: float) -> None:
+    def __init__(self, client: httpx.AsyncClient, *, timeout: float,
+                 clock: Callable[[], float] = time.time) -> None:
         self.client = client
         self.timeout = timeout
+        self.clock = clock
 
     async def send(self, message: OutboxMessage) -> DeliveryResult:
         started = time.perf_counter()
@@ -42,7 +48,8 @@ class WebhookSender:
             return DeliveryResult(ok=False, error=str(exc))
         body = encode(message.payload)
         headers = {"Content-Type": "application/json; charset=utf-8",
-                   SIGNATURE_HEADER: signature(secret, body), "Idempotency-Key": message.key,
+                   SIGNATURE_HEADER: signature(secret, body, int(self.clock())),
+                   "Idempotency-Key": message.key,
                    "X-Callcenter-Event": message.event, "User-Agent": "callcenter-1580"}
         try:
             response = await self.client.post(message.recipient, content=body, headers=headers,

@@ -181,7 +181,9 @@ def _decision(match: Match, rules: Rules, now: datetime, duty: bool) -> RoutingD
     return RoutingDecision(
         contractor=rule.contractor, rule_id=rule.id, reason=reason,
         deadline=_deadline(rule, rules, now), priority=rule.priority,
-        emergency_contacts=_contacts(rule.call_now, rules), callback=rule.callback, duty=duty)
+        emergency_contacts=_contacts(rule.call_now, rules),
+        # the coordinator is the hotline itself: it always sees the resident's full number
+        callback=rule.callback or rule.contractor == rules.coordinator, duty=duty)
 
 
 def _deadline(rule: Rule, rules: Rules, now: datetime) -> datetime:

@@ -149,7 +149,7 @@ class AppealRouter:
         return RoutingDecision(
             contractor=target.code, rule_id=None, reason=f"перепризначено ({actor}): {reason}",
             deadline=deadline, priority=appeal.priority or "normal",
-            callback=previous.callback if previous else False)
+            callback=_callback(target.code, previous, rules.coordinator))
 
     async def _withdraw(self, tx: RoutingTx, appeal: AppealCard, previous: Assignment,
                         reason: str, now: datetime) -> None:
@@ -277,3 +277,11 @@ async def _already_routed(tx: RoutingTx, appeal: AppealCard) -> Routed:
     if current is None:
         raise InvalidTransition(appeal.status, Status.ASSIGNED.value)
     return Routed(current, None)
+
+
+def _callback(target: str, previous: Assignment | None, coordinator: str) -> bool:
+    """A reassigned appeal: the coordinator (the hotline) always gets the full number; another
+    contractor keeps the previous rule's call-back only if that rule was not the coordinator's."""
+    if target == coordinator:
+        return True
+    return previous is not None and previous.callback and previous.contractor != coordinator

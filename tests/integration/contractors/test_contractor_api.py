@@ -4,6 +4,8 @@ photos are judged by their bytes, and hostile input is refused without losing an
 
 from __future__ import annotations
 
+import struct
+import zlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -158,10 +160,25 @@ async def test_invalid_transitions_are_409(desk: Desk) -> None:
     assert (await desk.appeal(number)).answer == "Так"
 
 
+def bomb_png(side: int = 30_000) -> bytes:
+    """A decompression bomb: a valid 1-bit PNG of side x side black pixels, about 100 KB that
+    a browser would expand to side x side pixels (30000 x 30000 = 900 megapixels)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+    packer, row = zlib.compressobj(9), bytes(1 + side // 8)
+    pixels = b"".join(packer.compress(row) for _ in range(side)) + packer.flush()
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels)
+            + chunk(b"IEND", b""))
+
+
 @pytest.mark.parametrize("photo, status, error_id", [
     (("big.png", PNG + bytes(PHOTO_LIMIT), "image/png"), 413, "photo_too_large"),
     (("fake.jpg", b"<?php system($_GET['c']); ?>", "image/jpeg"), 415, "invalid_photo"),
     (("empty.png", b"", "image/png"), 415, "invalid_photo"),
+    (("cut.png", PNG[:20], "image/png"), 415, "invalid_photo"),  # the magic, then nothing
+    (("bomb.png", bomb_png(), "image/png"), 413, "photo_too_many_pixels"),
 ])
 async def test_bad_photos_are_refused_and_nothing_changes(
         desk: Desk, photo: tuple[str, bytes, str], status: int, error_id: str) -> None:

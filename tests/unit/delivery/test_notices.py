@@ -106,3 +106,14 @@ def test_every_event_has_a_subject() -> None:
     assert any("передано іншому виконавцю" in s for s in subjects)
     assert all("Причина: x" in email_text.body(p) for p in payloads
                if p["event"] == "appeal.withdrawn")
+
+
+def test_people_read_the_category_name_and_webhooks_get_both() -> None:
+    named = Notifier(public_base_url="https://1580.example.org/", timezone="Europe/Kyiv",
+                     category_names={"water_pipe_burst": "Прорив водогону"})
+    email, webhook = named.appeal_assigned(APPEAL, VODOKANAL, assignment())
+    assert webhook.payload["appeal"]["category"] == "water_pipe_burst"
+    assert webhook.payload["appeal"]["category_name"] == "Прорив водогону"
+    subject, body = email_text.subject(email.payload), email_text.body(email.payload)
+    assert "Прорив водогону" in subject and "Категорія: Прорив водогону" in body
+    assert "water_pipe_burst" not in subject + body

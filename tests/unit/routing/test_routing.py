@@ -274,3 +274,17 @@ def test_the_sample_rules_route_typical_appeals() -> None:
     got = {key: route(AppealFacts.of(key[0], key[1]), sample, key[2]).contractor
            for key in expected}
     assert got == expected
+
+
+def test_a_rule_to_the_coordinator_always_gives_the_full_number() -> None:
+    """The coordinator is the hotline itself: whatever its rule says (the sample's
+    "deliberately to the coordinator" rule has no `callback`), it sees the resident's number."""
+    with (ROOT / "config" / "routing.toml").open("rb") as handle:
+        sample = parse_rules(tomllib.load(handle), timezone="Europe/Kyiv")
+    [rule] = [r for r in sample.rules if r.id == "coordinator"]
+    assert not rule.callback  # the rule itself does not ask for it
+    decision = route(AppealFacts.of("other", "Галицька 1"), sample, DAY)
+    assert (decision.contractor, decision.rule_id) == ("hotline-coordinator", "coordinator")
+    assert decision.callback
+    ordinary = route(AppealFacts.of("roof_leak", "Пасічна 10"), sample, DAY)
+    assert not ordinary.callback
