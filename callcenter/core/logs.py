@@ -16,6 +16,7 @@ import structlog
 
 from callcenter.core.phones import mask
 
+LOGGED_CHARS = 200  # of untrusted text (a peer's frame) in one log line
 PHONE_KEYS = frozenset({"caller", "caller_raw", "phone"})
 
 
@@ -47,3 +48,11 @@ def configure(*, fmt: str = "console", level: str = "info") -> None:
         logger_factory=lambda *_args: printer,
         cache_logger_on_first_use=False,
     )
+
+
+def printable(text: str, limit: int = LOGGED_CHARS) -> str:
+    """The start of untrusted text for a log line: control characters (terminal escapes, NUL,
+    CR/LF) written as Python escapes, letters of every alphabet kept."""
+    cut = text[:limit]
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in cut)
+    return shown + ("…" if len(text) > limit else "")

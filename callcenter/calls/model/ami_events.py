@@ -278,12 +278,23 @@ def is_wanted(event_name: str, variable: str = "") -> bool:
     return event_name in _PARSERS
 
 
+REQUIRED = ("Linkedid", "Uniqueid", "Channel")  # without them an event cannot be placed
+
+
 def parse_event(headers: Headers, received_at: datetime) -> AmiEvent | None:
-    """A typed event, or None for events we do not consume or frames missing a Linkedid."""
+    """A typed event, or None for events we do not consume or frames missing a required
+    header (`missing_headers` names them, for the log)."""
     parser = _PARSERS.get(header(headers, "Event"))
-    if parser is None or not header(headers, "Linkedid") or not header(headers, "Uniqueid"):
+    if parser is None or missing_headers(headers):
         return None
     return parser(headers, event_time(headers, received_at))
+
+
+def missing_headers(headers: Headers) -> tuple[str, ...]:
+    """The required headers a consumed event lacks; () for events we do not consume."""
+    if header(headers, "Event") not in _PARSERS:
+        return ()
+    return tuple(name for name in REQUIRED if not header(headers, name))
 
 
 def _duration(raw: str) -> int:

@@ -24,6 +24,7 @@ from callcenter.calls.model.tracker import CallTracker
 from callcenter.calls.service import fact_codec
 from callcenter.calls.service.backlog import Backlog
 from callcenter.core.errors import StoreUnavailable
+from callcenter.core.logs import printable
 from callcenter.core.pacing import after_burst
 
 log = structlog.get_logger("callcenter.intake")
@@ -128,11 +129,18 @@ class Intake:
             return  # items of other actions' answers
         event = ami.parse_event(headers, received_at)
         if event is None:
+            self._warn_if_incomplete(headers)
             return
         facts = self.tracker.handle(event)
         self._record(facts)
         if not facts and isinstance(event, ami.ChannelCreated):
             self._warn_if_unknown_trunk(event)
+
+    def _warn_if_incomplete(self, headers: ami.Headers) -> None:
+        missing = ami.missing_headers(headers)
+        if missing:
+            log.warning("ami_event_incomplete", ami_event=printable(ami.header(headers, "Event")),
+                        missing=list(missing), channel=printable(ami.header(headers, "Channel")))
 
     def _warn_if_unknown_trunk(self, event: ami.ChannelCreated) -> None:
         if self.tracker.unknown_trunk(event):

@@ -7,7 +7,10 @@
   VarSet/Newexten noise we never use);
 - events never go through panoramisk's dispatch (which starts coroutines it never awaits and
   lets one handler's exception kill the connection): they go to one plain callback, guarded;
-- a Shutdown event or EOF is reported once to the link, which decides about reconnecting.
+- a Shutdown event or EOF is reported once to the link, which decides about reconnecting;
+- a frame longer than the cap is skipped to its end (never cut, so its tail is never read as
+  a frame of its own), and every dropped frame is logged, its text escaped: whatever a peer
+  sends, no control character reaches a terminal through the logs.
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ import structlog
 from panoramisk.ami_protocol import AMIProtocol
 from panoramisk.message import Message
 
+from callcenter.core.logs import printable
+
 EOL = "\r\n"
 FRAME_END = "\r\n\r\n"
 BANNER = "Asterisk Call Manager/"
-MAX_PENDING_CHARS = 1_000_000  # a frame longer than this is garbage: drop it, keep reading
+MAX_PENDING_CHARS = 1_000_000  # a frame longer than this is garbage: skip it, keep reading
 
 log = structlog.get_logger("callcenter.ami")
 
@@ -90,6 +95,7 @@ class AmiConnection(AMIProtocol):  # type: ignore[misc]
         self._decoder = codecs.getincrementaldecoder("utf-8")("callcenter-cp1251")
         self._pending = ""
         self._banner_done = False
+        self._skipped: int | None = None  # chars of an oversized frame skipped so far
         self.version: str | None = None
         self.frames_dropped = 0
 
@@ -99,14 +105,30 @@ class AmiConnection(AMIProtocol):  # type: ignore[misc]
 
     def data_received(self, data: bytes) -> None:
         self._pending += self._decoder.decode(data)
+        if self._skipped is not None and not self._skip_oversized():
+            return
         if not self._banner_done and not self._take_banner():
             return
         *frames, self._pending = self._pending.split(FRAME_END)
         for frame in frames:
             self._frame(frame.strip(EOL))
         if len(self._pending) > MAX_PENDING_CHARS:
-            log.error("ami_frame_too_long", chars=len(self._pending))
-            self._pending = ""
+            self._skipped = 0
+            self._skip_oversized()
+
+    def _skip_oversized(self) -> bool:
+        """Drop the oversized frame up to its end; False while its end has not arrived."""
+        assert self._skipped is not None
+        end = self._pending.find(FRAME_END)
+        if end < 0:
+            keep = len(FRAME_END) - 1  # the end marker may be split across reads
+            self._skipped += max(0, len(self._pending) - keep)
+            self._pending = self._pending[-keep:]
+            return False
+        self.frames_dropped += 1
+        log.error("ami_frame_too_long", chars=self._skipped + end, limit=MAX_PENDING_CHARS)
+        self._pending, self._skipped = self._pending[end + len(FRAME_END):], None
+        return True
 
     def _take_banner(self) -> bool:
         if EOL not in self._pending:
@@ -121,6 +143,10 @@ class AmiConnection(AMIProtocol):  # type: ignore[misc]
     def _frame(self, frame: str) -> None:
         if not frame:
             return
+        if len(frame) > MAX_PENDING_CHARS:  # it arrived whole, but no frame is that long
+            self.frames_dropped += 1
+            log.error("ami_frame_too_long", chars=len(frame), limit=MAX_PENDING_CHARS)
+            return
         name, variable = frame_event(frame)
         if name == "Shutdown":
             self._link.link_lost("Asterisk is shutting down")
@@ -131,7 +157,7 @@ class AmiConnection(AMIProtocol):  # type: ignore[misc]
         headers = parse_frame(frame)
         if "Event" not in headers and "Response" not in headers:
             self.frames_dropped += 1
-            log.warning("ami_frame_malformed", frame=frame[:200])
+            log.warning("ami_frame_malformed", frame=printable(frame))
             return
         if name:
             self._deliver(headers)

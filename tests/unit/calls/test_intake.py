@@ -525,3 +525,21 @@ async def test_a_torn_journal_line_does_not_stall_the_writer(tmp_path: Path,
         await eventually(lambda: len(store.written) == 6, timeout=2)
 
     assert store.written == expected_facts("vodafone-abandoned")
+
+
+async def test_an_event_missing_required_headers_is_logged_not_silently_dropped(
+        tmp_path: Path) -> None:
+    intake = new_intake(tmp_path, FakeStore())
+    no_linkedid = {k: v for k, v in tracked_call().items() if k != "Linkedid"}
+    hostile = {**no_linkedid, "Channel": "PJSIP/landline\x1b[2J"}
+
+    with capture_logs() as logs:
+        intake.interpret(no_linkedid, RECEIVED)
+        intake.interpret(hostile, RECEIVED)
+        intake.interpret({"Event": "Newexten", "Channel": "x"}, RECEIVED)  # not ours: silent
+
+    warnings = [(e["event"], e["ami_event"], e["missing"], e["channel"]) for e in logs]
+    assert warnings == [
+        ("ami_event_incomplete", "Newchannel", ["Linkedid"], tracked_call()["Channel"]),
+        ("ami_event_incomplete", "Newchannel", ["Linkedid"], "PJSIP/landline\\x1b[2J")]
+    assert taken(intake.backlog) == []

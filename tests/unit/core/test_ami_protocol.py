@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from structlog.testing import capture_logs
 
-from callcenter.core.ami.protocol import AmiConnection, Headers, frame_event, parse_frame
+from callcenter.core.ami.protocol import (
+    MAX_PENDING_CHARS,
+    AmiConnection,
+    Headers,
+    frame_event,
+    parse_frame,
+)
 
 CRLF = "\r\n"
 
@@ -94,3 +101,36 @@ def test_names_survive_byte_by_byte_in_utf_8_and_in_windows_1251() -> None:
     assert [f["CallerIDName"] for f in link.frames] == [
         "Іван Петренко", "Їжак Євгенія", "Іван Петренко"]
     assert connection.version == "9.0.0"
+
+
+def oversized(tail: str) -> bytes:
+    """A frame past the cap whose tail looks like an event of its own."""
+    padding = "X-Junk: " + "x" * (MAX_PENDING_CHARS + 10)
+    return frame("Event: Newchannel", padding, tail, "", "").encode()
+
+
+@pytest.mark.parametrize("piece", [1 << 20, 65536, 4099])
+def test_an_oversized_frame_is_skipped_to_its_end_not_cut(piece: int) -> None:
+    link = Recorder()
+    connection = AmiConnection(link, wanted=lambda name, variable: True)
+    good = frame("Event: Hangup", "Uniqueid: 1.1", "", "").encode()
+    stream = (b"Asterisk Call Manager/9.0.0\r\n" + good + oversized("Event: Hangup")
+              + good)
+    with capture_logs() as logs:
+        for start in range(0, len(stream), piece):
+            connection.data_received(stream[start:start + piece])
+    assert [f["Event"] for f in link.frames] == ["Hangup", "Hangup"]  # never its tail
+    assert [entry["event"] for entry in logs] == ["ami_frame_too_long"]
+    assert logs[0]["chars"] > MAX_PENDING_CHARS and connection.frames_dropped == 1
+
+
+def test_a_malformed_frame_is_logged_with_control_characters_escaped() -> None:
+    connection = AmiConnection(Recorder(), wanted=lambda name, variable: True)
+    hostile = "\x1b]0;pwned\x07\x1b[2J Привіт \x00"
+    with capture_logs() as logs:
+        connection.data_received(b"Asterisk Call Manager/9.0.0\r\n"
+                                 + f"{hostile}\r\n\r\n".encode())
+    [entry] = logs
+    assert entry["event"] == "ami_frame_malformed"
+    assert entry["frame"] == "\\x1b]0;pwned\\x07\\x1b[2J Привіт \\x00"
+    assert all(c.isprintable() for c in entry["frame"])
