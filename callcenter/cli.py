@@ -180,7 +180,7 @@ def run_command(args: argparse.Namespace, config: configuration.Config) -> int:
     elif args.command == "demo":
         _run(_app().demo(config, calls=args.calls))
     elif args.command == "db":
-        run_db(args.db_command, config.database.url)
+        run_db(args.db_command, config.database.url, config.database.owner_url)
     elif args.command == "recordings":
         return run_recordings(config, args)
     elif args.appeals_command == "list":
@@ -205,11 +205,11 @@ def first_leaf(group: BaseExceptionGroup[AmiAuthError]) -> AmiAuthError:
     return found
 
 
-def run_db(command: str, url: str) -> None:
+def run_db(command: str, url: str, owner_url: str = "") -> None:
     if command == "upgrade":
-        migrate.upgrade(url)
+        asyncio.run(migrate.prepare(url, owner_url))
     else:
-        migrate.check(url)
+        migrate.check(owner_url or url)
 
 
 def print_appeals(config: configuration.Config, args: argparse.Namespace) -> None:

@@ -142,7 +142,7 @@ async def listen(config: Config) -> None:
     """`callcenter listen`: the AMI listener alone. Its pops reach the operators through
     `callcenter web` processes (the database carries them), as in a split installation."""
     logs.configure(fmt=config.log.format, level=config.log.level)
-    await migrate.prepare(config.database.url)
+    await migrate.prepare(config.database.url, config.database.owner_url)
     listener = build_listener(config)
     log.info("listening", ami=f"{config.ami.host}:{config.ami.port}", pbx=config.pbx.name)
     await run_until_signal(listener.run, listener.drain)

@@ -59,6 +59,9 @@ class AmiConfig:
 class DatabaseConfig:
     url: str = "sqlite+aiosqlite:///var/callcenter.db"
     echo: bool = False
+    # PostgreSQL: the role that runs the migrations and owns the tables; `url`'s role is then
+    # granted only what it needs (SELECT and INSERT on the audit). Empty: `url` does both.
+    owner_url: str = ""
 
 
 @dataclass(frozen=True)

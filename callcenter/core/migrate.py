@@ -1,4 +1,12 @@
-"""Run alembic from code (`callcenter db upgrade`, start-up of `serve` and `demo`)."""
+"""Run alembic from code (`callcenter db upgrade`, start-up of `serve` and `demo`).
+
+On PostgreSQL the tables may belong to another role than the one the processes use
+(`[database] owner_url` runs the migrations and owns the tables, `url` works with them): after
+every upgrade the working role is granted what it needs on every table, and on the append-only
+tables (those the migrations guard with an `*_append_only` trigger: the replay audit, dispute
+notes) only SELECT and INSERT. Only a table's owner can disable its triggers, so the working
+role can neither rewrite the audit nor switch its guard off.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +14,11 @@ import asyncio
 from pathlib import Path
 
 from alembic.config import Config as AlembicConfig
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from alembic import command
+from callcenter.core.database import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,9 +37,51 @@ def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
-async def prepare(url: str) -> None:
-    """Upgrade to head off the event loop (alembic is synchronous)."""
-    await asyncio.to_thread(upgrade, url)
+async def prepare(url: str, owner_url: str = "") -> None:
+    """Upgrade to head off the event loop (alembic is synchronous), as the owner when there is
+    one, then grant the working role of `url` its rights."""
+    await asyncio.to_thread(upgrade, owner_url or url)
+    role = working_role(url, owner_url)
+    if role:
+        await grant(owner_url, role)
+
+
+def working_role(url: str, owner_url: str) -> str | None:
+    """The role to grant: `url`'s user, when an owner apart from it migrates PostgreSQL."""
+    if not owner_url:
+        return None
+    working, owner = make_url(url), make_url(owner_url)
+    if working.get_backend_name() != "postgresql" or working.username == owner.username:
+        return None
+    return working.username
+
+
+APPEND_ONLY = text("SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c "
+                   "ON c.oid = t.tgrelid WHERE t.tgname LIKE '%\\_append\\_only' "
+                   "AND NOT t.tgisinternal")
+
+
+async def grant(owner_url: str, role: str) -> None:
+    who = quote_identifier(role)
+    engine = make_engine(owner_url)
+    try:
+        async with engine.begin() as connection:
+            for statement in (
+                    f"GRANT USAGE ON SCHEMA public TO {who}",
+                    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
+                    f"TO {who}",
+                    f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {who}",
+                    f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM {who}"):
+                await connection.execute(text(statement))
+            for table in (await connection.execute(APPEND_ONLY)).scalars():
+                await connection.execute(text(
+                    f"REVOKE UPDATE, DELETE, TRUNCATE ON {quote_identifier(table)} FROM {who}"))
+    finally:
+        await engine.dispose()
+
+
+def quote_identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def downgrade(url: str, revision: str) -> None:

@@ -59,7 +59,7 @@ async def prepare(config: Config) -> None:
     to head, then import `[routing] contractors` if the contractors table is empty, so that a
     fresh install routes appeals at once. A table with contractors is left alone (admins
     edit them; `callcenter contractors import` updates them on purpose)."""
-    await migrate.prepare(config.database.url)
+    await migrate.prepare(config.database.url, config.database.owner_url)
     await import_if_empty(config)
 
 

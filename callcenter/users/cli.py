@@ -80,7 +80,7 @@ def print_users(config: Config) -> None:
 
 def with_auth(config: Config, work: Callable[[Auth], Awaitable[T]]) -> T:
     async def go() -> T:
-        await migrate.prepare(config.database.url)  # migrations only
+        await migrate.prepare(config.database.url, config.database.owner_url)
         db = Database(config.database.url)
         try:
             return await work(build_auth(config, db))
