@@ -254,3 +254,21 @@ async def test_an_emergency_hand_off_is_recorded(city: City) -> None:
     history = await appeal_history(city.db, appeal.number)
     assert (history[-1].action, history[-1].comment) == (
         "handoff", "Аварійна газова служба 104: передано о 10:02")
+
+
+async def test_the_coordinator_always_gets_the_full_number_and_others_the_masked_one(
+        city: City) -> None:
+    """Reassigned to the coordinator (the hotline itself), the resident's number goes in full,
+    whatever the previous rule said; reassigned on from there, it is masked again."""
+    appeal_id = await city.registered("roof_leak", "Галицька 3")
+    await city.appeal_router.appeal_registered(appeal_id)
+    await city.appeal_router.reassign(appeal_id, contractor="coordinator", reason="з'ясувати",
+                                      actor="sup")
+    await city.appeal_router.reassign(appeal_id, contractor="vodokanal", reason="мережа",
+                                      actor="sup")
+    phones = [(m.recipient, json.loads(m.payload)["appeal"]["resident_phone"])
+              for m in await outbox(city, appeal_id) if m.event == "appeal.assigned"]
+    assert phones == [("uk@uk.example.com", "+38067***4567"),
+                      ("coordinator@1580.example.org", CALLER),
+                      ("dispatch@vodokanal.example.org", "+38067***4567"),
+                      ("http://127.0.0.1:9/h", "+38067***4567")]
