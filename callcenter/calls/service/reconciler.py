@@ -22,7 +22,7 @@ from typing import NamedTuple, Protocol
 
 import structlog
 
-from callcenter.calls.model.facts import CallFact, LinkResynced
+from callcenter.calls.model.facts import CallFact, CallReconciled, LinkResynced
 from callcenter.calls.model.queue_log import ParsedLines
 from callcenter.calls.model.queue_record import (
     QueueRecord,
@@ -121,14 +121,17 @@ class QueueLogReconciler:
     async def _facts(self, records: list[QueueRecord]) -> list[CallFact]:
         members = await self._members.interfaces() if needs_member_names(records) else {}
         at = self._clock()
-        facts: list[CallFact] = []
-        for record in records:
-            fact = reconciled(record, members, at)
-            if record.agent is not None and fact.seat is None:
-                log.warning("queue_log_member_unknown", call_id=record.call_id,
-                            member=record.agent, hint="not a member of any queue now")
-            facts.append(fact)
-        return facts
+        return [_fact(record, members, at) for record in records]
+
+
+def _fact(record: QueueRecord, members: Mapping[str, str], at: datetime) -> CallReconciled:
+    fact = reconciled(record, members, at)
+    if record.agent is not None and fact.seat is None:
+        log.warning("queue_log_member_unknown", call_id=record.call_id, member=record.agent,
+                    hint="not a member of any queue now: the operator stays empty")
+    log.info("call_reconciled", call_id=fact.call_id, outcome=fact.outcome, seat=fact.seat,
+             answered_at=fact.answered_at, ended_at=fact.ended_at)
+    return fact
 
 
 def _report_garbage(parsed: ParsedLines) -> None:

@@ -141,3 +141,19 @@ async def test_an_unreadable_file_is_a_warning_once_until_it_is_readable(
     assert events.count("queue_log_unreadable") == 1
     assert "queue_log_readable" in events
     assert len(sink) == 1
+
+
+async def test_a_member_asterisk_no_longer_has_leaves_the_seat_empty(tmp_path: Path) -> None:
+    class Gone(Members):
+        async def interfaces(self) -> Mapping[str, str]:
+            return {}
+
+    sink: list[CallFact] = []
+    rec = reconciler(TRACES / "pjsip-landline-answered-queue_log.queue_log",
+                     Away([AwayCall(CALL, utc(1796583005))]), Gone(), sink)
+    with capture_logs() as logs:
+        await rec.reconcile(RESYNC)
+    assert [(f.seat, f.outcome) for f in sink if isinstance(f, CallReconciled)] == [
+        (None, "answered")]
+    assert any(e["event"] == "queue_log_member_unknown" and e["member"] == "Operator 1001"
+               for e in logs)
