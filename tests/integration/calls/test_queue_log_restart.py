@@ -134,7 +134,7 @@ def _connect_time(path: Path, call_id: str) -> int | None:
         return None
     for line in path.read_text(encoding="utf-8").splitlines():
         fields = line.split("|")
-        if fields[1] == call_id and fields[4] == "CONNECT":
+        if len(fields) > 5 and fields[1] == call_id and fields[4] == "CONNECT":
             return int(fields[0])
     return None
 
