@@ -17,10 +17,13 @@ from pathlib import Path
 
 import structlog
 
+from callcenter.calls.ami import AmiQueueMembers
 from callcenter.calls.model.tracker import CallTracker
 from callcenter.calls.model.trunks import TrunkDirectory
 from callcenter.calls.service.backlog import Backlog
-from callcenter.calls.service.intake import Intake
+from callcenter.calls.service.intake import Intake, utc_now
+from callcenter.calls.service.reconciler import QueueLogReconciler
+from callcenter.calls.store.away import SqlAwayCalls
 from callcenter.calls.store.calls import SqlCallStore
 from callcenter.core import logs, migrate
 from callcenter.core.ami.link import AmiLink, LinkSettings
@@ -44,6 +47,7 @@ class Listener:
     link: AmiLink
     recordings: Recordings | None = None
     pops: PopSide | None = None
+    queue_log: QueueLogReconciler | None = None
 
     async def run(self) -> None:
         async with asyncio.TaskGroup() as group:
@@ -55,6 +59,8 @@ class Listener:
             group.create_task(self.intake.look_up_recordings(), name="intake-recordings")
             if self.recordings is not None:
                 group.create_task(self.recordings.run(), name="recordings")
+            if self.queue_log is not None:
+                group.create_task(self.queue_log.run(), name="queue-log")
 
     async def drain(self, timeout: float = 5.0) -> None:
         """Give the writer a moment to empty the backlog, then keep the rest in the journal."""
@@ -85,7 +91,20 @@ def build_listener(config: Config) -> Listener:
     link = AmiLink(settings, on_frame=link_frames(pops, intake),
                    on_login=link_login(pops, intake), wanted=wanted)
     bind_link(pops, config, intake=intake, link=link)
-    return Listener(db, intake, link, recordings, pops)
+    return Listener(db, intake, link, recordings, pops,
+                    build_queue_log(config, db, intake=intake, link=link))
+
+
+def build_queue_log(config: Config, db: Database, *, intake: Intake,
+                    link: AmiLink) -> QueueLogReconciler | None:
+    """With `[pbx] queue_log`: calls that ended while we were away are closed from it."""
+    if not config.pbx.queue_log:
+        return None
+    reconciler = QueueLogReconciler(
+        path=Path(config.pbx.queue_log), calls=SqlAwayCalls(db, pbx=config.pbx.name),
+        members=AmiQueueMembers(link), record=intake.add_facts, clock=utc_now)
+    intake.watchers.append(reconciler)
+    return reconciler
 
 
 def build_recordings(config: Config, db: Database) -> Recordings:

@@ -39,6 +39,8 @@ class PbxConfig:
     name: str = "pbx1"
     area_code: str = "342"
     inbound_contexts: tuple[str, ...] = ("from-trunk",)
+    # Asterisk's queue_log file as this process reads it (local or a mounted share); "" = none
+    queue_log: str = ""
 
 
 @dataclass(frozen=True)

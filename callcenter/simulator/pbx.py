@@ -21,6 +21,7 @@ from callcenter.simulator.frames import (
 )
 from callcenter.simulator.live import LiveChannels
 from callcenter.simulator.player import CallOptions, CallPlayer
+from callcenter.simulator.queue_log import QueueLogWriter
 from callcenter.simulator.queue_state import QueueState, pause_event
 from callcenter.simulator.session import Client, read_action
 
@@ -43,8 +44,11 @@ class SimulatedPbx:
         port: int = 0,
         username: str = "callcenter",
         secret: str = "callcenter",
+        queue_log: Path | None = None,
     ) -> None:
         self.host, self.username, self.secret = host, username, secret
+        # Asterisk's queue_log file, written for every call played (None: not kept)
+        self.queue_log = QueueLogWriter(queue_log) if queue_log is not None else None
         self.actions: list[dict[str, str]] = []  # every action received, as sent
         self.after_login: bytes | None = None  # sent to each event client after its login
         self.live = LiveChannels()
@@ -241,6 +245,8 @@ class SimulatedPbx:
         for frame in frames:
             patched = self.queue.apply(frame)
             self.live.apply(patched)
+            if self.queue_log is not None:
+                self.queue_log.apply(patched)
             played.append(with_timestamp(patched, event_stamp()) if timestamps else patched)
         self.broadcast(played)
 
@@ -248,6 +254,8 @@ class SimulatedPbx:
         self.live = LiveChannels()
         self.queue = QueueState()
         self._booted = time.monotonic()
+        if self.queue_log is not None:
+            self.queue_log.started()
 
     async def _flushed(self) -> None:
         await asyncio.gather(*(client.flushed() for client in list(self._clients)))

@@ -70,6 +70,21 @@ class CallEnded:
 
 
 @dataclass(frozen=True, slots=True)
+class CallReconciled:
+    """Asterisk's own record of a call (its queue_log), read after a resync for a call that
+    ended, or was answered, while we were away: the times are Asterisk's, to the second.
+    None where the record does not say (`outcome` None: not how it ended)."""
+
+    call_id: str
+    at: datetime  # when the record was read
+    queued_at: datetime | None
+    answered_at: datetime | None
+    seat: str | None
+    ended_at: datetime | None
+    outcome: CallOutcome | None
+
+
+@dataclass(frozen=True, slots=True)
 class LinkResynced:
     """After a (re)connect: these calls are live; any other call still open was lost."""
 
@@ -86,4 +101,5 @@ CallFact = (
     | RecordingAnnounced
     | CallEnded
     | LinkResynced
+    | CallReconciled
 )

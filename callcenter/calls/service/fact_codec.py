@@ -13,8 +13,9 @@ _TYPES: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (events.CallEntered, events.CallQueued, events.CallRang,
                 events.CallRingTimedOut, events.CallAnswered, events.RecordingAnnounced,
-                events.CallEnded, events.LinkResynced)
+                events.CallEnded, events.LinkResynced, events.CallReconciled)
 }
+TIMES = frozenset({"at", "queued_at", "answered_at", "ended_at"})  # ISO 8601 or null
 
 
 def encode(fact: events.CallFact) -> str:
@@ -34,7 +35,9 @@ def decode(line: str) -> events.CallFact:
     try:
         data = json.loads(line)
         cls = _TYPES[data.pop("type")]
-        data["at"] = datetime.fromisoformat(data["at"])
+        for name in TIMES & data.keys():
+            if data[name] is not None:
+                data[name] = datetime.fromisoformat(data[name])
         if "live_call_ids" in data:
             data["live_call_ids"] = frozenset(data["live_call_ids"])
         fact: events.CallFact = cls(**data)

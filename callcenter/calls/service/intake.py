@@ -187,6 +187,10 @@ class Intake:
             return ""
         return ami.header(reply, "Value")
 
+    def add_facts(self, facts: list[CallFact]) -> None:
+        """Facts found out of band (Asterisk's queue_log): the same way as the tracker's."""
+        self._record(facts)
+
     def _record(self, facts: list[CallFact]) -> None:
         for fact in facts:
             self.backlog.put(fact)

@@ -26,12 +26,13 @@ from callcenter.appeals.rows import (
     reserve_sequences,
 )
 from callcenter.appeals.tables import AppealCounter
-from callcenter.calls.model.facts import CallEnded, CallEntered
+from callcenter.calls.model.facts import CallEnded, CallEntered, CallReconciled
 from callcenter.calls.store.changes import CallChanges
 from callcenter.core.database import insert_ignore
 from callcenter.core.tables import Base
 
 NEW = appeals.Status.NEW
+MISSED = appeals.Status.MISSED
 COUNTERS = Base.metadata.tables[AppealCounter.__tablename__]
 log = structlog.get_logger("callcenter.db")
 CallPlan = tuple[int, CallChanges]  # (calls.id, what the batch does to the call)
@@ -60,7 +61,8 @@ class AutoAppeals:
         ended. A stored call's row is locked (FOR UPDATE on PostgreSQL, the one writer on
         SQLite) before its appeal is looked up, so a concurrent store waits and then finds
         the appeal; the unique `auto_call_id` still guards it."""
-        concerned = [(pk, c) for pk, c in stored if c.entered is not None or c.target]
+        concerned = [(pk, c) for pk, c in stored
+                     if c.entered is not None or c.target or c.answered_late]
         found = await self._find([pk for pk, _ in concerned]) if concerned else {}
         history: list[dict[str, Any]] = []
         to_open = [*new, *((pk, c) for pk, c in concerned
@@ -68,6 +70,9 @@ class AutoAppeals:
         await self._open(to_open, history)
         moves = [self._moved(found[pk].id, changes, history) for pk, changes in concerned
                  if pk in found and found[pk].status == NEW.value and changes.target]
+        moves += [self._answered_late(found[pk].id, changes, history)
+                  for pk, changes in concerned
+                  if pk in found and found[pk].status == MISSED.value and changes.answered_late]
         if moves:
             await move_appeals(self._session, moves)
         await insert_history(self._session, history)
@@ -148,6 +153,19 @@ class AutoAppeals:
             to_status=changes.target.value, comment=_ended_comment(changes.ended)))
         return {"appeal_id": appeal_id, "new_status": changes.target.value, "new_at": at}
 
+    @staticmethod
+    def _answered_late(appeal_id: int, changes: CallChanges,
+                       history: list[dict[str, Any]]) -> dict[str, Any]:
+        """Asterisk's record shows somebody did answer a call we closed as unanswered: its
+        appeal goes back from `missed`, as if we had seen the answer."""
+        record = changes.answered_late
+        assert record is not None
+        appeals.check_transition(MISSED, NEW)
+        history.append(history_row(
+            appeal_id, at=record.at, action="call_answered", from_status=MISSED.value,
+            to_status=NEW.value, comment=_answered_comment(record)))
+        return {"appeal_id": appeal_id, "new_status": NEW.value, "new_at": record.at}
+
 
 def _entered(changes: CallChanges) -> CallEntered:
     assert changes.entered is not None, "an appeal is opened by its call's CallEntered"
@@ -156,6 +174,10 @@ def _entered(changes: CallChanges) -> CallEntered:
 
 def _opened_comment(entered: CallEntered) -> str:
     return f"call on trunk {entered.trunk}"
+
+
+def _answered_comment(record: CallReconciled) -> str:
+    return f"call answered by {record.seat or 'an operator'} (Asterisk's queue_log)"
 
 
 def _ended_comment(ended: CallEnded) -> str:

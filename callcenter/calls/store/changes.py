@@ -22,9 +22,11 @@ from callcenter.calls.model.facts import (
     CallEntered,
     CallQueued,
     CallRang,
+    CallReconciled,
     CallRingTimedOut,
     RecordingAnnounced,
 )
+from callcenter.calls.store import corrections
 
 CallScopedFact = (
     CallEntered
@@ -34,6 +36,7 @@ CallScopedFact = (
     | CallAnswered
     | RecordingAnnounced
     | CallEnded
+    | CallReconciled
 )
 Numbered = tuple[int, CallScopedFact]  # (position in the batch, fact)
 RingKey = tuple[str, datetime]  # (seat, rang_at): a ring seen twice is stored once
@@ -85,6 +88,7 @@ class CallChanges:
     ended: CallEnded | None = None  # the one that ended the call (None: not ended here)
     target: appeals.Status | None = None  # what the end does to the automatic appeal
     ended_after_entered: bool = False
+    answered_late: CallReconciled | None = None  # Asterisk's record: answered after all
 
     def add(self, order: int, fact: CallScopedFact) -> None:
         match fact:
@@ -102,6 +106,8 @@ class CallChanges:
                 self.row.recording_path = fact.path
             case CallEnded():
                 self._ended(fact)
+            case CallReconciled():
+                corrections.apply_record(self, fact)
 
     def _entered(self, order: int, fact: CallEntered) -> None:
         if self.entered is None:

@@ -24,6 +24,7 @@ STATUSES = {
 ACTIONS = {
     "opened": N_("Opened"),
     "call_ended": N_("Call ended"),
+    "call_answered": N_("Call answered"),
     "completed": N_("Form completed"),
 }
 CHANNELS = {"phone": N_("Phone"), "web": N_("Web portal"), "email": N_("E-mail"),
