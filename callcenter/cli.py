@@ -1,7 +1,8 @@
 """`callcenter` command line: serve, demo, db, appeals, recordings.
 
 Exit codes: 0 done; 1 the command found something for a person (see each command's help);
-2 configuration error; 3 AMI login refused; 4 database unavailable.
+2 configuration error; 3 AMI login refused; 4 database unavailable; 5 the HTTP port could not
+be opened.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import ModuleType
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from callcenter.appeals import rows as appeal_rows
@@ -24,6 +26,7 @@ from callcenter.core import migrate
 from callcenter.core.ami.link import AmiAuthError
 from callcenter.core.database import Database
 from callcenter.core.errors import DomainError, StoreUnavailable
+from callcenter.core.web.listening import HttpPortUnavailable
 from callcenter.recordings.service.archive import Archive
 from callcenter.recordings.service.upkeep import (
     PurgeReport,
@@ -34,6 +37,8 @@ from callcenter.recordings.service.upkeep import (
 from callcenter.recordings.store.upkeep import SqlRecordingUpkeep
 from callcenter.routing import cli as routing_cli
 from callcenter.users import cli as user_commands
+
+E = TypeVar("E", bound=Exception)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -152,6 +157,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreUnavailable as exc:
         print(f"callcenter: {exc}", file=sys.stderr)
         return 4
+    except HttpPortUnavailable as exc:
+        print(f"callcenter: {exc}\nCheck [http] host/port (CALLCENTER_HTTP_HOST, "
+              "CALLCENTER_HTTP_PORT); another process may hold the port.", file=sys.stderr)
+        return 5
     except DomainError as exc:
         print(f"callcenter: {exc}", file=sys.stderr)
         return 1
@@ -193,11 +202,11 @@ def run_command(args: argparse.Namespace, config: configuration.Config) -> int:
 def _run(coro: object) -> None:
     try:
         asyncio.run(coro)  # type: ignore[arg-type]
-    except* AmiAuthError as group:
+    except* (AmiAuthError, HttpPortUnavailable) as group:
         raise first_leaf(group) from None
 
 
-def first_leaf(group: BaseExceptionGroup[AmiAuthError]) -> AmiAuthError:
+def first_leaf(group: BaseExceptionGroup[E]) -> E:
     """The first exception inside (possibly nested) task groups."""
     found = group.exceptions[0]
     while isinstance(found, BaseExceptionGroup):
