@@ -1,15 +1,18 @@
-"""How `callcenter` processes end, run as real processes: a busy HTTP port."""
+"""How `callcenter` processes end, run as real processes: a busy HTTP port, SIGTERM, a reader
+that stops reading."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import signal
 import socket
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import Eventually
 
 from callcenter.simulator import SimulatedPbx
 from tests.integration.core.test_cli import process_env
@@ -47,3 +50,19 @@ async def test_a_busy_http_port_exits_5_naming_the_address(tmp_path: Path,
     events = {line["event"] for line in log_lines(stderr)}
     assert not events & {"serving", "serving_web", "ami_logged_in"} and logins == 0
 
+
+async def test_sigterm_closes_the_ami_link_without_a_warning(tmp_path: Path,
+                                                             eventually: Eventually) -> None:
+    """We close the link ourselves: an info line `ami_link_closed`, not `ami_link_lost`."""
+    async with SimulatedPbx() as pbx:
+        process = await start("listen", tmp_path, CALLCENTER_AMI_PORT=str(pbx.port))
+        try:
+            await eventually(lambda: process.returncode is not None
+                             or pbx.logged_in_clients(), timeout=60)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    lines = log_lines(stderr)
+    assert process.returncode == 0, stderr.decode()
+    assert ("info", "ami_link_closed") in {(line["level"], line["event"]) for line in lines}
+    assert [line for line in lines if line["level"] not in ("debug", "info")] == []
