@@ -162,7 +162,10 @@ class AmiLink:
                 self.link_lost(f"no answer to Ping within {s.ping_timeout} s")
 
     def _disconnect(self) -> None:
+        """The session is over: our side closes its connection, even one that opened after
+        `close()` had already ended the link."""
         self._closing("disconnected")
+        self._end("disconnected")
         self._conn = None
 
     async def close(self) -> None:
