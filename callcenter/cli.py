@@ -2,7 +2,8 @@
 
 Exit codes: 0 done; 1 the command found something for a person (see each command's help);
 2 configuration error; 3 AMI login refused; 4 database unavailable; 5 the HTTP port could not
-be opened.
+be opened; 141 standard output was closed before the command had written it all (a reader
+such as `head` stopped early; 128 + SIGPIPE, as a shell reports it), quietly.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
@@ -39,6 +41,7 @@ from callcenter.routing import cli as routing_cli
 from callcenter.users import cli as user_commands
 
 E = TypeVar("E", bound=Exception)
+STDOUT_CLOSED = 141  # 128 + SIGPIPE: what a shell says of a command a closed pipe stopped
 
 
 def parser() -> argparse.ArgumentParser:
@@ -143,7 +146,26 @@ def load_config(args: argparse.Namespace) -> configuration.Config:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    """Run one command; its exit code (see the module's docstring)."""
+    try:
+        code = run(parser().parse_args(argv))
+        sys.stdout.flush()  # a reader gone by now fails here, not in Python's exit
+        return code
+    except BrokenPipeError:
+        return stdout_closed()
+
+
+def stdout_closed() -> int:
+    """The reader went away (`callcenter appeals list --json | head -1`): stop quietly, as a
+    command killed by SIGPIPE would. Python flushes stdout once more on its way out; aimed at
+    /dev/null, that flush has nothing to complain about."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return STDOUT_CLOSED
+
+
+def run(args: argparse.Namespace) -> int:
     try:
         config = load_config(args)
         return run_command(args, config)

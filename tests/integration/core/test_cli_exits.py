@@ -1,5 +1,5 @@
 """How `callcenter` processes end, run as real processes: a busy HTTP port, SIGTERM, a reader
-that stops reading."""
+that stops reading (`callcenter appeals list --json | head -1`)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,19 @@ import asyncio
 import json
 import signal
 import socket
+import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import Eventually
 
+from callcenter.calls.model.facts import CallEntered
+from callcenter.calls.store.calls import SqlCallStore
+from callcenter.core import migrate
+from callcenter.core.database import Database
 from callcenter.simulator import SimulatedPbx
 from tests.integration.core.test_cli import process_env
 
@@ -66,3 +72,46 @@ async def test_sigterm_closes_the_ami_link_without_a_warning(tmp_path: Path,
     assert process.returncode == 0, stderr.decode()
     assert ("info", "ami_link_closed") in {(line["level"], line["event"]) for line in lines}
     assert [line for line in lines if line["level"] not in ("debug", "info")] == []
+
+
+async def seed_appeals(url: str, count: int) -> None:
+    """`count` calls, each with its automatic appeal: far more JSON than a pipe buffers."""
+    await asyncio.to_thread(migrate.upgrade, url)
+    db = Database(url)
+    t0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    try:
+        await SqlCallStore(db, pbx="pbx1", timezone="Europe/Kyiv").apply([
+            CallEntered(f"{n}.0", t0 + timedelta(seconds=n), "landline", "landline",
+                        f"PJSIP/landline-{n}", "+380342523456", "523456", None, None)
+            for n in range(count)])
+    finally:
+        await db.close()
+
+
+def listing(url: str, tmp_path: Path, *args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "callcenter", "--database", url, "appeals", "list", *args],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=process_env())
+
+
+def ended(process: subprocess.Popen[bytes]) -> tuple[int, str]:
+    assert process.stderr is not None
+    with process.stderr:
+        errors = process.stderr.read().decode()
+    return process.wait(timeout=60), errors
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    """`callcenter appeals list --json | head -1`: exit 141 (as a command killed by SIGPIPE),
+    nothing on stderr; also when the little there is to write waits in Python's buffer and
+    the reader is gone before the flush at exit."""
+    url = f"sqlite+aiosqlite:///{tmp_path}/cc.db"
+    asyncio.run(seed_appeals(url, 500))
+    whole, short = listing(url, tmp_path, "--json"), listing(url, tmp_path, "--limit", "1")
+    assert whole.stdout is not None and short.stdout is not None
+    head = subprocess.Popen(["head", "-1"], stdin=whole.stdout, stdout=subprocess.PIPE)
+    whole.stdout.close()  # head alone reads the pipe, and closes it after one line
+    short.stdout.close()  # nobody reads this one at all
+    first, _ = head.communicate(timeout=60)
+    assert first == b"[\n"
+    assert ended(whole) == ended(short) == (141, "")
