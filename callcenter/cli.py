@@ -1,7 +1,9 @@
 """`callcenter` command line: serve, demo, db, appeals, recordings.
 
 Exit codes: 0 done; 1 the command found something for a person (see each command's help);
-2 configuration error; 3 AMI login refused; 4 database unavailable.
+2 configuration error; 3 AMI login refused; 4 database unavailable; 5 the HTTP port could not
+be opened; 141 standard output was closed before the command had written it all (a reader
+such as `head` stopped early; 128 + SIGPIPE, as a shell reports it), quietly.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import ModuleType
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from callcenter.appeals import rows as appeal_rows
@@ -24,6 +28,7 @@ from callcenter.core import migrate
 from callcenter.core.ami.link import AmiAuthError
 from callcenter.core.database import Database
 from callcenter.core.errors import DomainError, StoreUnavailable
+from callcenter.core.web.listening import HttpPortUnavailable
 from callcenter.recordings.service.archive import Archive
 from callcenter.recordings.service.upkeep import (
     PurgeReport,
@@ -34,6 +39,9 @@ from callcenter.recordings.service.upkeep import (
 from callcenter.recordings.store.upkeep import SqlRecordingUpkeep
 from callcenter.routing import cli as routing_cli
 from callcenter.users import cli as user_commands
+
+E = TypeVar("E", bound=Exception)
+STDOUT_CLOSED = 141  # 128 + SIGPIPE: what a shell says of a command a closed pipe stopped
 
 
 def parser() -> argparse.ArgumentParser:
@@ -138,7 +146,26 @@ def load_config(args: argparse.Namespace) -> configuration.Config:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    """Run one command; its exit code (see the module's docstring)."""
+    try:
+        code = run(parser().parse_args(argv))
+        sys.stdout.flush()  # a reader gone by now fails here, not in Python's exit
+        return code
+    except BrokenPipeError:
+        return stdout_closed()
+
+
+def stdout_closed() -> int:
+    """The reader went away (`callcenter appeals list --json | head -1`): stop quietly, as a
+    command killed by SIGPIPE would. Python flushes stdout once more on its way out; aimed at
+    /dev/null, that flush has nothing to complain about."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return STDOUT_CLOSED
+
+
+def run(args: argparse.Namespace) -> int:
     try:
         config = load_config(args)
         return run_command(args, config)
@@ -152,6 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreUnavailable as exc:
         print(f"callcenter: {exc}", file=sys.stderr)
         return 4
+    except HttpPortUnavailable as exc:
+        print(f"callcenter: {exc}\nCheck [http] host/port (CALLCENTER_HTTP_HOST, "
+              "CALLCENTER_HTTP_PORT); another process may hold the port.", file=sys.stderr)
+        return 5
     except DomainError as exc:
         print(f"callcenter: {exc}", file=sys.stderr)
         return 1
@@ -193,11 +224,11 @@ def run_command(args: argparse.Namespace, config: configuration.Config) -> int:
 def _run(coro: object) -> None:
     try:
         asyncio.run(coro)  # type: ignore[arg-type]
-    except* AmiAuthError as group:
+    except* (AmiAuthError, HttpPortUnavailable) as group:
         raise first_leaf(group) from None
 
 
-def first_leaf(group: BaseExceptionGroup[AmiAuthError]) -> AmiAuthError:
+def first_leaf(group: BaseExceptionGroup[E]) -> E:
     """The first exception inside (possibly nested) task groups."""
     found = group.exceptions[0]
     while isinstance(found, BaseExceptionGroup):

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import dataclasses
 import signal
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ from callcenter.core.config import Config
 from callcenter.core.database import Database
 from callcenter.core.web.app import WebParts, create_app
 from callcenter.core.web.health import Readiness
+from callcenter.core.web.listening import open_http_sockets
 from callcenter.core.web.metrics import Metrics
 from callcenter.delivery import api as outbox_api
 from callcenter.delivery import pages as outbox_pages
@@ -171,9 +173,17 @@ def uvicorn_config(app: FastAPI, config: Config) -> uvicorn.Config:
                           ws_ping_timeout=20.0, ws_per_message_deflate=False)
 
 
-async def serve_http(app: FastAPI, config: Config) -> None:
+def open_http(config: Config) -> list[socket.socket]:
+    """The HTTP port, bound (HttpPortUnavailable, naming the address, if it cannot be)."""
+    return open_http_sockets(config.http.host, config.http.port)
+
+
+async def serve_http(app: FastAPI, config: Config,
+                     sockets: list[socket.socket] | None = None) -> None:
+    """Serve `app` on `sockets` (opened first by the commands, so a busy port stops them
+    before anything starts), else on the configured port opened here."""
     server = HttpServer(uvicorn_config(app, config))
-    task = asyncio.ensure_future(server.serve())
+    task = asyncio.ensure_future(server.serve(sockets=sockets or open_http(config)))
     try:
         await asyncio.shield(task)
     except asyncio.CancelledError:
@@ -193,6 +203,7 @@ class Server:
     listener: Listener
     app: FastAPI
     worker: Worker | None
+    http_sockets: list[socket.socket] | None = None  # opened by `serve` before the rest
 
     worker_stop: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
     worker_done: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
@@ -200,7 +211,8 @@ class Server:
     async def run(self) -> None:
         async with asyncio.TaskGroup() as group:
             group.create_task(self.listener.run(), name="listener")
-            group.create_task(serve_http(self.app, self.config), name="http")
+            group.create_task(serve_http(self.app, self.config, self.http_sockets),
+                              name="http")
             if self.worker is not None:
                 group.create_task(self._work(self.worker), name="worker")
 
@@ -226,13 +238,14 @@ class Server:
         await self.listener.drain()
 
 
-def build_server(config: Config) -> Server:
+def build_server(config: Config, *, http_sockets: list[socket.socket] | None = None
+                 ) -> Server:
     listener = build_listener(config)
     routing_services = build_routing(config, listener.db)
     app = build_web(config, listener.db, listener=listener, routing_services=routing_services)
     worker = (build_worker(config, routing_services=routing_services) if config.outbox.in_serve
               else None)
-    return Server(config, listener, app, worker)
+    return Server(config, listener, app, worker, http_sockets)
 
 
 @contextlib.contextmanager
@@ -250,7 +263,8 @@ def reload_on_hangup(app: FastAPI) -> Iterator[None]:
 async def serve(config: Config) -> None:
     logs.configure(fmt=config.log.format, level=config.log.level)
     await prepare(config)
-    server = build_server(config)
+    http_sockets = open_http(config)  # a busy port stops us before the AMI login
+    server = build_server(config, http_sockets=http_sockets)
     log.info("serving", ami=f"{config.ami.host}:{config.ami.port}", pbx=config.pbx.name,
              http=f"http://{config.http.host}:{config.http.port}/",
              outbox_workers=len(server.worker.workers) if server.worker else 0)
@@ -262,6 +276,7 @@ async def serve_web(config: Config) -> None:
     """Only the web side (no AMI link): for more web processes beside one `serve`."""
     logs.configure(fmt=config.log.format, level=config.log.level)
     await prepare(config)
+    http_sockets = open_http(config)
     db = Database(config.database.url, echo=config.database.echo)
     pops = web_pops(db)
     app = build_web(config, db, pops=pops)
@@ -270,7 +285,7 @@ async def serve_web(config: Config) -> None:
     async def both() -> None:
         async with asyncio.TaskGroup() as group:
             group.create_task(pops.run(), name="pops")
-            group.create_task(serve_http(app, config), name="http")
+            group.create_task(serve_http(app, config, http_sockets), name="http")
 
     with reload_on_hangup(app):
         await run_until_signal(both, db.close)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field
 
 from callcenter.appeals.model.form import LIMITS, AppealForm
-from callcenter.appeals.model.listing import HistoryItem
+from callcenter.appeals.model.listing import CallRecording, HistoryItem
 from callcenter.appeals.model.photos import Photo
 from callcenter.appeals.model.records import AppealDetails, AppealSummary, CallInfo
 from callcenter.appeals.model.statuses import COMPLETABLE, FINAL, Status
@@ -40,6 +40,22 @@ class CompleteRequest(BaseModel):
         return AppealForm(**self.model_dump())
 
 
+class CallRecordingView(BaseModel):
+    """One recording of the call in the archive. Paths are relative to `recordings.dir`:
+    `stored_path` is null until the recording is stored and for one that never came or was
+    corrupt, `original_path` until the file arrived; each is null again once retention has
+    deleted its file."""
+
+    id: str
+    state: str = Field(description="pending, stored, missing, corrupt or purged")
+    format: str | None = Field(description="the compressed copy's format, e.g. mp3")
+    duration: float | None = Field(description="seconds")
+    stored_path: str | None = Field(description="the compressed copy (what plays)")
+    stored_sha256: str | None
+    original_path: str | None = Field(description="the WAV as Asterisk wrote it, kept")
+    original_sha256: str | None
+
+
 class CallView(BaseModel):
     call_id: str
     line: str
@@ -50,6 +66,11 @@ class CallView(BaseModel):
     entered_at: datetime
     answered_at: datetime | None
     ended_at: datetime | None
+    recording_path: str | None = Field(
+        description="the recording's path as Asterisk announced it (MIXMONITOR_FILENAME): a "
+                    "file in Asterisk's spool, removed once archived; see `recordings`")
+    recordings: list[CallRecordingView] = Field(
+        description="the call's recordings as archived, oldest first")
 
 
 class SiblingView(BaseModel):
@@ -166,7 +187,12 @@ class Views:
                         carrier=call.carrier, outcome=call.outcome, operator=call.operator,
                         entered_at=self.time(call.entered_at),
                         answered_at=self.maybe_time(call.answered_at),
-                        ended_at=self.maybe_time(call.ended_at))
+                        ended_at=self.maybe_time(call.ended_at),
+                        recording_path=call.recording_path,
+                        recordings=[self.recording(r) for r in call.recordings])
+
+    def recording(self, recording: CallRecording) -> CallRecordingView:
+        return CallRecordingView.model_validate(recording, from_attributes=True)
 
     def history(self, item: HistoryItem) -> HistoryView:
         return HistoryView(at=self.time(item.at), actor=item.actor, action=item.action,

@@ -12,6 +12,23 @@ from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True, slots=True)
+class CallRecording:
+    """One recording of the appeal's call, as the archive holds it. Paths are relative to
+    `recordings.dir`: `stored_path` is null until the recording is stored and for one that never
+    came or was corrupt, `original_path` until the file arrived; each is null again once
+    retention has deleted its file."""
+
+    id: str
+    state: str  # pending | stored | missing | corrupt | purged
+    format: str | None
+    duration: float | None  # seconds
+    stored_path: str | None  # the compressed copy (what plays)
+    stored_sha256: str | None
+    original_path: str | None  # the WAV as Asterisk wrote it
+    original_sha256: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class AppealListItem:
     number: str
     status: str
@@ -28,8 +45,9 @@ class AppealListItem:
     operator: str | None
     answered_at: datetime | None
     ended_at: datetime | None
-    recording_path: str | None
+    recording_path: str | None  # as Asterisk announced it: the spool, emptied once archived
     recording_problem: str | None = None
+    recordings: tuple[CallRecording, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,4 +84,18 @@ def appeal_json(item: AppealListItem, timezone: str) -> dict[str, Any]:
         "ended_at": _local(item.ended_at, zone),
         "recording_path": item.recording_path,
         "recording_problem": item.recording_problem,
+        "recordings": [recording_json(r) for r in item.recordings],
+    }
+
+
+def recording_json(recording: CallRecording) -> dict[str, Any]:
+    return {
+        "id": recording.id,
+        "state": recording.state,
+        "format": recording.format,
+        "duration": recording.duration,
+        "stored_path": recording.stored_path,
+        "stored_sha256": recording.stored_sha256,
+        "original_path": recording.original_path,
+        "original_sha256": recording.original_sha256,
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from callcenter.appeals.model.listing import HistoryItem
+from callcenter.appeals.model.listing import CallRecording, HistoryItem
 from callcenter.appeals.model.photos import Photo
 from callcenter.core.errors import DomainError
 
@@ -72,6 +72,8 @@ class CallInfo:
     entered_at: datetime
     answered_at: datetime | None
     ended_at: datetime | None
+    recording_path: str | None = None  # as Asterisk announced it (the spool)
+    recordings: tuple[CallRecording, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

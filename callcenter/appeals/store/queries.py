@@ -3,11 +3,14 @@ photos), and the search."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import TypeVarTuple
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter.appeals.model.listing import AppealListItem
+from callcenter.appeals.model.listing import AppealListItem, CallRecording
 from callcenter.appeals.model.photos import Photo
 from callcenter.appeals.model.records import (
     AppealDetails,
@@ -21,25 +24,58 @@ from callcenter.appeals.rows import history_item, photo, photos_of
 from callcenter.appeals.tables import Appeal, AppealAttachmentRow, AppealHistory
 from callcenter.calls.tables import Call
 from callcenter.core.database import Database
+from callcenter.recordings.tables import Recording
 from callcenter.users.tables import User
 
 COUNT_CAP = 10_000  # "more than 10,000" is all a search needs to say
+Columns = TypeVarTuple("Columns")
 
 
 async def list_appeals(db: Database, *, since: datetime | None = None,
                        limit: int | None = None) -> list[AppealListItem]:
-    query = (select(Appeal, Call).outerjoin(Call, Appeal.call_id == Call.id)
-             .order_by(Appeal.opened_at, Appeal.id))
+    """The appeals, oldest first, with their calls and the calls' recordings: two queries
+    whatever the number of appeals."""
+    listed = select(Appeal, Call).outerjoin(Call, Appeal.call_id == Call.id)
+    their_calls = select(Appeal.call_id)
+    async with db.reading() as session:
+        rows = (await session.execute(_window(listed, since, limit))).all()
+        recordings = await _recordings_of(session, _window(their_calls, since, limit))
+    return [_item(appeal, call, recordings.get(call.id, ()) if call else ())
+            for appeal, call in rows]
+
+
+def _window(query: Select[*Columns], since: datetime | None,
+            limit: int | None) -> Select[*Columns]:
+    query = query.order_by(Appeal.opened_at, Appeal.id)
     if since is not None:
         query = query.where(Appeal.opened_at >= since)
     if limit is not None:
         query = query.limit(limit)
-    async with db.reading() as session:
-        rows = (await session.execute(query)).all()
-    return [_item(appeal, call) for appeal, call in rows]
+    return query
 
 
-def _item(appeal: Appeal, call: Call | None) -> AppealListItem:
+async def _recordings_of(session: AsyncSession,
+                         call_ids: Select[int | None] | Sequence[int]
+                         ) -> dict[int, tuple[CallRecording, ...]]:
+    """The recordings of the calls `call_ids` selects, by call, oldest first."""
+    rows = (await session.scalars(
+        select(Recording).where(Recording.call_id.in_(call_ids))
+        .order_by(Recording.created_at, Recording.id))).all()
+    found: dict[int, list[CallRecording]] = {}
+    for row in rows:
+        found.setdefault(row.call_id, []).append(_recording(row))
+    return {call_id: tuple(items) for call_id, items in found.items()}
+
+
+def _recording(row: Recording) -> CallRecording:
+    return CallRecording(id=row.id, state=row.state, format=row.format, duration=row.duration,
+                         stored_path=row.stored_path, stored_sha256=row.stored_sha256,
+                         original_path=row.original_path,
+                         original_sha256=row.original_sha256)
+
+
+def _item(appeal: Appeal, call: Call | None,
+          recordings: tuple[CallRecording, ...]) -> AppealListItem:
     return AppealListItem(
         number=appeal.number,
         status=appeal.status,
@@ -58,6 +94,7 @@ def _item(appeal: Appeal, call: Call | None) -> AppealListItem:
         ended_at=call.ended_at if call else None,
         recording_path=call.recording_path if call else None,
         recording_problem=appeal.recording_problem,
+        recordings=recordings,
     )
 
 
@@ -77,12 +114,13 @@ async def appeal_details(db: Database, number: str) -> AppealDetails | None:
             select(AppealHistory).where(AppealHistory.appeal_id == appeal.id)
             .order_by(AppealHistory.id))).all()
         photos = await photos_of(session, appeal.id)
+        recordings = {} if call is None else await _recordings_of(session, [call.id])
     return AppealDetails(
         summary=_summary(appeal), version=appeal.version, updated_at=appeal.updated_at,
         street=appeal.street, street_unlisted=appeal.street_unlisted, house=appeal.house,
         flat=appeal.flat, contact_name=appeal.contact_name, contact_phone=appeal.contact_phone,
         completed_by=completed_by, completed_at=appeal.completed_at,
-        call=_call_info(call) if call else None,
+        call=_call_info(call, recordings.get(call.id, ())) if call else None,
         siblings=[SiblingAppeal(number, status) for number, status in siblings],
         history=[history_item(r) for r in history], photos=photos)
 
@@ -105,11 +143,12 @@ def _summary(appeal: Appeal) -> AppealSummary:
                          emergency=appeal.emergency)
 
 
-def _call_info(call: Call) -> CallInfo:
+def _call_info(call: Call, recordings: tuple[CallRecording, ...]) -> CallInfo:
     return CallInfo(call_id=call.linkedid, line=call.line, trunk=call.trunk,
                     carrier=call.carrier, outcome=call.outcome, operator=call.operator,
                     entered_at=call.entered_at, answered_at=call.answered_at,
-                    ended_at=call.ended_at)
+                    ended_at=call.ended_at, recording_path=call.recording_path,
+                    recordings=recordings)
 
 
 async def search_appeals(db: Database, terms: SearchTerms) -> SearchPage:

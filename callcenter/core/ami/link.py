@@ -76,10 +76,23 @@ class AmiLink:
         self._on_frame(headers)
 
     def link_lost(self, reason: str) -> None:
+        """Asterisk or the network ended the link (a warning); not when we closed it."""
         if self._lost.is_set():
             return
-        self.logged_in = False
         log.warning("ami_link_lost", reason=reason)
+        self._end(reason)
+
+    def _closing(self, reason: str) -> None:
+        """We end the link ourselves (stopping, or a session that failed): an info line, and
+        the connection's own `connection_lost` then finds the link already ended."""
+        if self._lost.is_set():
+            return
+        if self._conn is not None:
+            log.info("ami_link_closed", reason=reason)
+        self._end(reason)
+
+    def _end(self, reason: str) -> None:
+        self.logged_in = False
         if self._conn is not None:
             self._conn.fail_pending(AmiLinkDown(reason))
             self._conn.close()
@@ -149,17 +162,17 @@ class AmiLink:
                 self.link_lost(f"no answer to Ping within {s.ping_timeout} s")
 
     def _disconnect(self) -> None:
-        self.logged_in = False
-        if self._conn is not None:
-            self._conn.fail_pending(AmiLinkDown("disconnected"))
-            self._conn.close()
-            self._conn = None
+        """The session is over: our side closes its connection, even one that opened after
+        `close()` had already ended the link."""
+        self._closing("disconnected")
+        self._end("disconnected")
+        self._conn = None
 
     async def close(self) -> None:
         """Stop for good: no reconnect after this."""
         self._closed = True
         self._stop.set()
-        self.link_lost("closed by us")
+        self._closing("closed by us")
 
     # -- actions -------------------------------------------------------------------------
 

@@ -9,8 +9,10 @@ from typing import Any
 
 import httpx
 
-from callcenter.calls.model.facts import CallAnswered, CallEntered
+from callcenter.calls.model.facts import CallAnswered, CallEntered, RecordingAnnounced
 from callcenter.calls.store.calls import SqlCallStore
+from callcenter.recordings.model.recordings import Announcement, Archived, Digest
+from callcenter.recordings.store.recordings import SqlRecordingStore
 from callcenter.users.access import SESSION_COOKIE
 from tests.integration.users.test_web_auth import sign_in_by_form
 from tests.web_rig import WebRig
@@ -55,6 +57,34 @@ async def test_complete_then_read_the_appeal(web: WebRig) -> None:
     assert (view["completed_by"], view["final"], view["completable"]) == (
         "olena", False, False)
     assert [h["action_label"] for h in view["history"]] == ["Відкрито", "Форму заповнено"]
+
+
+SPOOLED = "/var/spool/asterisk/monitor/1795907974.0.wav"
+
+
+async def test_the_call_shows_the_announced_path_and_the_archived_recordings(
+        web: WebRig) -> None:
+    """`recording_path` is what Asterisk announced (a spool file the worker deletes once it
+    is archived); `recordings` is where the archive keeps it."""
+    number = await seed_call(web)
+    await SqlCallStore(web.db, pbx=web.config.pbx.name, timezone=web.config.timezone).apply(
+        [RecordingAnnounced("1795907974.0", T0, SPOOLED)])
+    store = SqlRecordingStore(web.db, pbx=web.config.pbx.name)
+    await store.add_pending([Announcement("1795907974.0", SPOOLED, T0)])
+    async with await operator(web) as client:
+        pending = (await client.get(f"/api/appeals/{number}")).json()["call"]
+        [recording] = pending["recordings"]
+        await store.mark_archived(recording["id"], Archived(
+            original=Digest("a" * 64, 96044), original_path="2026/03/02/r.wav", duration=3.0,
+            format="mp3", stored=Digest("b" * 64, 12000), stored_path="2026/03/02/r.mp3"),
+            at=T0, original_purge_after=T0, purge_after=T0)
+        stored = (await client.get(f"/api/appeals/{number}")).json()["call"]
+    assert pending["recording_path"] == stored["recording_path"] == SPOOLED
+    assert (recording["state"], recording["stored_path"]) == ("pending", None)
+    assert stored["recordings"] == [{
+        "id": recording["id"], "state": "stored", "format": "mp3", "duration": 3.0,
+        "stored_path": "2026/03/02/r.mp3", "stored_sha256": "b" * 64,
+        "original_path": "2026/03/02/r.wav", "original_sha256": "a" * 64}]
 
 
 async def test_validation_problems_are_per_field_and_in_ukrainian(web: WebRig) -> None:
@@ -214,3 +244,6 @@ async def test_the_api_is_documented(web: WebRig) -> None:
     assert "/operator" not in paths(schema)
     complete = schema["components"]["schemas"]["CompleteRequest"]
     assert complete["properties"]["description"]["maxLength"] == 4000
+    call = schema["components"]["schemas"]["CallView"]["properties"]
+    assert "as Asterisk announced it" in call["recording_path"]["description"]
+    assert "archived" in call["recordings"]["description"]

@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
+from structlog.testing import capture_logs
 
 from callcenter.calls.model.ami_events import is_wanted
 from callcenter.core.ami.link import AmiActionTimeout, AmiAuthError, AmiLink, LinkSettings
@@ -109,3 +110,45 @@ async def test_noise_is_filtered_before_parsing(pbx: SimulatedPbx, eventually: o
     assert "Newexten" not in names and "RTCPSent" not in names
     varsets = [h.get("Variable") for h in seen if h.get("Event") == "VarSet"]
     assert varsets == ["MIXMONITOR_FILENAME"]
+
+
+def link_events(logs: list[dict[str, object]]) -> list[tuple[object, object]]:
+    return [(e["log_level"], e["event"]) for e in logs
+            if e["event"] in ("ami_link_lost", "ami_link_closed")]
+
+
+async def test_closing_the_link_ourselves_is_no_warning(pbx: SimulatedPbx,
+                                                       eventually: object) -> None:
+    link = AmiLink(settings(pbx), on_frame=lambda h: None, on_login=no_resync,
+                   wanted=is_wanted)
+    with capture_logs() as logs:
+        async with running(link):
+            await eventually(lambda: link.logged_in)  # type: ignore[operator]
+    assert link_events(logs) == [("info", "ami_link_closed")]
+
+
+async def test_a_cancelled_link_closes_without_a_warning(pbx: SimulatedPbx,
+                                                        eventually: object) -> None:
+    """What SIGTERM does: the task group cancels the link's task."""
+    link = AmiLink(settings(pbx), on_frame=lambda h: None, on_login=no_resync,
+                   wanted=is_wanted)
+    with capture_logs() as logs:
+        task = asyncio.create_task(link.run())
+        await eventually(lambda: link.logged_in)  # type: ignore[operator]
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await asyncio.sleep(0)  # the transport reports the closed connection
+    assert link_events(logs) == [("info", "ami_link_closed")]
+
+
+async def test_asterisk_going_away_is_a_warning(pbx: SimulatedPbx, eventually: object) -> None:
+    link = AmiLink(settings(pbx), on_frame=lambda h: None, on_login=no_resync,
+                   wanted=is_wanted)
+    with capture_logs() as logs:
+        async with running(link):
+            await eventually(lambda: link.logged_in)  # type: ignore[operator]
+            await pbx.stop()
+            await eventually(lambda: link_events(logs))  # type: ignore[operator]
+    assert link_events(logs)[0][0] == "warning"
+    assert link_events(logs)[0][1] == "ami_link_lost"

@@ -15,12 +15,21 @@ import httpx
 from callcenter.simulator import SimulatedPbx
 from tests.integration.loopback_servers import free_port
 
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def process_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """A `python -m callcenter` child's environment: it runs this tree's code (the tests run in
+    a temporary folder, where `callcenter` would be whichever copy pip installed)."""
+    path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    return {**os.environ, "PYTHONPATH": path, **(extra or {})}
+
 
 def callcenter(*args: str, cwd: Path, env: dict[str, str] | None = None,
                timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "callcenter", *args], cwd=cwd,
                           capture_output=True, text=True, timeout=timeout, check=False,
-                          env={**os.environ, **(env or {})})
+                          env=process_env(env))
 
 
 def test_demo_then_appeals_list_json(tmp_path: Path) -> None:
@@ -67,9 +76,10 @@ async def test_serve_with_a_wrong_secret_stops_loudly(tmp_path: Path) -> None:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "callcenter", "serve", cwd=tmp_path,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-            env={**os.environ, "CALLCENTER_AMI_PORT": str(pbx.port),
-                 "CALLCENTER_AMI_SECRET": "wrong", "CALLCENTER_HTTP_PORT": str(free_port()),
-                 "CALLCENTER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/cc.db"})
+            env=process_env({
+                "CALLCENTER_AMI_PORT": str(pbx.port), "CALLCENTER_AMI_SECRET": "wrong",
+                "CALLCENTER_HTTP_PORT": str(free_port()),
+                "CALLCENTER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/cc.db"}))
         _, stderr = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 3
     assert "refused AMI login for user 'callcenter'" in stderr.decode()
@@ -81,7 +91,7 @@ def test_users_add_list_and_disable(tmp_path: Path) -> None:
         [sys.executable, "-m", "callcenter", "users", "add", "--role", "operator", "--seat",
          "PJSIP/op1001", "--display-name", "Олена Коваль", "--password-stdin", "olena"],
         input="long enough secret\n", cwd=tmp_path, capture_output=True, text=True,
-        env={**os.environ, **env}, check=False, timeout=60)
+        env=process_env(env), check=False, timeout=60)
     assert added.returncode == 0, added.stderr
     generated = callcenter("users", "add", "--role", "supervisor", "petro", cwd=tmp_path,
                            env=env)
@@ -104,9 +114,9 @@ async def test_serve_runs_the_web_beside_the_listener(tmp_path: Path) -> None:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "callcenter", "serve", cwd=tmp_path,
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-            env={**os.environ, "CALLCENTER_AMI_PORT": str(pbx.port),
-                 "CALLCENTER_HTTP_PORT": str(port),
-                 "CALLCENTER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/cc.db"})
+            env=process_env({"CALLCENTER_AMI_PORT": str(pbx.port),
+                             "CALLCENTER_HTTP_PORT": str(port),
+                             "CALLCENTER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/cc.db"}))
         try:
             ready = await wait_ready(f"http://127.0.0.1:{port}/readyz")
         finally:
@@ -138,11 +148,11 @@ async def test_a_split_install_listen_and_web_pops_through_the_database(
         [sys.executable, "-m", "callcenter", "users", "add", "--role", "operator", "--seat",
          "PJSIP/op1001", "--password-stdin", "olena"], input="long enough secret\n",
         cwd=tmp_path, capture_output=True, text=True, check=False, timeout=60,
-        env={**os.environ, "CALLCENTER_DATABASE_URL": url})
+        env=process_env({"CALLCENTER_DATABASE_URL": url}))
     assert added.returncode == 0, added.stderr
     async with SimulatedPbx() as pbx:
-        env = {**os.environ, "CALLCENTER_AMI_PORT": str(pbx.port), "CALLCENTER_DATABASE_URL": url,
-               "CALLCENTER_HTTP_PORT": str(port)}
+        env = process_env({"CALLCENTER_AMI_PORT": str(pbx.port), "CALLCENTER_DATABASE_URL": url,
+                           "CALLCENTER_HTTP_PORT": str(port)})
         listen = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "callcenter", "listen", cwd=tmp_path, env=env,
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
