@@ -10,9 +10,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import hashlib
 import resource
 import signal
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -128,6 +129,24 @@ class Rig:
 
 
 # -- as a script: one worker process -------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def running_rig(database_url: str, tmp_path: Path) -> AsyncIterator[Rig]:
+    """A rig on the database with its spool and archive under tmp_path; stopped after."""
+    db = Database(database_url)
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    rig = Rig(db, spool, tmp_path / "archive", settings_for(spool))
+    try:
+        yield rig
+    finally:
+        await rig.stop()
+        await db.close()
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 async def _work(url: str, spool: Path, archive: Path, timeout: float) -> None:

@@ -3,7 +3,6 @@ with the path Asterisk announced and the recordings the archive keeps, in two qu
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -20,24 +19,14 @@ from callcenter.calls.model.facts import CallEntered
 from callcenter.calls.tables import Call
 from callcenter.core.database import Database
 from callcenter.recordings.tables import Recording
-from tests.integration.recording_rig import ASTERISK, T0, Rig, settings_for
+from tests.integration.recording_rig import ASTERISK, T0, Rig, running_rig, sha256
 
 
 @pytest.fixture
 async def rig(database_url: str, tmp_path: Path) -> AsyncIterator[Rig]:
-    db = Database(database_url)
-    spool = tmp_path / "spool"
-    spool.mkdir()
-    rig = Rig(db, spool, tmp_path / "archive", settings_for(spool))
-    try:
-        yield rig
-    finally:
-        await rig.stop()
-        await db.close()
+    async with running_rig(database_url, tmp_path) as made:
+        yield made
 
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 async def test_a_listed_appeal_names_its_archived_recording(rig: Rig,

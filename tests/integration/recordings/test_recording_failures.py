@@ -15,24 +15,16 @@ import pytest
 from conftest import Eventually
 from sounds import decoded_seconds, tone_wav
 
-from callcenter.core.database import Database
 from callcenter.recordings.service.archive import Archive
-from tests.integration.recording_rig import Rig, settings_for
+from tests.integration.recording_rig import Rig, running_rig
 
 RIG_SCRIPT = Path(__file__).parents[1] / "recording_rig.py"
 
 
 @pytest.fixture
 async def rig(database_url: str, tmp_path: Path) -> AsyncIterator[Rig]:
-    db = Database(database_url)
-    spool = tmp_path / "spool"
-    spool.mkdir()
-    rig = Rig(db, spool, tmp_path / "archive", settings_for(spool))
-    try:
-        yield rig
-    finally:
-        await rig.stop()
-        await db.close()
+    async with running_rig(database_url, tmp_path) as made:
+        yield made
 
 
 def worker_process(rig: Rig, *args: str) -> subprocess.Popen[bytes]:

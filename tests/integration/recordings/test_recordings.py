@@ -13,25 +13,14 @@ from sounds import decoded_seconds, speech_wav, tone_frames, tone_wav, wav_heade
 from callcenter.appeals.model.listing import appeal_json
 from callcenter.appeals.store import queries as appeal_queries
 from callcenter.calls.model.facts import CallEnded, CallEntered, RecordingAnnounced
-from callcenter.core.database import Database
-from tests.integration.recording_rig import ASTERISK, T0, Rig, settings_for
+from tests.integration.recording_rig import ASTERISK, T0, Rig, running_rig, settings_for, sha256
 
 
 @pytest.fixture
 async def rig(database_url: str, tmp_path: Path) -> AsyncIterator[Rig]:
-    db = Database(database_url)
-    spool = tmp_path / "spool"
-    spool.mkdir()
-    rig = Rig(db, spool, tmp_path / "archive", settings_for(spool))
-    try:
-        yield rig
-    finally:
-        await rig.stop()
-        await db.close()
+    async with running_rig(database_url, tmp_path) as made:
+        yield made
 
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 async def test_a_call_recording_is_stored(rig: Rig, eventually: Eventually) -> None:

@@ -17,24 +17,16 @@ from sounds import tone_wav
 from sqlalchemy import update
 
 from callcenter.calls.model.facts import CallEnded, CallEntered, RecordingAnnounced
-from callcenter.core.database import Database
 from callcenter.recordings.tables import Recording
-from tests.integration.recording_rig import T0, Rig, settings_for
+from tests.integration.recording_rig import T0, Rig, running_rig, settings_for
 
 ROOT = Path(__file__).parents[3]
 
 
 @pytest.fixture
 async def rig(database_url: str, tmp_path: Path) -> AsyncIterator[Rig]:
-    db = Database(database_url)
-    spool = tmp_path / "spool"
-    spool.mkdir()
-    rig = Rig(db, spool, tmp_path / "archive", settings_for(spool))
-    try:
-        yield rig
-    finally:
-        await rig.stop()
-        await db.close()
+    async with running_rig(database_url, tmp_path) as made:
+        yield made
 
 
 async def callcenter(rig: Rig, *args: str) -> subprocess.CompletedProcess[str]:
