@@ -12,8 +12,8 @@ from callcenter.calls.model import facts as events
 _TYPES: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (events.CallEntered, events.CallQueued, events.CallRang,
-                events.CallRingTimedOut, events.CallAnswered, events.RecordingAnnounced,
-                events.CallEnded, events.LinkResynced)
+                events.CallRingTimedOut, events.CallRingEnded, events.CallAnswered,
+                events.RecordingAnnounced, events.CallEnded, events.LinkResynced)
 }
 
 
