@@ -23,6 +23,7 @@ from callcenter.pops.model.pausing import MEMBER_EVENTS, member_pause
 from callcenter.pops.service.pausing import PauseControl, Pausing
 from callcenter.pops.service.relay import Envelope, PopRelay
 from callcenter.pops.service.watcher import PopService
+from callcenter.pops.store.board import signed_in_operators
 from callcenter.pops.store.cards import SqlCardSource
 from callcenter.pops.store.channel import PopChannel
 from callcenter.pops.store.commands import CommandDrain, ForwardedPauses
@@ -83,7 +84,8 @@ def bind_link(pops: PopSide, config: Config, *, intake: Intake, link: AmiLink) -
     assert pops.service is not None
     pops.service.receipt = lambda: intake.received
     pausing = Pausing(pauser=AmiQueuePauser(link, queue=config.operator.queue),
-                      relay=pops.relay, wrap_up_seconds=config.operator.wrap_up_seconds)
+                      relay=pops.relay, wrap_up_seconds=config.operator.wrap_up_seconds,
+                      signed_in=lambda now: signed_in_operators(pops.db, now))
     pops.service.wrap_up = pausing
     pops.pausing = pops.pauses = pausing
     pops.drain = CommandDrain(db=pops.db, pausing=pausing)

@@ -15,7 +15,10 @@ Headers = Mapping[str, "str | list[str]"]
 
 # VarSet is the noisiest event class; only these variables matter to us.
 RECORDING_VARIABLE = "MIXMONITOR_FILENAME"  # MixMonitor sets it on the channel it records
-WANTED_VARIABLES = frozenset({RECORDING_VARIABLE})
+# Queue() sets it on the caller's channel when it returns to the dialplan without an answer
+# (TIMEOUT, JOINEMPTY, LEAVEEMPTY, FULL...: app_queue.c set_queue_result()).
+QUEUE_STATUS_VARIABLE = "QUEUESTATUS"
+WANTED_VARIABLES = frozenset({RECORDING_VARIABLE, QUEUE_STATUS_VARIABLE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,14 @@ class AgentRingNoAnswer(ChannelEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class DialEnded(ChannelEvent):
+    """`DialEnd` of one operator leg the caller's channel dialled (app_queue rings a seat)."""
+
+    dest_uniqueid: str
+    status: str  # DialStatus: ANSWER, NOANSWER, CANCEL, BUSY, CHANUNAVAIL...
+
+
+@dataclass(frozen=True, slots=True)
 class AgentConnected(ChannelEvent):
     seat: str
     dest_uniqueid: str
@@ -121,6 +132,7 @@ AmiEvent = (
     | CallerAbandonedQueue
     | AgentCalled
     | AgentRingNoAnswer
+    | DialEnded
     | AgentConnected
     | AgentCompleted
     | HangupRequested
@@ -223,6 +235,11 @@ def _agent_ring_no_answer(h: Headers, at: datetime) -> AmiEvent:
                              dest_uniqueid=header(h, "DestUniqueid"))
 
 
+def _dial_end(h: Headers, at: datetime) -> AmiEvent:
+    return DialEnded(*_base(h, at), dest_uniqueid=header(h, "DestUniqueid"),
+                     status=header(h, "DialStatus").strip().upper())
+
+
 def _agent_connect(h: Headers, at: datetime) -> AmiEvent:
     return AgentConnected(
         *_base(h, at),
@@ -261,6 +278,7 @@ _PARSERS: dict[str, Callable[[Headers, datetime], AmiEvent]] = {
     "QueueCallerAbandon": _queue_abandon,
     "AgentCalled": _agent_called,
     "AgentRingNoAnswer": _agent_ring_no_answer,
+    "DialEnd": _dial_end,
     "AgentConnect": _agent_connect,
     "AgentComplete": _agent_complete,
     "HangupRequest": _hangup_request,

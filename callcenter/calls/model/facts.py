@@ -7,6 +7,10 @@ from datetime import datetime
 from typing import Literal
 
 CallOutcome = Literal["in_progress", "answered", "abandoned", "failed", "unknown"]
+# How a seat's ring ended: the seat answered; it did not (its ring timed out, it was busy or
+# unreachable, or the queue gave up); another seat answered first; the caller hung up while
+# it rang; the call ended while the AMI link was down.
+RingResult = Literal["answered", "no_answer", "taken", "caller_gone", "unknown"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +47,16 @@ class CallRingTimedOut:
     call_id: str
     at: datetime
     seat: str
+
+
+@dataclass(frozen=True, slots=True)
+class CallRingEnded:
+    """A seat's ring ended without an answer for another reason than its own time-out."""
+
+    call_id: str
+    at: datetime
+    seat: str
+    result: RingResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +111,7 @@ CallFact = (
     | CallQueued
     | CallRang
     | CallRingTimedOut
+    | CallRingEnded
     | CallAnswered
     | RecordingAnnounced
     | CallEnded

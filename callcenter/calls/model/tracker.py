@@ -20,14 +20,19 @@ from callcenter.calls.model.facts import (
     CallOutcome,
     CallQueued,
     CallRang,
+    CallRingEnded,
     CallRingTimedOut,
     LinkResynced,
     RecordingAnnounced,
+    RingResult,
 )
 from callcenter.calls.model.trunks import TrunkDirectory, channel_stem
 from callcenter.core import phones
 
 RECORDING_USER_EVENT = "AppealCall"
+# Sent by dialplans/extensions.conf when Queue() returns without an answer (class `user`, so it
+# comes even to an AMI user without the `dialplan` class that carries VarSet QUEUESTATUS).
+QUEUE_RESULT_USER_EVENT = "AppealQueueResult"
 
 
 @dataclass(slots=True)
@@ -36,10 +41,11 @@ class _Call:
     trunk_uniqueid: str
     trunk_channel: str
     answered: bool = False
-    abandoned: bool = False
-    caller_hung_up: bool = False
+    answering: bool = False  # an operator leg answered its dial; the AgentConnect follows
+    unanswered: CallOutcome | None = None  # how the wait ended, if it ended unanswered
     recording: str = ""
-    rings: dict[str, str] = field(default_factory=dict)  # operator leg uniqueid -> seat
+    rings: dict[str, str] = field(default_factory=dict)  # open rings: operator leg -> seat
+    rings_ended: set[str] = field(default_factory=set)  # operator legs whose ring ended
 
 
 def caller_name_of(raw_name: str, raw_number: str) -> str | None:
@@ -51,11 +57,28 @@ def caller_name_of(raw_name: str, raw_number: str) -> str | None:
 
 
 def outcome_of(call: _Call) -> CallOutcome:
+    """Answered if an operator answered, whatever came after (a transfer, either side hanging
+    up); else what ended the wait; else `failed` (the dialplan hung up on the caller)."""
     if call.answered:
         return "answered"
-    if call.abandoned or call.caller_hung_up:
-        return "abandoned"
-    return "failed"
+    return call.unanswered or "failed"
+
+
+def _decide(call: _Call, outcome: CallOutcome) -> None:
+    """The first sign of how an unanswered wait ended wins: a caller who hangs up after the
+    queue gave up (during the "call later" notice) did not abandon, and a queue that reports
+    the caller's hang-up (QueueCallerAbandon) after it does not make it a failure."""
+    if not call.answered and call.unanswered is None:
+        call.unanswered = outcome
+
+
+def _cancelled(call: _Call) -> RingResult:
+    """Why app_queue cancelled a seat's ring (DialEnd CANCEL)."""
+    if call.answered or call.answering:
+        return "taken"
+    if call.unanswered == "abandoned":
+        return "caller_gone"
+    return "no_answer"
 
 
 class CallTracker:
@@ -70,7 +93,9 @@ class CallTracker:
             ami.CallerAbandonedQueue: self._on_abandon,
             ami.AgentCalled: self._on_agent_called,
             ami.AgentRingNoAnswer: self._on_ring_no_answer,
+            ami.DialEnded: self._on_dial_end,
             ami.AgentConnected: self._on_agent_connect,
+            ami.AgentCompleted: self._on_agent_complete,
             ami.HangupRequested: self._on_hangup_request,
             ami.ChannelHungUp: self._on_hangup,
         }
@@ -137,11 +162,15 @@ class CallTracker:
         return [RecordingAnnounced(call.call_id, at, path)]
 
     def _on_variable(self, call: _Call, event: ami.VariableSet) -> list[CallFact]:
+        if event.variable == ami.QUEUE_STATUS_VARIABLE:
+            return self._queue_returned(call)
         if event.variable != ami.RECORDING_VARIABLE or event.uniqueid != call.trunk_uniqueid:
             return []
         return self._announce(call, event.at, event.value)
 
     def _on_user_event(self, call: _Call, event: ami.UserEventRaised) -> list[CallFact]:
+        if event.name == QUEUE_RESULT_USER_EVENT:
+            return self._queue_returned(call)
         if event.name != RECORDING_USER_EVENT:
             return []
         return self._announce(call, event.at, event.fields.get("Recording", ""))
@@ -151,28 +180,70 @@ class CallTracker:
             return []
         return [CallQueued(call.call_id, event.at, event.queue, event.position)]
 
-    def _on_abandon(self, call: _Call, event: ami.CallerAbandonedQueue) -> list[CallFact]:
-        call.abandoned = True
+    # -- how an unanswered wait ends (see DESIGN-NOTES, "Call outcomes") --------------------
+
+    def _queue_returned(self, call: _Call) -> list[CallFact]:
+        """Queue() gave the caller back to the dialplan unanswered (QUEUESTATUS set): the
+        hotline failed to answer (timeout, join-empty, leave-when-empty, full...)."""
+        _decide(call, "failed")
         return []
+
+    def _on_abandon(self, call: _Call, event: ami.CallerAbandonedQueue) -> list[CallFact]:
+        """app_queue's record_abandoned(): after the caller's own HangupRequest when they gave
+        up (that decided already), else the queue gave up on them (timeout, leave-when-empty)."""
+        _decide(call, "failed")
+        return []
+
+    def _on_hangup_request(self, call: _Call, event: ami.HangupRequested) -> list[CallFact]:
+        """The caller's side asked to hang up (the driver's ast_queue_hangup(); the dialplan's
+        own Hangup() is a SoftHangupRequest, which we do not read)."""
+        if event.uniqueid == call.trunk_uniqueid:
+            _decide(call, "abandoned")
+        return []
+
+    # -- rings and the answer -----------------------------------------------------------
 
     def _on_agent_called(self, call: _Call, event: ami.AgentCalled) -> list[CallFact]:
         call.rings[event.dest_uniqueid] = event.seat
         return [CallRang(call.call_id, event.at, event.seat)]
 
+    def _ring_ended(self, call: _Call, leg: str) -> None:
+        call.rings.pop(leg, None)
+        call.rings_ended.add(leg)
+
     def _on_ring_no_answer(self, call: _Call, event: ami.AgentRingNoAnswer) -> list[CallFact]:
-        call.rings.pop(event.dest_uniqueid, None)
+        if event.dest_uniqueid in call.rings_ended:
+            return []  # its DialEnd (BUSY, say) came first
+        self._ring_ended(call, event.dest_uniqueid)
         return [CallRingTimedOut(call.call_id, event.at, event.seat)]
 
-    def _on_agent_connect(self, call: _Call, event: ami.AgentConnected) -> list[CallFact]:
+    def _on_dial_end(self, call: _Call, event: ami.DialEnded) -> list[CallFact]:
+        if event.status == "ANSWER":
+            call.answering = True
+            return []
+        seat = call.rings.get(event.dest_uniqueid)
+        if seat is None:
+            return []  # ended already (AgentRingNoAnswer, the second DialEnd), or not ours
+        self._ring_ended(call, event.dest_uniqueid)
+        if event.status != "CANCEL":  # NOANSWER, BUSY, CONGESTION, CHANUNAVAIL...
+            return [CallRingTimedOut(call.call_id, event.at, seat)]
+        return [CallRingEnded(call.call_id, event.at, seat, _cancelled(call))]
+
+    def _answer(self, call: _Call, at: datetime, seat: str) -> list[CallFact]:
         if call.answered:
             return []
         call.answered = True
-        return [CallAnswered(call.call_id, event.at, event.seat)]
+        return [CallAnswered(call.call_id, at, seat)]
 
-    def _on_hangup_request(self, call: _Call, event: ami.HangupRequested) -> list[CallFact]:
-        if event.uniqueid == call.trunk_uniqueid and not call.answered:
-            call.caller_hung_up = True
-        return []
+    def _on_agent_connect(self, call: _Call, event: ami.AgentConnected) -> list[CallFact]:
+        self._ring_ended(call, event.dest_uniqueid)
+        return self._answer(call, event.at, event.seat)
+
+    def _on_agent_complete(self, call: _Call, event: ami.AgentCompleted) -> list[CallFact]:
+        """Proof of an answer we did not see: a call adopted by a resync after its operator
+        left the bridge, or an AgentConnect that went by while the link was down."""
+        return self._answer(call, event.at - timedelta(seconds=max(event.talk_seconds, 0)),
+                            event.seat)
 
     def _on_hangup(self, call: _Call, event: ami.ChannelHungUp) -> list[CallFact]:
         if event.uniqueid != call.trunk_uniqueid:
@@ -204,8 +275,11 @@ class CallTracker:
             del self._calls[call_id]
             facts.append(CallEnded(call_id, at, "unknown", None, "", link_down=True))
         for call_id, leg in trunk_legs.items():
-            if call_id not in self._calls:
+            call = self._calls.get(call_id)
+            if call is None:
                 facts.extend(self._adopt(leg, items, at))
+            else:  # answered while the link was down?
+                facts.extend(self._answer_if_bridged(call, leg, items, at))
         facts.append(LinkResynced(at, frozenset(trunk_legs)))
         return facts
 
@@ -218,13 +292,16 @@ class CallTracker:
         call = _Call(leg.linkedid, leg.uniqueid, leg.channel)
         self._calls[leg.linkedid] = call
         entered_at = at - timedelta(seconds=leg.duration_seconds)
-        facts: list[CallFact] = [self._entered(leg.linkedid, entered_at, leg.channel,
-                                               leg.caller_num, leg.caller_name, resynced=True)]
+        entered = self._entered(leg.linkedid, entered_at, leg.channel, leg.caller_num,
+                                leg.caller_name, resynced=True)
+        return [entered, *self._answer_if_bridged(call, leg, items, at)]
+
+    def _answer_if_bridged(self, call: _Call, leg: ami.ChannelSnapshot,
+                           items: list[ami.ChannelSnapshot], at: datetime) -> list[CallFact]:
         operator = _bridged_operator(leg, items)
-        if operator is not None:
-            call.answered = True
-            facts.append(CallAnswered(call.call_id, at, channel_stem(operator.channel)))
-        return facts
+        if operator is None:
+            return []
+        return self._answer(call, at, channel_stem(operator.channel))
 
 
 def _bridged_operator(leg: ami.ChannelSnapshot,

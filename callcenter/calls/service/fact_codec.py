@@ -12,8 +12,9 @@ from callcenter.calls.model import facts as events
 _TYPES: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (events.CallEntered, events.CallQueued, events.CallRang,
-                events.CallRingTimedOut, events.CallAnswered, events.RecordingAnnounced,
-                events.CallEnded, events.LinkResynced, events.CallReconciled)
+                events.CallRingTimedOut, events.CallRingEnded, events.CallAnswered,
+                events.RecordingAnnounced, events.CallEnded, events.LinkResynced,
+                events.CallReconciled)
 }
 TIMES = frozenset({"at", "queued_at", "answered_at", "ended_at"})  # ISO 8601 or null
 

@@ -3,8 +3,9 @@
 A batch is grouped by call and each call's facts are merged in memory first (`call_changes`),
 so that a batch costs a handful of statements whatever its size: one multi-row insert for the
 calls it creates (already queued, answered, ended... if the batch says so), one select and
-one executemany update for calls stored earlier, ring closes and one ring insert, one counter
-update per year, one insert of appeals and one of history rows. The result is what applying
+one executemany update for calls stored earlier, one select of their rings, one executemany of
+the rings it closes and one ring insert, one counter update per year, one insert of appeals
+and one of history rows. The result is what applying
 the facts one at a time would give; applying a batch twice changes nothing.
 """
 
@@ -13,18 +14,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from callcenter.calls.model.facts import CallEnded, CallFact, CallRang, LinkResynced
+from callcenter.calls.model.facts import CallEnded, CallFact, LinkResynced
 from callcenter.calls.store.auto_appeals import AutoAppeals
 from callcenter.calls.store.changes import (
+    RING_FACTS,
     ROW_COLUMNS,
     CallChanges,
     CallRow,
     CallScopedFact,
     Numbered,
-    RingKey,
+    Ring,
     fold,
     from_entered,
 )
@@ -38,12 +40,7 @@ Plans = dict[str, tuple[int, CallChanges]]  # linkedid -> (calls.id, changes)
 
 UPDATE_CALL = (update(CALLS).where(CALLS.c.id == bindparam("pk"))
                .values({name: bindparam(f"new_{name}") for name in ROW_COLUMNS}))
-_LATEST_OPEN_RING = (select(func.max(RINGS.c.id))
-                     .where(RINGS.c.call_id == bindparam("ring_call"),
-                            RINGS.c.seat == bindparam("ring_seat"), RINGS.c.result.is_(None),
-                            RINGS.c.rang_at <= bindparam("closed_at"))
-                     .scalar_subquery())
-CLOSE_RING = (update(RINGS).where(RINGS.c.id == _LATEST_OPEN_RING)
+CLOSE_RING = (update(RINGS).where(RINGS.c.id == bindparam("ring_pk"))
               .values(result=bindparam("new_result")))
 
 
@@ -153,14 +150,14 @@ class _Batch:
             select(CALLS.c.id, CALLS.c.linkedid, *(CALLS.c[name] for name in ROW_COLUMNS))
             .where(CALLS.c.pbx == self._pbx, CALLS.c.linkedid.in_(list(calls)))
             .order_by(CALLS.c.id).with_for_update())).all()
-        rung = [row.id for row in found
-                if any(isinstance(fact, CallRang) for _, fact in calls[row.linkedid])]
-        rings = await self._stored_rings(rung)
+        ringing = [row.id for row in found
+                   if any(isinstance(fact, RING_FACTS) for _, fact in calls[row.linkedid])]
+        rings = await self._stored_rings(ringing)
         plans: Plans = {}
         updates = []
         for row in found:
             before = {name: row._mapping[name] for name in ROW_COLUMNS}
-            changes = fold(calls[row.linkedid], CallRow(**before), rings.get(row.id))
+            changes = fold(calls[row.linkedid], CallRow(**before), rings.get(row.id, ()))
             plans[row.linkedid] = (row.id, changes)
             if changes.row != CallRow(**before):
                 updates.append({"pk": row.id, **{f"new_{name}": value for name, value
@@ -169,30 +166,30 @@ class _Batch:
             await self._session.execute(UPDATE_CALL, updates)
         return plans
 
-    async def _stored_rings(self, call_pks: list[int]) -> dict[int, set[RingKey]]:
+    async def _stored_rings(self, call_pks: list[int]) -> dict[int, list[Ring]]:
+        """The rings of these calls, in id order (their rows are locked already)."""
         if not call_pks:
             return {}
         rows = await self._session.execute(
-            select(RINGS.c.call_id, RINGS.c.seat, RINGS.c.rang_at)
-            .where(RINGS.c.call_id.in_(call_pks)))
-        rings: dict[int, set[RingKey]] = {}
-        for call_pk, seat, rang_at in rows:
-            rings.setdefault(call_pk, set()).add((seat, rang_at))
+            select(RINGS.c.id, RINGS.c.call_id, RINGS.c.seat, RINGS.c.rang_at, RINGS.c.result)
+            .where(RINGS.c.call_id.in_(call_pks)).order_by(RINGS.c.id))
+        rings: dict[int, list[Ring]] = {}
+        for pk, call_pk, seat, rang_at, result in rows:
+            rings.setdefault(call_pk, []).append(Ring(seat, rang_at, result, pk=pk))
         return rings
 
     # -- rings ---------------------------------------------------------------------------
 
     async def _write_rings(self, new: Plans, stored: Plans) -> None:
-        # Close stored rings first: this batch's rings are newer and must not be taken
-        # for them. (A new call has no stored ring to close.)
-        closes = [{"ring_call": pk, "ring_seat": close.seat, "closed_at": close.at,
-                   "new_result": close.result}
-                  for pk, changes in stored.values() for close in changes.closes]
+        """The stored rings the batch closed (one executemany), then its new rings, in the
+        order they rang (one insert). A new call has no stored ring."""
+        closes = [{"ring_pk": ring.pk, "new_result": ring.result}
+                  for _, changes in stored.values() for ring in changes.closed_rings]
         if closes:
             await self._session.execute(CLOSE_RING, closes)
         rings = sorted(((ring.order, pk, ring) for pk, changes in [*new.values(),
                                                                    *stored.values()]
-                        for ring in changes.rings), key=lambda item: item[0])
+                        for ring in changes.new_rings), key=lambda item: item[0])
         if rings:
             await self._session.execute(insert(RINGS), [
                 {"call_id": pk, "seat": ring.seat, "rang_at": ring.rang_at,

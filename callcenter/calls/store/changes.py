@@ -1,30 +1,39 @@
 """What one batch of facts does to one call, worked out in memory before any SQL.
 
 `SqlCallStore` groups a batch by call and folds each call's facts, in order, over the call's
-row as the batch finds it (`CallRow`: empty for a row the batch creates). The result
-(`CallChanges`) is the row as it must end up, the rings to insert (results already set when
-the batch also closes them), the closes left for rings stored earlier, and what happens to the
-automatic appeal. Applying the facts one by one would give the same rows; this only lets the
-store write each call once.
+row and rings as the batch finds them (`CallRow`: empty for a row the batch creates). The
+result (`CallChanges`) is the row as it must end up, its rings (the new ones to insert, results
+already set when the batch also closes them, and the stored ones it closes), and what happens
+to the automatic appeal. Applying the facts one by one would give the same rows; this only lets
+the store write each call once.
+
+The merge keeps the stronger fact: the first queue time and the first answer win, an end
+counts once, and an outcome never contradicts the row (an answered call is never `failed` or
+`abandoned`, whatever the end says). Every ring ends with a result: its own (answered,
+no_answer, or what the tracker saw cancel it), `taken` once another seat answers, and when
+the call ends, what the call's outcome says of the rings still open (`RING_AT_END`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from callcenter.appeals.model import statuses as appeals
 from callcenter.calls.model.facts import (
     CallAnswered,
     CallEnded,
     CallEntered,
+    CallOutcome,
     CallQueued,
     CallRang,
     CallReconciled,
+    CallRingEnded,
     CallRingTimedOut,
     RecordingAnnounced,
+    RingResult,
 )
 from callcenter.calls.store import corrections
 
@@ -33,13 +42,18 @@ CallScopedFact = (
     | CallQueued
     | CallRang
     | CallRingTimedOut
+    | CallRingEnded
     | CallAnswered
     | RecordingAnnounced
     | CallEnded
     | CallReconciled
 )
 Numbered = tuple[int, CallScopedFact]  # (position in the batch, fact)
-RingKey = tuple[str, datetime]  # (seat, rang_at): a ring seen twice is stored once
+RING_FACTS = (CallRang, CallRingTimedOut, CallRingEnded, CallAnswered, CallEnded)
+# What a ring still open when the call ends became, by the call's outcome.
+RING_AT_END: dict[str, RingResult] = {"answered": "taken", "abandoned": "caller_gone",
+                                      "failed": "no_answer", "unknown": "unknown"}
+UNANSWERED: frozenset[str] = frozenset({"failed", "abandoned"})
 
 
 @dataclass(slots=True)
@@ -64,31 +78,37 @@ ROW_COLUMNS = tuple(f.name for f in fields(CallRow))
 
 
 @dataclass(slots=True)
-class NewRing:
+class Ring:
+    """A ring of a seat: stored before (`pk`), or new in this batch (`order`: the position
+    of its CallRang in the batch)."""
+
     seat: str
     rang_at: datetime
-    result: str | None
-    order: int
-
-
-class RingClose(NamedTuple):
-    seat: str
-    result: str
-    at: datetime
+    result: str | None = None
+    pk: int | None = None
+    order: int = -1
+    closed_here: bool = False  # a stored ring this batch closes
 
 
 @dataclass(slots=True)
 class CallChanges:
     row: CallRow
-    stored_rings: set[RingKey]
-    rings: list[NewRing] = field(default_factory=list)
-    closes: list[RingClose] = field(default_factory=list)  # of rings stored before
+    rings: list[Ring] = field(default_factory=list)  # stored ones in id order, then new ones
     entered: CallEntered | None = None  # the first one: the automatic appeal it opens
     entered_order: int = -1
     ended: CallEnded | None = None  # the one that ended the call (None: not ended here)
     target: appeals.Status | None = None  # what the end does to the automatic appeal
     ended_after_entered: bool = False
     answered_late: CallReconciled | None = None  # Asterisk's record: answered after all
+
+    @property
+    def new_rings(self) -> list[Ring]:
+        return [ring for ring in self.rings if ring.pk is None]
+
+    @property
+    def closed_rings(self) -> list[Ring]:
+        """Rings stored before that this batch closes."""
+        return [ring for ring in self.rings if ring.pk is not None and ring.closed_here]
 
     def add(self, order: int, fact: CallScopedFact) -> None:
         match fact:
@@ -99,7 +119,9 @@ class CallChanges:
             case CallRang():
                 self._rang(order, fact)
             case CallRingTimedOut():
-                self._close_ring(RingClose(fact.seat, "no_answer", fact.at))
+                self._close_ring(fact.seat, "no_answer", fact.at)
+            case CallRingEnded():
+                self._close_ring(fact.seat, fact.result, fact.at)
             case CallAnswered():
                 self._answered(fact)
             case RecordingAnnounced():
@@ -114,42 +136,61 @@ class CallChanges:
             self.entered, self.entered_order = fact, order
 
     def _rang(self, order: int, fact: CallRang) -> None:
-        key = (fact.seat, fact.at)
-        if key in self.stored_rings:
+        if any(r.seat == fact.seat and r.rang_at == fact.at for r in self.rings):
             return  # the same ring again (a batch applied twice)
-        self.stored_rings.add(key)
-        self.rings.append(NewRing(fact.seat, fact.at, None, order))
+        self.rings.append(Ring(fact.seat, fact.at, order=order))
 
-    def _close_ring(self, close: RingClose) -> None:
-        """Close the seat's latest open ring that rang no later than the close: one of this
-        batch's if any (they are newer than every stored ring), else a stored one."""
+    @staticmethod
+    def _close(ring: Ring, result: str) -> None:
+        ring.result, ring.closed_here = result, True
+
+    def _close_ring(self, seat: str, result: str, at: datetime) -> None:
+        """Close the seat's latest open ring that rang no later than the close."""
         for ring in reversed(self.rings):
-            if ring.seat == close.seat and ring.result is None and ring.rang_at <= close.at:
-                ring.result = close.result
+            if ring.seat == seat and ring.result is None and ring.rang_at <= at:
+                self._close(ring, result)
                 return
-        self.closes.append(close)
 
     def _answered(self, fact: CallAnswered) -> None:
-        if self.row.answered_at is None:
-            self.row.answered_at, self.row.operator = fact.at, fact.seat
-        self._close_ring(RingClose(fact.seat, "answered", fact.at))
+        """The seat's ring is answered; the other seats' rings up to then are taken (and any
+        older ring of its own was not answered)."""
+        row = self.row
+        if row.answered_at is None:
+            row.answered_at, row.operator = fact.at, fact.seat
+        if row.outcome in UNANSWERED:  # an answer learnt after the end: the row must agree
+            row.outcome = "answered"
+        self._close_ring(fact.seat, "answered", fact.at)
+        for ring in self.rings:
+            if ring.result is None and ring.rang_at <= fact.at:
+                self._close(ring, "no_answer" if ring.seat == fact.seat else "taken")
 
     def _ended(self, fact: CallEnded) -> None:
         row = self.row
         if row.ended_at is not None:
             return  # already ended: applying a fact twice changes nothing
-        row.ended_at, row.outcome, row.cause = fact.at, fact.outcome, fact.cause
+        answered = row.answered_at is not None
+        outcome = settled(fact.outcome, answered=answered)
+        row.ended_at, row.outcome, row.cause = fact.at, outcome, fact.cause
         row.cause_text, row.link_down = fact.cause_text, fact.link_down
         self.ended = fact
-        self.target = appeals.status_after_call(fact.outcome,
-                                                answered=row.answered_at is not None)
+        self.target = appeals.status_after_call(outcome, answered=answered)
         self.ended_after_entered = self.entered is not None
+        for ring in self.rings:  # the call is over: so is every ring
+            if ring.result is None:
+                self._close(ring, RING_AT_END.get(outcome, "no_answer"))
 
 
-def fold(facts: Iterable[Numbered], row: CallRow,
-         stored_rings: set[RingKey] | None = None) -> CallChanges:
-    """A call's facts, in batch order, applied to its row as found (`row` is changed)."""
-    changes = CallChanges(row, stored_rings if stored_rings is not None else set())
+def settled(outcome: CallOutcome, *, answered: bool) -> CallOutcome:
+    """The end's outcome, unless it contradicts the row: a call an operator answered is never
+    unanswered (a call adopted after its operator left the bridge looks unanswered, say)."""
+    return "answered" if answered and outcome in UNANSWERED else outcome
+
+
+def fold(facts: Iterable[Numbered], row: CallRow, stored_rings: Sequence[Ring] = ()
+         ) -> CallChanges:
+    """A call's facts, in batch order, applied to its row as found (`row` is changed) and to
+    its rings stored before (in id order; they are changed too)."""
+    changes = CallChanges(row, list(stored_rings))
     for order, fact in facts:
         changes.add(order, fact)
     return changes

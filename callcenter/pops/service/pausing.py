@@ -3,6 +3,9 @@
 Only the process holding the AMI link runs this. After a call an operator answered ends, the
 seat is paused for `wrap_up_seconds` (reason `wrap_up`) and resumed when that runs out, unless
 the operator paused by hand meanwhile (the pause stays) or resumed early (nothing left to do).
+This is the only wrap-up (the queue's own `wrapuptime` is 0, dialplans/queues.conf), and only
+for a seat where an operator is signed in: with nobody at the page there is no form to finish,
+and a paused seat would only keep callers waiting.
 Every change is told to the seat as a `paused` message, also a pause made elsewhere (a feature
 code on the phone: Asterisk's `QueueMemberPause`) and the state Asterisk reports after every
 AMI login (`QueueStatus`), so the page and the board never show a stale pause.
@@ -14,13 +17,13 @@ import asyncio
 import contextlib
 import heapq
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Collection
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 import structlog
 
-from callcenter.core.errors import DomainError
+from callcenter.core.errors import DomainError, StoreUnavailable
 from callcenter.pops.model import cards as pops
 from callcenter.pops.model.pausing import NOT_PAUSED, MemberPause, PauseReason, PauseState
 from callcenter.pops.service.relay import PopRelay
@@ -46,16 +49,24 @@ class PauseControl(Protocol):
     async def resume(self, seat: str) -> PauseState: ...
 
 
+# The seats where an operator is signed in at this moment (users' sessions).
+SignedInSeats = Callable[[datetime], Awaitable[Collection[str]]]
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
 class Pausing:
     def __init__(self, *, pauser: QueuePauser, relay: PopRelay, wrap_up_seconds: float,
+                 signed_in: SignedInSeats | None = None,
                  clock: Callable[[], datetime] = utc_now) -> None:
         self._pauser = pauser
         self._relay = relay
         self._wrap_up = wrap_up_seconds
+        self._signed_in = signed_in  # None: no sign-in check, every seat gets its wrap-up
+        self._seated: Collection[str] | None = None  # as last read
+        self.wrap_ups_skipped = 0
         self._clock = clock
         self.states: dict[str, PauseState] = {}
         self._locks: dict[str, asyncio.Lock] = {}
@@ -87,8 +98,8 @@ class Pausing:
     async def run(self) -> None:
         while True:
             await self._next_event()
-            while not self._ended.empty():
-                await self._start_wrap_up(self._ended.get_nowait())
+            if not self._ended.empty():
+                await self._start_wrap_ups()
             now = time.monotonic()
             while self._deadlines and self._deadlines[0][0] <= now:
                 _, seat, until = heapq.heappop(self._deadlines)
@@ -103,6 +114,30 @@ class Pausing:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(timeout):
                 await self._wake.wait()
+
+    async def _start_wrap_ups(self) -> None:
+        seats = [self._ended.get_nowait() for _ in range(self._ended.qsize())]
+        seated = await self._seated_now()
+        for seat in seats:
+            if seated is None or seat in seated:
+                await self._start_wrap_up(seat)
+            else:
+                self.wrap_ups_skipped += 1
+                log.info("wrap_up_skipped", seat=seat, reason="nobody signed in")
+
+    async def _seated_now(self) -> Collection[str] | None:
+        """The seats with a signed-in operator; while the sessions cannot be read, as last
+        read (None, never read or not asked: wrap up every seat, the safe side for an
+        operator at the page)."""
+        if self._signed_in is None:
+            return None
+        try:
+            self._seated = await self._signed_in(self._clock())
+        except StoreUnavailable as exc:
+            log.warning("wrap_up_sign_ins_unavailable", error=str(exc))
+        except Exception:  # a failed look-up must not stop pausing: keep the last one read
+            log.exception("wrap_up_sign_ins_failed")
+        return self._seated
 
     async def _start_wrap_up(self, seat: str) -> None:
         async with self._lock(seat):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from callcenter.appeals.rows import appeal_history
@@ -14,6 +16,7 @@ from callcenter.calls.model.facts import (
     CallAnswered,
     CallEnded,
     CallEntered,
+    CallOutcome,
     CallQueued,
     CallRang,
     CallRingTimedOut,
@@ -62,7 +65,7 @@ async def test_answered_call_opens_one_new_appeal(database_url: str) -> None:
         async with db.transaction() as session:
             rings = (await session.execute(select(CallRing.seat, CallRing.result)
                                            .order_by(CallRing.id))).all()
-        assert [tuple(r) for r in rings] == [("PJSIP/op1002", None),
+        assert [tuple(r) for r in rings] == [("PJSIP/op1002", "taken"),
                                              ("PJSIP/op1001", "answered")]
     finally:
         await db.close()
@@ -162,3 +165,32 @@ async def test_concurrent_writers_get_unique_gapless_numbers(database_url: str) 
     finally:
         for db in dbs:
             await db.close()
+
+
+@pytest.mark.parametrize("looked_like", ["failed", "abandoned"])
+async def test_an_answer_stored_before_a_restart_wins_over_the_end_seen_after_it(
+        database_url: str, looked_like: CallOutcome) -> None:
+    """Issue 11, item 3: the process that saw the answer stopped; the next one adopted the
+    call on its resync after the operator had left the bridge (so it looked unanswered) and
+    saw it end. The row keeps its answer."""
+    db = Database(database_url)
+    try:
+        await SqlCallStore(db, pbx="pbx1", timezone="Europe/Kyiv").apply(
+            answered_call("6.0")[:-1])
+        resync = T0 + timedelta(seconds=30)
+        adopted = dataclasses.replace(entered("6.0", T0 + timedelta(seconds=1)), resynced=True)
+        await SqlCallStore(db, pbx="pbx1", timezone="Europe/Kyiv").apply([
+            adopted, LinkResynced(resync, frozenset({"6.0"})),
+            CallEnded("6.0", resync + timedelta(seconds=1), looked_like, 16, "Normal Clearing")])
+        [item] = await list_appeals(db)
+        assert (item.call_outcome, item.status, item.operator) == (
+            "answered", "new", "PJSIP/op1001")
+        async with db.transaction() as session:
+            call = (await session.execute(select(Call))).scalar_one()
+            rings = (await session.execute(select(CallRing.seat, CallRing.result)
+                                           .order_by(CallRing.id))).all()
+        assert call.answered_at == T0 + timedelta(seconds=4)
+        assert [tuple(r) for r in rings] == [("PJSIP/op1002", "taken"),
+                                             ("PJSIP/op1001", "answered")]
+    finally:
+        await db.close()

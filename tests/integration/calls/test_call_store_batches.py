@@ -19,6 +19,7 @@ from callcenter.calls.model.facts import (
     CallFact,
     CallQueued,
     CallRang,
+    CallRingEnded,
     CallRingTimedOut,
     LinkResynced,
     RecordingAnnounced,
@@ -41,9 +42,11 @@ def entered(call_id: str, seconds: float = 0, trunk: str = "kyivstar") -> CallEn
                        caller_raw="0671234567", caller_name="Олена", carrier="Київстар")
 
 
-# Four calls interleaved: A answered after a ring timeout and a second ring of the same seat
-# (and its CallEntered seen twice), B abandoned (its recording announced after its end), C
-# still live at the resync and answered after it, D lost by the resync.
+# Five calls interleaved: A answered after a ring timeout and a second ring of the same seat
+# (and its CallEntered seen twice; its other seat's ring taken), B abandoned while a seat
+# rang (its recording announced after its end), C still live at the resync and answered
+# after it, D lost by the resync, E answered and then ended as `failed` (a new process
+# adopted it after its operator left the bridge: the row's answer wins).
 STREAM: list[CallFact] = [
     entered("A", 0), RecordingAnnounced("A", at(0), "/rec/A.wav"), entered("B", 1),
     CallQueued("A", at(2), "operators", 1), CallRang("A", at(2), OP1), CallRang("A", at(2), OP2),
@@ -51,11 +54,14 @@ STREAM: list[CallFact] = [
     CallRingTimedOut("A", at(17), OP1), CallRang("B", at(17), OP1), entered("A", 0),
     CallRang("A", at(19), OP1), entered("D", 20), CallRingTimedOut("B", at(32), OP1),
     CallAnswered("A", at(21), OP1), CallQueued("C", at(22), "operators", 1),
+    CallRang("B", at(32), OP2), CallRingEnded("B", at(33), OP2, "caller_gone"),
     CallEnded("B", at(33), "abandoned", 16, "Normal Clearing"),
     RecordingAnnounced("B", at(34), "/rec/B.wav"), CallRang("C", at(35), OP2),
-    CallEnded("A", at(40), "answered", 16, "Normal Clearing"),
-    LinkResynced(at(60), frozenset({"C"})),
-    CallAnswered("C", at(61), OP2), CallEnded("C", at(70), "answered", 16, "Normal Clearing"),
+    CallRang("C", at(35), OP1), CallEnded("A", at(40), "answered", 16, "Normal Clearing"),
+    entered("E", 40), CallRang("E", at(41), OP1), CallAnswered("E", at(42), OP1),
+    LinkResynced(at(60), frozenset({"C", "E"})),
+    CallAnswered("C", at(61), OP2), CallEnded("E", at(65), "failed", 16, "Normal Clearing"),
+    CallEnded("C", at(70), "answered", 16, "Normal Clearing"),
 ]
 
 
@@ -122,7 +128,7 @@ async def test_any_cut_into_batches_gives_the_rows_of_one_fact_at_a_time(
                        [[fact] for fact in STREAM])
         expected = await snapshot(db, "single")
         assert [c["outcome"] for c in expected["calls"]] == [
-            "answered", "abandoned", "answered", "unknown"]
+            "answered", "abandoned", "answered", "unknown", "answered"]
         cuts = {"whole": [STREAM]} | {f"cut{k}": [STREAM[:k], STREAM[k:]]
                                         for k in range(1, len(STREAM))}
         for name, batches in cuts.items():
@@ -138,15 +144,19 @@ async def test_the_expected_rows_of_the_stream(database_url: str) -> None:
     try:
         await SqlCallStore(db, pbx="p", timezone="Europe/Kyiv").apply(STREAM)
         rows = await snapshot(db, "p")
-        assert rows["rings"] == [("A", OP1, at(2), "no_answer"), ("A", OP2, at(2), None),
+        assert rows["rings"] == [("A", OP1, at(2), "no_answer"), ("A", OP2, at(2), "taken"),
                                  ("B", OP1, at(17), "no_answer"), ("A", OP1, at(19), "answered"),
-                                 ("C", OP2, at(35), "answered")]
-        assert statuses(rows) == [("A", "new"), ("B", "missed"), ("C", "new"), ("D", "missed")]
+                                 ("B", OP2, at(32), "caller_gone"), ("C", OP2, at(35), "answered"),
+                                 ("C", OP1, at(35), "taken"), ("E", OP1, at(41), "answered")]
+        assert statuses(rows) == [("A", "new"), ("B", "missed"), ("C", "new"), ("D", "missed"),
+                                  ("E", "new")]
         calls = {c["linkedid"]: c for c in rows["calls"]}
         assert calls["A"]["operator"] == OP1 and calls["A"]["answered_at"] == at(21)
         assert calls["B"]["recording_path"] == "/rec/B.wav"
         assert (calls["D"]["ended_at"], calls["D"]["link_down"]) == (at(60), True)
         assert calls["C"]["queued_at"] == at(22) and calls["C"]["link_down"] is False
+        assert (calls["E"]["outcome"], calls["E"]["operator"], calls["E"]["ended_at"]) == (
+            "answered", OP1, at(65))
     finally:
         await db.close()
 

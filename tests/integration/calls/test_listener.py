@@ -12,10 +12,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from callcenter.appeals.model.listing import AppealListItem
 from callcenter.appeals.rows import appeal_history
 from callcenter.appeals.store.queries import list_appeals
+from callcenter.calls.tables import CallRing
 from callcenter.core.config import AmiConfig, Config, DatabaseConfig, IntakeConfig
 from callcenter.main import Listener, build_listener
 from callcenter.simulator import SimulatedPbx
@@ -79,6 +81,9 @@ SCENARIOS = [
      "answered", "new", "SIP/op1001"),
     ("kyivstar-ringnoanswer-abandoned", "+380671234567", "kyivstar", "mobile", "Київстар",
      "abandoned", "missed", None),
+    # nobody answered within Queue()'s timeout: the hotline failed, a call-back is due
+    ("pjsip-queue-timeout", "+380671234599", "kyivstar", "mobile", "Київстар",
+     "failed", "missed", None),
 ]
 
 
@@ -98,6 +103,31 @@ async def test_each_call_becomes_one_appeal(database_url: str, pbx: SimulatedPbx
     assert (item.caller, item.trunk, item.line, item.carrier) == (caller, trunk, line, carrier)
     assert (item.call_outcome, item.operator) == (outcome, operator)
     assert item.recording_path == f"/var/spool/asterisk/monitor/{call_id}.wav"
+
+
+RINGS = [
+    ("pjsip-landline-answered", [("PJSIP/op1002", "taken"), ("PJSIP/op1001", "answered")]),
+    ("pjsip-vodafone-abandoned", [("PJSIP/op1002", "caller_gone"),
+                                  ("PJSIP/op1001", "caller_gone")]),
+    ("kyivstar-ringnoanswer-abandoned", [("SIP/op1002", "no_answer"), ("SIP/op1001", "no_answer"),
+                                         ("SIP/op1002", "caller_gone"),
+                                         ("SIP/op1001", "caller_gone")]),
+    ("pjsip-queue-timeout", [("PJSIP/op1002", "no_answer"), ("PJSIP/op1001", "no_answer")] * 8),
+]
+
+
+@pytest.mark.parametrize(("scenario", "rings"), RINGS)
+async def test_every_ring_ends_with_a_result(database_url: str, pbx: SimulatedPbx,
+                                             tmp_path: Path, eventually: object,
+                                             scenario: str, rings: list[tuple[str, str]]) -> None:
+    async with running(make_config(database_url, pbx, tmp_path)) as listener:
+        await logged_in(listener, eventually)
+        await pbx.play(scenario, **FAST)
+        await appeals_when(listener, eventually, 1)
+        async with listener.db.reading() as session:
+            stored = (await session.execute(select(CallRing.seat, CallRing.result)
+                                            .order_by(CallRing.id))).all()
+    assert [tuple(ring) for ring in stored] == rings
 
 
 async def test_cyrillic_name_survives_every_split(database_url: str, pbx: SimulatedPbx,

@@ -98,6 +98,22 @@ async def test_wrap_up_after_an_answered_call_then_resume_by_itself(
                                    ("PJSIP/op1001", "false", "", "operators")]
 
 
+async def test_no_wrap_up_at_a_seat_where_nobody_is_signed_in(
+        database_url: str, tmp_path: Path, eventually: Any) -> None:
+    async with pop_stack(database_url, tmp_path, wrap_up=0.3, eventually=eventually) as stack:
+        pausing = stack.listener.pops.pausing
+        assert pausing is not None
+        await stack.operator("petro", "PJSIP/op1002")  # signed in, but at the other seat
+        await stack.pbx.play("pjsip-landline-answered", **fast())  # op1001 answers
+        await eventually(lambda: pausing.wrap_ups_skipped == 1)
+        ws = await open_socket(stack.live, await stack.operator("olena", "PJSIP/op1001"))
+        await receive(ws)
+        await stack.pbx.play("pjsip-landline-answered", **fast())
+        await receive_until(ws, "paused")
+        pauses = [p[:3] for p in queue_pauses(stack) if p[1] == "true"]
+    assert pauses == [("PJSIP/op1001", "true", "wrap_up")]  # the second call's only
+
+
 async def test_a_manual_pause_during_wrap_up_stays(database_url: str, tmp_path: Path,
                                                   eventually: Any) -> None:
     async with pop_stack(database_url, tmp_path, wrap_up=0.5, eventually=eventually) as stack:

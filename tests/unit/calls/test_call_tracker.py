@@ -13,45 +13,35 @@ from callcenter.calls.model.facts import (
     CallAnswered,
     CallEnded,
     CallEntered,
-    CallFact,
     CallQueued,
     CallRang,
+    CallRingEnded,
     CallRingTimedOut,
     LinkResynced,
     RecordingAnnounced,
 )
 from callcenter.calls.model.tracker import CallTracker
-from callcenter.calls.model.trunks import Trunk, TrunkDirectory
+from callcenter.calls.model.trunks import TrunkDirectory
 from callcenter.core.ami.protocol import parse_frame
+from tests.unit.calls.ami_legs import (
+    AT,
+    CALLER,
+    KYIVSTAR,
+    OPERATOR,
+    RECEIVED,
+    TRUNKS,
+    Frame,
+    Leg,
+    caller_leg,
+    feed,
+    new_tracker,
+    only,
+    operator_leg,
+    snapshot,
+)
 
 TRACES = Path(__file__).resolve().parents[3] / "callcenter" / "simulator" / "traces"
 BANNER = "Asterisk Call Manager/"
-RECEIVED = datetime(2026, 11, 28, 23, 19, 40, tzinfo=UTC)
-TRUNKS = (
-    Trunk("landline", "landline", ("PJSIP/landline", "SIP/landline")),
-    Trunk("kyivstar", "mobile", ("PJSIP/kyivstar", "SIP/kyivstar")),
-    Trunk("vodafone", "mobile", ("PJSIP/vodafone", "SIP/vodafone")),
-)
-
-Frame = dict[str, "str | list[str]"]
-
-
-def new_tracker() -> CallTracker:
-    return CallTracker(TrunkDirectory(TRUNKS, ["from-trunk"]), area_code="342")
-
-
-def feed(tracker: CallTracker, frames: list[Frame], received_at: datetime = RECEIVED
-         ) -> list[CallFact]:
-    facts: list[CallFact] = []
-    for headers in frames:
-        event = ami.parse_event(headers, received_at)
-        if event is not None:
-            facts.extend(tracker.handle(event))
-    return facts
-
-
-def only(facts: list[CallFact], kind: type) -> list[CallFact]:
-    return [f for f in facts if isinstance(f, kind)]
 
 
 # -- real traces ------------------------------------------------------------------------------
@@ -81,13 +71,17 @@ class Expected:
     cause: int
 
 
-ANSWERED = (CallEntered, RecordingAnnounced, CallQueued, CallRang, CallRang, CallAnswered,
-            CallEnded)
-ABANDONED = (CallEntered, RecordingAnnounced, CallQueued, CallRang, CallRang, CallEnded)
+ANSWERED = (CallEntered, RecordingAnnounced, CallQueued, CallRang, CallRang, CallRingEnded,
+            CallAnswered, CallEnded)
+ABANDONED = (CallEntered, RecordingAnnounced, CallQueued, CallRang, CallRang, CallRingEnded,
+             CallRingEnded, CallEnded)
 RING_NO_ANSWER = (CallEntered, RecordingAnnounced, CallQueued, CallRang, CallRang,
-                  CallRingTimedOut, CallRingTimedOut, CallRang, CallRang, CallEnded)
+                  CallRingTimedOut, CallRingTimedOut, CallRang, CallRang, CallRingEnded,
+                  CallRingEnded, CallEnded)
+# 120 s in Queue(): eight attempts of ring-all, each ended by AgentRingNoAnswer for both seats
+TIMED_OUT = (CallEntered, RecordingAnnounced, CallQueued,
+             *(CallRang, CallRang, CallRingTimedOut, CallRingTimedOut) * 8, CallEnded)
 LANDLINE = "+380342123456"
-KYIVSTAR = "+380671234567"
 VODAFONE = "+380501234567"
 
 TRACE_EXPECTATIONS = {
@@ -116,6 +110,9 @@ TRACE_EXPECTATIONS = {
         "1795908885.0", "kyivstar", "mobile", "PJSIP/kyivstar-00000000", KYIVSTAR,
         "Іван Петренко", "Київстар", ANSWERED, ("PJSIP/op1002", "PJSIP/op1001"),
         "PJSIP/op1001", "answered", 16),
+    "pjsip-queue-timeout": Expected(
+        "1796583062.0", "kyivstar", "mobile", "PJSIP/kyivstar-00000000", "+380671234599", None,
+        "Київстар", TIMED_OUT, ("PJSIP/op1002", "PJSIP/op1001") * 8, None, "failed", 16),
     "restart-mid-call": Expected(
         "1795908046.0", "landline", "landline", "SIP/landline-00000000", LANDLINE, None, None,
         ANSWERED, ("SIP/op1002", "SIP/op1001"), "SIP/op1001", "answered", 16),
@@ -173,64 +170,6 @@ def test_the_same_trace_twice_enters_again_with_the_same_facts(name: str) -> Non
 
 
 # -- inline traces ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Leg:
-    """One channel of a call; its methods build AMI frames as Asterisk sends them."""
-
-    channel: str
-    uniqueid: str
-    linkedid: str
-    context: str = "from-trunk"
-
-    def frame(self, event: str, **more: str | list[str]) -> Frame:
-        headers: Frame = {
-            "Event": event, "Privilege": "call,all", "Channel": self.channel,
-            "Context": self.context, "Uniqueid": self.uniqueid, "Linkedid": self.linkedid,
-        }
-        headers.update(more)
-        return headers
-
-    def new(self, number: str = KYIVSTAR, name: str = "") -> Frame:
-        return self.frame("Newchannel", CallerIDNum=number, CallerIDName=name or number,
-                          Exten="1580", ChannelState="4")
-
-    def recording(self, path: str) -> Frame:
-        return self.frame("VarSet", Variable="MIXMONITOR_FILENAME", Value=path)
-
-    def queued(self, position: int = 1) -> Frame:
-        return self.frame("QueueCallerJoin", Queue="operators", Position=str(position))
-
-    def agent_called(self, operator: Leg, seat: str) -> Frame:
-        return self.frame("AgentCalled", Interface=seat, DestUniqueid=operator.uniqueid,
-                          DestChannel=operator.channel)
-
-    def agent_connect(self, operator: Leg, seat: str) -> Frame:
-        return self.frame("AgentConnect", Interface=seat, DestUniqueid=operator.uniqueid,
-                          HoldTime="3")
-
-    def abandon(self) -> Frame:
-        return self.frame("QueueCallerAbandon", Queue="operators", HoldTime="6")
-
-    def hangup_request(self) -> Frame:
-        return self.frame("HangupRequest")
-
-    def hangup(self, cause: str = "16", text: str = "Normal Clearing") -> Frame:
-        return self.frame("Hangup", Cause=cause, **{"Cause-txt": text})
-
-
-def caller_leg(uniqueid: str, trunk: str = "kyivstar", seq: str = "00000000") -> Leg:
-    return Leg(f"PJSIP/{trunk}-{seq}", uniqueid, uniqueid)
-
-
-def operator_leg(uniqueid: str, linkedid: str, seat: str = "op1001", seq: str = "00000001"
-                 ) -> Leg:
-    return Leg(f"PJSIP/{seat}-{seq}", uniqueid, linkedid, context="from-operator")
-
-
-CALLER = caller_leg("1795908019.3")
-OPERATOR = operator_leg("1795908021.4", CALLER.linkedid)
 
 
 def answered_call(caller: Leg = CALLER, operator: Leg = OPERATOR) -> list[Frame]:
@@ -352,13 +291,15 @@ def test_overlapping_calls_are_tracked_by_linkedid() -> None:
 @pytest.mark.parametrize(
     ("middle", "outcome"),
     [
-        ([CALLER.abandon()], "abandoned"),
+        ([CALLER.hangup_request(), CALLER.abandon()], "abandoned"),
+        ([CALLER.abandon()], "failed"),  # app_queue gave up (timeout): nobody asked to hang up
         ([CALLER.hangup_request()], "abandoned"),  # no QueueCallerAbandon, caller hung up
         ([], "failed"),
         ([OPERATOR.hangup_request()], "failed"),  # only the operator's leg asked to hang up
         ([CALLER.agent_connect(OPERATOR, "PJSIP/op1001"), CALLER.hangup_request()], "answered"),
     ],
-    ids=["queue-abandon", "hangup-request", "neither", "operator-request", "answered-first"],
+    ids=["caller-abandon", "queue-abandon", "hangup-request", "neither", "operator-request",
+         "answered-first"],
 )
 def test_outcome_of_a_call(middle: list[Frame], outcome: str) -> None:
     frames = [CALLER.new(), CALLER.queued(), CALLER.agent_called(OPERATOR, "PJSIP/op1001"),
@@ -455,19 +396,6 @@ def test_event_time_comes_from_the_timestamp_header() -> None:
 
 
 # -- resync after a (re)connect ---------------------------------------------------------------
-
-AT = datetime(2026, 11, 28, 23, 30, tzinfo=UTC)
-
-
-def snapshot(leg: Leg, *, seconds: int = 30, bridge: str = "",
-             number: str = KYIVSTAR, name: str = "") -> ami.ChannelSnapshot:
-    """One CoreShowChannel item for the leg, as `ami.parse_snapshot` builds it."""
-    return ami.ChannelSnapshot(
-        channel=leg.channel, uniqueid=leg.uniqueid, linkedid=leg.linkedid,
-        caller_num=number, caller_name=name or number, context=leg.context, exten="1580",
-        application="Queue", duration_seconds=seconds, bridge_id=bridge,
-    )
-
 
 def test_resync_closes_a_tracked_call_asterisk_no_longer_has() -> None:
     tracker = new_tracker()

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from callcenter.core.errors import StoreUnavailable
 from callcenter.pops.model.pausing import MemberPause, PauseState, PbxUnavailable
 from callcenter.pops.service.pausing import Pausing
 from callcenter.pops.service.relay import Envelope, PopRelay
@@ -41,11 +42,27 @@ class Publisher:
         self.items.append(item)
 
 
+class SignIns:
+    """The seats with a signed-in operator, as the sessions table would say."""
+
+    def __init__(self, *seats: str) -> None:
+        self.seats = set(seats)
+        self.down = False
+        self.asked: list[datetime] = []
+
+    async def __call__(self, now: datetime) -> set[str]:
+        self.asked.append(now)
+        if self.down:
+            raise StoreUnavailable("database away")
+        return set(self.seats)
+
+
 @contextlib.asynccontextmanager
-async def running(wrap_up: float) -> AsyncIterator[tuple[Pausing, Pauser, Publisher]]:
+async def running(wrap_up: float, signed_in: SignIns | None = None
+                  ) -> AsyncIterator[tuple[Pausing, Pauser, Publisher]]:
     pauser, publisher = Pauser(), Publisher()
     pausing = Pausing(pauser=pauser, relay=PopRelay(publisher=publisher),
-                      wrap_up_seconds=wrap_up, clock=lambda: T0)
+                      wrap_up_seconds=wrap_up, signed_in=signed_in, clock=lambda: T0)
     task = asyncio.create_task(pausing.run())
     try:
         yield pausing, pauser, publisher
@@ -93,6 +110,42 @@ async def test_a_manual_pause_is_kept_through_wrap_up(eventually: object) -> Non
     assert pausing.state("PJSIP/op1002") == PauseState(True, "manual")
     assert pauser.sent[1:] == [("PJSIP/op1002", True, "wrap_up"),
                                ("PJSIP/op1002", True, "manual")]
+
+
+async def test_no_wrap_up_at_a_seat_where_nobody_is_signed_in(eventually: object) -> None:
+    # issue 11, item 8: the phone at op1002 answered, but nobody sits at the page there
+    sign_ins = SignIns(A)
+    async with running(0.5, sign_ins) as (pausing, pauser, _):
+        pausing.call_ended("PJSIP/op1002")
+        pausing.call_ended(A)
+        await eventually(lambda: pauser.sent)  # type: ignore[operator]
+    assert pauser.sent == [(A, True, "wrap_up")]  # in order: op1002 was decided first
+    assert pausing.state("PJSIP/op1002") == PauseState(False)
+    assert (pausing.wrap_ups_skipped, sign_ins.asked[:1]) == (1, [T0])
+
+
+async def test_sign_ins_unreadable_count_as_last_read(eventually: object) -> None:
+    sign_ins = SignIns(A)
+    async with running(0.5, sign_ins) as (pausing, pauser, _):
+        pausing.call_ended(A)
+        await eventually(lambda: len(pauser.sent) == 1)  # type: ignore[operator]
+        await pausing.resume(A)
+        sign_ins.down = True  # A signs out meanwhile, but the database is away
+        sign_ins.seats.clear()
+        pausing.call_ended("PJSIP/op1002")
+        pausing.call_ended(A)
+        await eventually(lambda: len(pauser.sent) == 3)  # type: ignore[operator]
+    assert pauser.sent[2] == (A, True, "wrap_up")
+    assert pausing.wrap_ups_skipped == 1
+
+
+async def test_sign_ins_never_read_leave_every_seat_its_wrap_up(eventually: object) -> None:
+    sign_ins = SignIns()
+    sign_ins.down = True
+    async with running(0.5, sign_ins) as (pausing, pauser, _):
+        pausing.call_ended(A)
+        await eventually(lambda: pauser.sent)  # type: ignore[operator]
+    assert pauser.sent == [(A, True, "wrap_up")]
 
 
 async def test_the_pbx_away_is_an_error_and_changes_no_state() -> None:
