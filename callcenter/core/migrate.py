@@ -1,13 +1,21 @@
-"""Run alembic from code (`callcenter db upgrade`, start-up of `serve` and `demo`)."""
+"""Run alembic from code (`callcenter db upgrade`, start-up of `serve`, `listen`, `web`,
+`worker` and `demo`), and wait for the database at start-up."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 from alembic.config import Config as AlembicConfig
 
 from alembic import command
+from callcenter.core.database_faults import classify, describe
+from callcenter.core.errors import StoreUnavailable
+from callcenter.core.pacing import DatabaseOutage
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,8 +35,32 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 
 async def prepare(url: str) -> None:
-    """Upgrade to head off the event loop (alembic is synchronous)."""
-    await asyncio.to_thread(upgrade, url)
+    """Upgrade to head off the event loop (alembic is synchronous), once the database
+    answers."""
+    await when_database_answers(lambda: asyncio.to_thread(upgrade, url), step="migrations")
+
+
+async def when_database_answers(run: Callable[[], Awaitable[T]], *, step: str) -> T:
+    """`run()`, again while the database is away (starting, restarting, stopped): a process
+    starting meanwhile waits for it (said once, `waiting_for_database`) instead of exiting.
+    Any other error ends the start-up as before."""
+    outage = DatabaseOutage("waiting_for_database", back="database_answers", first=0.5)
+    while True:
+        try:
+            result = await run()
+        except Exception as exc:
+            if not isinstance(exc, StoreUnavailable) and classify(exc) is None:
+                raise
+            await outage.wait(_unavailable(exc), step=step)
+            continue
+        outage.over(step=step)
+        return result
+
+
+def _unavailable(exc: Exception) -> StoreUnavailable:
+    if isinstance(exc, StoreUnavailable):
+        return exc
+    return StoreUnavailable(f"database unavailable: {describe(exc)}")
 
 
 def downgrade(url: str, revision: str) -> None:

@@ -61,7 +61,8 @@ async def prepare(config: Config) -> None:
     fresh install routes appeals at once. A table with contractors is left alone (admins
     edit them; `callcenter contractors import` updates them on purpose)."""
     await migrate.prepare(config.database.url)
-    await import_if_empty(config)
+    await migrate.when_database_answers(lambda: import_if_empty(config),
+                                        step="contractors import")
 
 
 async def import_if_empty(config: Config) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from structlog.testing import capture_logs
 
+from callcenter.core import migrate
 from callcenter.core.errors import StoreUnavailable
 from callcenter.core.pacing import DatabaseOutage, Supervisor
 from callcenter.delivery.model.outbox import DeliveryResult, OutboxMessage
@@ -150,3 +151,17 @@ async def test_an_outage_is_said_once_and_its_end_once() -> None:
     assert [(e["event"], e.get("waiting")) for e in logs] == [
         ("intake_waiting_for_database", 7), ("intake_database_back", None)]
     assert outage.delay == 0.001 and not outage.away
+
+
+async def test_start_up_waits_for_the_database_and_fails_on_anything_else() -> None:
+    run, runs = failing_then_done(ConnectionRefusedError(111, "Connect call failed"), LOST)
+    with capture_logs() as logs:
+        await migrate.when_database_answers(run, step="migrations")
+    assert runs == [3]
+    assert [(e["event"], e["step"]) for e in logs] == [
+        ("waiting_for_database", "migrations"), ("database_answers", "migrations")]
+    assert logs[0]["error"] == \
+        "database unavailable: ConnectionRefusedError: [Errno 111] Connect call failed"
+    broken, _ = failing_then_done(ValueError("a bad migration"))
+    with pytest.raises(ValueError):
+        await migrate.when_database_answers(broken, step="migrations")
