@@ -133,18 +133,21 @@ class Supervisor:
     def _failed(self, name: str, exc: Exception) -> None:
         self.failures[name] += 1
         database = store_unavailable(exc)
-        why = str(database) if database is not None else first_line(exc)
-        if database is None:
-            self._last[name] = (self._clock(), why)
-        said = self._said.setdefault(name, set())
-        signature = "database" if database is not None else _signature(exc)
-        if signature in said:
-            return
-        said.add(signature)
         if database is not None:
-            log.warning("loop_waiting_for_database", loop=name, error=why)
-        else:
+            if self._first_time(name, "database"):
+                log.warning("loop_waiting_for_database", loop=name, error=str(database))
+            return
+        why = first_line(exc)
+        self._last[name] = (self._clock(), why)
+        if self._first_time(name, _signature(exc)):
             log.error("loop_failed", loop=name, error=why, exc_info=exc)
+
+    def _first_time(self, name: str, signature: str) -> bool:
+        """True unless this failure of this loop was logged since it last ran well."""
+        said = self._said.setdefault(name, set())
+        new = signature not in said
+        said.add(signature)
+        return new
 
 
 def store_unavailable(exc: BaseException) -> StoreUnavailable | None:
@@ -166,7 +169,10 @@ def first_line(exc: BaseException) -> str:
 
 
 def _signature(exc: BaseException) -> str:
-    """The type and the place it was raised: one failure, however often it repeats."""
+    """The type and the place it was raised (of a task group's first error): one failure,
+    however often it repeats."""
+    while isinstance(exc, BaseExceptionGroup):
+        exc = exc.exceptions[0]
     frames = traceback.extract_tb(exc.__traceback__)
     where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else ""
     return f"{type(exc).__qualname__}@{where}"

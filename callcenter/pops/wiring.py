@@ -59,6 +59,8 @@ class PopSide:
     async def run(self, supervisor: Supervisor | None = None) -> None:
         """The pop loops of this process, each kept going by `supervisor`."""
         supervisor = supervisor or Supervisor()
+        if self.service is not None:
+            self.service.started()
         async with asyncio.TaskGroup() as group:
             for name, loop in self._loops().items():
                 group.create_task(supervisor.keep(name, loop), name=name)
@@ -69,7 +71,6 @@ class PopSide:
             # it has nothing to follow (following its own rows cost the hot path time)
             loops["pops-subscribe"] = lambda: subscribe(self.channel, self.receive)
         else:
-            self.service.started()
             loops["pops-publish"] = self.channel.run_publisher
             loops["pop-cards"] = self.service.run
         if self.pausing is not None:

@@ -13,7 +13,6 @@ import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 
-import structlog
 from sqlalchemy import delete, insert, select, update
 
 from callcenter.core.database import Database
@@ -24,7 +23,6 @@ from callcenter.pops.model.pausing import PauseState, PbxUnavailable, SeatNotInQ
 from callcenter.pops.service.pausing import PauseControl
 from callcenter.pops.tables import PopCommand
 
-log = structlog.get_logger("callcenter.pausing")
 ERRORS: dict[str, type[DomainError]] = {"seat_not_in_queue": SeatNotInQueue}
 KEEP = timedelta(hours=1)
 
