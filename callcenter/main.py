@@ -32,6 +32,7 @@ from callcenter.contractors.store.desk import SqlContractorDesk
 from callcenter.core import logs
 from callcenter.core.config import Config
 from callcenter.core.database import Database
+from callcenter.core.pacing import Supervisor
 from callcenter.core.web.app import WebParts, create_app
 from callcenter.core.web.health import Readiness
 from callcenter.core.web.listening import open_http_sockets
@@ -86,13 +87,19 @@ def web_parts(pops: PopSide, metrics: Metrics) -> tuple[list[APIRouter], PopWeb]
 
 def build_web(config: Config, db: Database, *, listener: Listener | None = None,
               metrics: Metrics | None = None, pops: PopSide | None = None,
-              routing_services: RoutingServices | None = None) -> FastAPI:
+              routing_services: RoutingServices | None = None,
+              supervisor: Supervisor | None = None) -> FastAPI:
     """The web app; `listener` is given in the process that holds the AMI link, `pops` in a
     web-only one (its `run()` follows the other processes' pops). An appeal the operator
-    registers is routed at once by `routing_services` (built here unless given)."""
+    registers is routed at once by `routing_services` (built here unless given). Readiness
+    and metrics tell of the database and of the process's loops (`supervisor`, the
+    listener's where there is one)."""
     metrics = metrics or Metrics()
     routing_services = routing_services or build_routing(config, db)
-    readiness = Readiness(database=db.ping)
+    supervisor = listener.supervisor if listener is not None else supervisor or Supervisor()
+    readiness = Readiness(database=db.check, loops=supervisor.failing)
+    metrics.watch_database(db.availability)
+    metrics.watch_loops(supervisor.failures)
     if listener is not None:
         link = listener.link
         readiness.ami_logged_in = lambda: link.logged_in
@@ -243,8 +250,8 @@ def build_server(config: Config, *, http_sockets: list[socket.socket] | None = N
     listener = build_listener(config)
     routing_services = build_routing(config, listener.db)
     app = build_web(config, listener.db, listener=listener, routing_services=routing_services)
-    worker = (build_worker(config, routing_services=routing_services) if config.outbox.in_serve
-              else None)
+    worker = (build_worker(config, routing_services=routing_services,
+                           supervisor=listener.supervisor) if config.outbox.in_serve else None)
     return Server(config, listener, app, worker, http_sockets)
 
 
@@ -278,13 +285,13 @@ async def serve_web(config: Config) -> None:
     await prepare(config)
     http_sockets = open_http(config)
     db = Database(config.database.url, echo=config.database.echo)
-    pops = web_pops(db)
-    app = build_web(config, db, pops=pops)
+    pops, supervisor = web_pops(db), Supervisor()
+    app = build_web(config, db, pops=pops, supervisor=supervisor)
     log.info("serving_web", http=f"http://{config.http.host}:{config.http.port}/")
 
     async def both() -> None:
         async with asyncio.TaskGroup() as group:
-            group.create_task(pops.run(), name="pops")
+            group.create_task(pops.run(supervisor), name="pops")
             group.create_task(serve_http(app, config, http_sockets), name="http")
 
     with reload_on_hangup(app):

@@ -26,9 +26,10 @@ from callcenter.calls.service.reconciler import QueueLogReconciler
 from callcenter.calls.store.away import SqlAwayCalls
 from callcenter.calls.store.calls import SqlCallStore
 from callcenter.core import logs, migrate
-from callcenter.core.ami.link import AmiLink, LinkSettings
+from callcenter.core.ami.link import AmiAuthError, AmiLink, LinkSettings
 from callcenter.core.config import Config
 from callcenter.core.database import Database
+from callcenter.core.pacing import Supervisor
 from callcenter.pops.wiring import PopSide, bind_link, link_frames, link_login, link_pops, wanted
 from callcenter.recordings.audio import PydubEncoder
 from callcenter.recordings.service.archive import Archive
@@ -48,19 +49,24 @@ class Listener:
     recordings: Recordings | None = None
     pops: PopSide | None = None
     queue_log: QueueLogReconciler | None = None
+    supervisor: Supervisor = dataclasses.field(default_factory=Supervisor)
 
     async def run(self) -> None:
+        """Every loop supervised: none ends the process but a refused AMI login."""
+        keep = self.supervisor.keep
         async with asyncio.TaskGroup() as group:
             if self.pops is not None:
-                group.create_task(self.pops.run(), name="pops")
-            group.create_task(self.link.run(), name="ami-link")
-            group.create_task(self.intake.consume(), name="intake-consume")
-            group.create_task(self.intake.write(), name="intake-write")
-            group.create_task(self.intake.look_up_recordings(), name="intake-recordings")
+                group.create_task(self.pops.run(self.supervisor), name="pops")
+            group.create_task(keep("ami-link", self.link.run, fatal=(AmiAuthError,)),
+                              name="ami-link")
+            loops = {"intake-consume": self.intake.consume, "intake-write": self.intake.write,
+                     "intake-recordings": self.intake.look_up_recordings}
             if self.recordings is not None:
-                group.create_task(self.recordings.run(), name="recordings")
+                loops["recordings"] = self.recordings.run
             if self.queue_log is not None:
-                group.create_task(self.queue_log.run(), name="queue-log")
+                loops["queue-log"] = self.queue_log.run
+            for name, loop in loops.items():
+                group.create_task(keep(name, loop), name=name)
 
     async def drain(self, timeout: float = 5.0) -> None:
         """Give the writer a moment to empty the backlog, then keep the rest in the journal."""

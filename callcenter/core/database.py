@@ -1,17 +1,21 @@
-"""Engine and the one session scope: commit, roll back, or raise StoreUnavailable."""
+"""Engine and the one session scope: commit, roll back, or raise StoreUnavailable.
+
+Which errors mean "the database is away" is decided in `callcenter/core/database_faults.py`;
+engines never put bound parameters (residents' numbers) into an error's text.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -19,6 +23,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from callcenter.core.database_faults import Fault, classify, describe, mark_disconnects
 from callcenter.core.errors import StoreUnavailable
 
 
@@ -26,15 +31,20 @@ def make_engine(url: str, *, echo: bool = False, foreign_keys: bool = True) -> A
     """An engine; `foreign_keys=False` is for SQLite batch migrations, which copy tables."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, parsed.database, echo, foreign_keys)
-    return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10)
+        engine = _sqlite_engine(url, parsed.database, echo, foreign_keys)
+    else:
+        engine = create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10,
+                                     hide_parameters=True)
+    event.listen(engine.sync_engine, "handle_error", mark_disconnects)
+    return engine
 
 
 def _sqlite_engine(url: str, database: str | None, echo: bool,
                    foreign_keys: bool) -> AsyncEngine:
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30},
+                                 hide_parameters=True)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -63,10 +73,25 @@ def insert_ignore(dialect: str, table: Table) -> postgresql.Insert | sqlite.Inse
     return sqlite.insert(table).on_conflict_do_nothing()
 
 
-def is_connection_error(exc: BaseException) -> bool:
-    if isinstance(exc, OperationalError | InterfaceError | OSError | TimeoutError):
-        return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+FAULT_WORDS = {Fault.LOST: "database unavailable", Fault.BUSY: "database busy"}
+
+
+@dataclass
+class Availability:
+    """What the last scopes found: the database answering, or away since a moment (and
+    why). Kept by the session scope, read by readiness and metrics."""
+
+    available: bool = True
+    reason: str | None = None
+    outages: int = 0
+
+    def succeeded(self) -> None:
+        self.available, self.reason = True, None
+
+    def lost(self, reason: str) -> None:
+        if self.available:
+            self.outages += 1
+        self.available, self.reason = False, reason
 
 
 class Database:
@@ -82,6 +107,7 @@ class Database:
         # SQLite has one writer at a time: queue writers here instead of in "database is locked".
         self._writer = asyncio.Lock() if self.dialect == "sqlite" else None
         self._closed = False
+        self.availability = Availability()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
@@ -107,18 +133,30 @@ class Database:
             async with (factory or self._sessions)() as session, session.begin():
                 yield session
         except Exception as exc:
-            if is_connection_error(exc):
-                raise StoreUnavailable(f"database unavailable: {exc}") from exc
-            raise
+            fault = classify(exc)
+            if fault is None:
+                raise
+            domain = StoreUnavailable(f"{FAULT_WORDS[fault]}: {describe(exc)}")
+            if fault is Fault.LOST:
+                self.availability.lost(str(domain))
+            raise domain from exc
+        self.availability.succeeded()
 
     async def ping(self, timeout: float = 3.0) -> bool:
         """True when the database answers a trivial query within `timeout` seconds."""
+        return await self.check(timeout) is None
+
+    async def check(self, timeout: float = 3.0) -> str | None:
+        """None when the database answers a trivial query within `timeout` seconds, else
+        why not (short, for readiness)."""
         try:
             async with asyncio.timeout(timeout), self.reading() as session:
                 await session.execute(text("SELECT 1"))
-        except (StoreUnavailable, TimeoutError):
-            return False
-        return True
+        except StoreUnavailable as exc:
+            return str(exc)
+        except TimeoutError:
+            return f"database unavailable: no answer within {timeout:g} s"
+        return None
 
     async def close(self) -> None:
         self._closed = True

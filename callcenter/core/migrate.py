@@ -1,4 +1,5 @@
-"""Run alembic from code (`callcenter db upgrade`, start-up of `serve` and `demo`).
+"""Run alembic from code (`callcenter db upgrade`, start-up of `serve`, `listen`, `web`,
+`worker` and `demo`), and wait for the database at start-up.
 
 On PostgreSQL the tables may belong to another role than the one the processes use
 (`[database] owner_url` runs the migrations and owns the tables, `url` works with them): after
@@ -11,7 +12,9 @@ role can neither rewrite the audit nor switch its guard off.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import text
@@ -19,6 +22,11 @@ from sqlalchemy.engine import make_url
 
 from alembic import command
 from callcenter.core.database import make_engine
+from callcenter.core.database_faults import classify, describe
+from callcenter.core.errors import StoreUnavailable
+from callcenter.core.pacing import DatabaseOutage
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,11 +47,12 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 async def prepare(url: str, owner_url: str = "") -> None:
     """Upgrade to head off the event loop (alembic is synchronous), as the owner when there is
-    one, then grant the working role of `url` its rights."""
-    await asyncio.to_thread(upgrade, owner_url or url)
+    one, then grant the working role of `url` its rights; once the database answers."""
+    await when_database_answers(lambda: asyncio.to_thread(upgrade, owner_url or url),
+                                step="migrations")
     role = working_role(url, owner_url)
     if role:
-        await grant(owner_url, role)
+        await when_database_answers(lambda: grant(owner_url, role), step="grants")
 
 
 def working_role(url: str, owner_url: str) -> str | None:
@@ -82,6 +91,29 @@ async def grant(owner_url: str, role: str) -> None:
 
 def quote_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+async def when_database_answers(run: Callable[[], Awaitable[T]], *, step: str) -> T:
+    """`run()`, again while the database is away (starting, restarting, stopped): a process
+    starting meanwhile waits for it (said once, `waiting_for_database`) instead of exiting.
+    Any other error ends the start-up as before."""
+    outage = DatabaseOutage("waiting_for_database", back="database_answers", first=0.5)
+    while True:
+        try:
+            result = await run()
+        except Exception as exc:
+            if not isinstance(exc, StoreUnavailable) and classify(exc) is None:
+                raise
+            await outage.wait(_unavailable(exc), step=step)
+            continue
+        outage.over(step=step)
+        return result
+
+
+def _unavailable(exc: Exception) -> StoreUnavailable:
+    if isinstance(exc, StoreUnavailable):
+        return exc
+    return StoreUnavailable(f"database unavailable: {describe(exc)}")
 
 
 def downgrade(url: str, revision: str) -> None:

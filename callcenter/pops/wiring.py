@@ -18,6 +18,7 @@ from callcenter.calls.service.intake import Intake
 from callcenter.core.ami.link import AmiLink
 from callcenter.core.config import Config
 from callcenter.core.database import Database
+from callcenter.core.pacing import Supervisor
 from callcenter.pops.ami import AmiQueuePauser
 from callcenter.pops.model.pausing import MEMBER_EVENTS, member_pause
 from callcenter.pops.service.pausing import PauseControl, Pausing
@@ -56,19 +57,28 @@ class PopSide:
     def receive(self, item: Envelope, deliver: bool) -> None:
         self.relay.receive(item, deliver=deliver)
 
-    async def run(self) -> None:
+    async def run(self, supervisor: Supervisor | None = None) -> None:
+        """The pop loops of this process, each kept going by `supervisor`."""
+        supervisor = supervisor or Supervisor()
+        if self.service is not None:
+            self.service.started()
         async with asyncio.TaskGroup() as group:
-            if self.service is None:  # the process with the AMI link is the only publisher:
-                # it has nothing to follow (following its own rows cost the hot path time)
-                group.create_task(subscribe(self.channel, self.receive), name="pops-subscribe")
-            if self.service is not None:
-                self.service.started()
-                group.create_task(self.channel.run_publisher(), name="pops-publish")
-                group.create_task(self.service.run(), name="pop-cards")
-            if self.pausing is not None:
-                group.create_task(self.pausing.run(), name="wrap-up")
-            if self.drain is not None:
-                group.create_task(self.drain.run(), name="pause-commands")
+            for name, loop in self._loops().items():
+                group.create_task(supervisor.keep(name, loop), name=name)
+
+    def _loops(self) -> dict[str, Callable[[], Awaitable[None]]]:
+        loops: dict[str, Callable[[], Awaitable[None]]] = {}
+        if self.service is None:  # the process with the AMI link is the only publisher:
+            # it has nothing to follow (following its own rows cost the hot path time)
+            loops["pops-subscribe"] = lambda: subscribe(self.channel, self.receive)
+        else:
+            loops["pops-publish"] = self.channel.run_publisher
+            loops["pop-cards"] = self.service.run
+        if self.pausing is not None:
+            loops["wrap-up"] = self.pausing.run
+        if self.drain is not None:
+            loops["pause-commands"] = self.drain.run
+        return loops
 
 
 def link_pops(config: Config, db: Database) -> PopSide:

@@ -18,6 +18,7 @@ import signal
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 import structlog
 
@@ -29,6 +30,7 @@ from callcenter.core import logs, migrate
 from callcenter.core.config import Config
 from callcenter.core.database import Database
 from callcenter.core.errors import ReferenceDataError
+from callcenter.core.pacing import Supervisor
 from callcenter.delivery.model.notices import Notifier
 from callcenter.delivery.senders.email import SmtpSettings
 from callcenter.delivery.senders.transport import ChannelTransport
@@ -60,7 +62,8 @@ async def prepare(config: Config) -> None:
     fresh install routes appeals at once. A table with contractors is left alone (admins
     edit them; `callcenter contractors import` updates them on purpose)."""
     await migrate.prepare(config.database.url, config.database.owner_url)
-    await import_if_empty(config)
+    await migrate.when_database_answers(lambda: import_if_empty(config),
+                                        step="contractors import")
 
 
 async def import_if_empty(config: Config) -> None:
@@ -131,17 +134,18 @@ class Worker:
     workers: list[OutboxWorker]
     sweep_interval: float
     owns_db: bool = True
+    supervisor: Supervisor = dataclasses.field(default_factory=Supervisor)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Until `stop`: then every worker finishes (sends and records) the batch in hand,
-        so a restart sends nothing twice."""
+        so a restart sends nothing twice. Each loop is kept going by the supervisor."""
+        services, interval = self.routing_services, self.sweep_interval
+        loops = {worker.name: partial(worker.run, stop) for worker in self.workers}
+        loops["escalation-sweep"] = partial(services.escalation.run, interval, stop)
+        loops["routing-sweep"] = partial(services.appeal_router.run, interval, stop)
         async with asyncio.TaskGroup() as group:
-            for worker in self.workers:
-                group.create_task(worker.run(stop), name=worker.name)
-            group.create_task(self.routing_services.escalation.run(self.sweep_interval, stop),
-                              name="escalation-sweep")
-            group.create_task(self.routing_services.appeal_router.run(self.sweep_interval, stop),
-                              name="routing-sweep")
+            for name, loop in loops.items():
+                group.create_task(self.supervisor.keep(name, loop), name=name)
 
     async def close(self) -> None:
         await self.transport.close()
@@ -154,9 +158,10 @@ def default_name() -> str:
 
 
 def build_worker(config: Config, *, name: str | None = None,
-                 routing_services: RoutingServices | None = None) -> Worker:
-    """A worker on its own database, or on the one of `routing_services` (`callcenter serve`),
-    which it then leaves open."""
+                 routing_services: RoutingServices | None = None,
+                 supervisor: Supervisor | None = None) -> Worker:
+    """A worker on its own database, or on the one of `routing_services` (`callcenter serve`,
+    with the supervisor of its other loops), which it then leaves open."""
     owns_db = routing_services is None
     if routing_services is None:
         routing_services = build_routing(
@@ -169,7 +174,8 @@ def build_worker(config: Config, *, name: str | None = None,
     name = name or default_name()
     workers = [OutboxWorker(store=store, transport=transport, name=f"{name}-{i + 1}",
                             settings=worker_settings(config)) for i in range(count)]
-    return Worker(routing_services, transport, workers, config.outbox.sweep_interval, owns_db)
+    return Worker(routing_services, transport, workers, config.outbox.sweep_interval, owns_db,
+                  supervisor or Supervisor())
 
 
 @contextlib.contextmanager

@@ -25,7 +25,7 @@ from callcenter.calls.service import fact_codec
 from callcenter.calls.service.backlog import Backlog
 from callcenter.core.errors import StoreUnavailable
 from callcenter.core.logs import printable
-from callcenter.core.pacing import after_burst
+from callcenter.core.pacing import DatabaseOutage, after_burst
 
 log = structlog.get_logger("callcenter.intake")
 RESYNC_PREFIX = "callcenter-resync-"
@@ -77,7 +77,6 @@ class Intake:
         self.received = 0.0
         self._handed_off = False  # a watcher has something to send from the last frame
         self._batch_size = batch_size
-        self._retry_max = retry_max
         self._rejected = rejected
         self._clock = clock
         self.watchers = list(watchers)
@@ -87,7 +86,12 @@ class Intake:
         self._link: AmiActions | None = None
         self._lookups: asyncio.Queue[list[tuple[str, str]]] = asyncio.Queue()
         self.facts_written = 0
-        self.database_ok = True
+        self._outage = DatabaseOutage("intake_waiting_for_database", back="intake_database_back",
+                                      longest=retry_max)
+
+    @property
+    def database_ok(self) -> bool:
+        return not self._outage.away
 
     # -- from the AMI link ---------------------------------------------------------------
 
@@ -204,7 +208,6 @@ class Intake:
     # -- writing -------------------------------------------------------------------------
 
     async def write(self) -> None:
-        delay = 0.2
         if len(self.backlog):
             self._wake.set()  # a journal left by the previous run
         while True:
@@ -220,12 +223,11 @@ class Intake:
                 continue
             try:
                 await self._apply(batch)
-            except StoreUnavailable as exc:
-                self._report_waiting(exc)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, self._retry_max)
+            except StoreUnavailable as exc:  # said once per outage; waits longer each time
+                await self._outage.wait(exc, waiting=len(self.backlog),
+                                        in_journal=self.backlog.in_journal)
                 continue
-            delay = 0.2
+            self._outage.over(waiting=len(self.backlog) - len(batch))
             self.backlog.commit(len(batch))
             self.facts_written += len(batch)
             await self._tell_stored(batch)
@@ -238,9 +240,13 @@ class Intake:
         return max(self._batch_size, grown)
 
     async def _tell_stored(self, batch: list[CallFact]) -> None:
+        """Watchers keep what they could not store (recordings retry); a failure is logged."""
         for watcher in self.watchers:
             try:
                 await watcher.facts_stored(batch)
+            except StoreUnavailable as exc:
+                log.warning("intake_watcher_waiting", watcher=type(watcher).__name__,
+                            error=str(exc))
             except Exception:  # a watcher's failure must not stop the intake
                 log.exception("intake_watcher_failed", watcher=type(watcher).__name__)
 
@@ -252,9 +258,6 @@ class Intake:
         except Exception:
             log.exception("intake_batch_failed", facts=len(batch))
             await self._apply_one_by_one(batch)
-        if not self.database_ok:
-            log.info("intake_database_back", waiting=len(self.backlog))
-        self.database_ok = True
 
     async def _apply_one_by_one(self, batch: list[CallFact]) -> None:
         for fact in batch:
@@ -270,11 +273,6 @@ class Intake:
         if self._rejected is not None:
             with self._rejected.open("a", encoding="utf-8") as handle:
                 handle.write(fact_codec.encode(fact) + "\n")
-
-    def _report_waiting(self, exc: StoreUnavailable) -> None:
-        log.warning("intake_waiting_for_database", error=str(exc), waiting=len(self.backlog),
-                    in_journal=self.backlog.in_journal)
-        self.database_ok = False
 
 
 def _guarded(seen: Callable[[Sequence[CallFact]], bool | None], facts: list[CallFact]

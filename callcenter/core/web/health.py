@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Depends, Request
@@ -17,15 +17,29 @@ router = APIRouter(tags=["health"])
 
 @dataclass
 class Readiness:
-    database: Callable[[], Awaitable[bool]]
+    # None when the database answers, else why not (Database.check)
+    database: Callable[[], Awaitable[str | None]]
     # Only a process that holds an AMI link has this; web-only processes leave it None.
     ami_logged_in: Callable[[], bool] | None = None
+    # The process's loops that failed lately, and why (Supervisor.failing)
+    loops: Callable[[], Mapping[str, str]] | None = None
 
-    async def check(self) -> dict[str, bool]:
-        checks = {"database": await self.database()}
+    async def check(self) -> tuple[dict[str, bool], dict[str, str]]:
+        """Each check's result, and the reasons of those that failed."""
+        reasons: dict[str, str] = {}
+        database = await self.database()
+        if database is not None:
+            reasons["database"] = database
+        checks = {"database": database is None}
         if self.ami_logged_in is not None:
             checks["ami"] = self.ami_logged_in()
-        return checks
+            if not checks["ami"]:
+                reasons["ami"] = "not logged in to Asterisk"
+        failing = self.loops() if self.loops is not None else {}
+        if self.loops is not None:
+            checks["loops"] = not failing
+        reasons.update({f"loop {name}": why for name, why in failing.items()})
+        return checks, reasons
 
 
 @router.get("/healthz", dependencies=[Depends(public())])
@@ -36,12 +50,15 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz", dependencies=[Depends(public())])
 async def readyz(request: Request) -> JSONResponse:
-    """The database answers and, where this process holds an AMI link, it is logged in."""
+    """The database answers, no loop of the process failed lately and, where this process
+    holds an AMI link, it is logged in; when not ready, `reasons` says why."""
     readiness: Readiness = request.app.state.readiness
-    checks = await readiness.check()
+    checks, reasons = await readiness.check()
     ready = all(checks.values())
-    return JSONResponse({"status": "ready" if ready else "not_ready", "checks": checks},
-                        status_code=200 if ready else 503)
+    body: dict[str, object] = {"status": "ready" if ready else "not_ready", "checks": checks}
+    if reasons:
+        body["reasons"] = reasons
+    return JSONResponse(body, status_code=200 if ready else 503)
 
 
 @router.get("/metrics", dependencies=[Depends(public())], include_in_schema=False)

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 import structlog
 
 from callcenter.core.errors import StoreUnavailable
-from callcenter.core.pacing import wait_for_event
+from callcenter.core.pacing import DatabaseOutage, wait_for_event
 from callcenter.delivery.model.outbox import DeliveryResult, OutboxMessage, Outcome, backoff
 from callcenter.routing.service.ports import OutboxStore, Transport
 
@@ -108,16 +108,20 @@ class OutboxWorker:
         return released
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
-        """Work until cancelled or `stop` is set; a lost database is waited out."""
+        """Work until cancelled or `stop` is set; a lost database is waited out (said once
+        per outage)."""
         stop = stop or asyncio.Event()
         next_release = 0.0
+        outage = DatabaseOutage("outbox_database_unavailable")
         while not stop.is_set():
             try:
                 if time.monotonic() >= next_release:
                     await self.release_stale()
                     next_release = time.monotonic() + self.settings.lease / 4
-                if await self.run_once():
+                claimed = await self.run_once()
+                outage.over()
+                if claimed:
                     continue
             except StoreUnavailable as exc:
-                log.warning("outbox_database_unavailable", error=str(exc))
+                outage.lost(exc, worker=self.name)
             await wait_for_event(stop, self.settings.poll_interval)

@@ -28,6 +28,7 @@ from callcenter.calls.model.facts import (
     CallRingTimedOut,
 )
 from callcenter.core.errors import StoreUnavailable
+from callcenter.core.pacing import DatabaseOutage
 from callcenter.pops.model import cards as pops
 from callcenter.pops.model.cards import CallHistory, Message
 from callcenter.pops.service.relay import PopRelay
@@ -75,6 +76,7 @@ class PopService:
         self.calls: OrderedDict[str, LiveCall] = OrderedDict()
         self._to_read: asyncio.Queue[str] = asyncio.Queue()
         self.cards_completed = 0
+        self._outage = DatabaseOutage("pop_cards_unavailable")
         self._handlers: dict[type, Callable[[Any], None]] = {
             CallEntered: self._entered,
             CallQueued: self._queued,
@@ -173,12 +175,13 @@ class PopService:
             return
         try:
             histories = await self._cards.histories(wanted)
-        except StoreUnavailable as exc:
-            log.warning("pop_cards_unavailable", calls=len(wanted), error=str(exc))
+        except StoreUnavailable as exc:  # said once per outage; the minimal cards stay
+            self._outage.lost(exc, calls=len(wanted))
             return
         except Exception:  # a broken card must not stop the pops
             log.exception("pop_cards_failed", calls=len(wanted))
             return
+        self._outage.over()
         for call_id, history in histories.items():
             self._card_ready(call_id, history)
 

@@ -24,7 +24,7 @@ from sqlalchemy import delete, insert, select, text
 
 from callcenter.core.database import Database
 from callcenter.core.errors import StoreUnavailable
-from callcenter.core.pacing import after_burst
+from callcenter.core.pacing import DatabaseOutage, after_burst
 from callcenter.core.tables import Base
 from callcenter.pops.service.relay import Envelope, envelope_from_text
 from callcenter.pops.tables import PopMessage
@@ -89,7 +89,8 @@ class PopChannel:
         self._wake.set()
 
     async def run_publisher(self) -> None:
-        delay, pruned = 0.2, time.monotonic()
+        pruned = time.monotonic()
+        outage = DatabaseOutage("pops_not_published")
         while True:
             await self._wake.wait()
             await after_burst(lambda: self._last_publish, quiet=QUIET, longest=COALESCE)
@@ -99,11 +100,12 @@ class PopChannel:
                 await self._write(batch)
             except StoreUnavailable as exc:
                 self._put_back(batch)
-                log.warning("pops_not_published", waiting=len(self._queue), error=str(exc))
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
+                await outage.wait(exc, waiting=len(self._queue))
                 continue
-            delay = 0.2
+            except Exception:  # kept for the next try; the supervisor logs and retries
+                self._put_back(batch)
+                raise
+            outage.over()
             if self._queue:
                 self._wake.set()
             if time.monotonic() - pruned > PRUNE_EVERY:
@@ -184,13 +186,14 @@ class PopChannel:
 
     async def poll(self, receive: Receive) -> None:
         """SQLite: follow the table (a message takes up to `poll_interval` to arrive)."""
+        outage = DatabaseOutage("pops_poll_failed", first=1.0)
         while True:
             try:
                 while await self.catch_up(receive) >= 1000:
                     pass
+                outage.over()
             except StoreUnavailable as exc:
-                log.warning("pops_poll_failed", error=str(exc))
-                await asyncio.sleep(1.0)
+                await outage.wait(exc)
             await asyncio.sleep(self.poll_interval)
 
     async def fetch(self, row_id: int) -> tuple[str | None, str] | None:

@@ -13,17 +13,16 @@ import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 
-import structlog
 from sqlalchemy import delete, insert, select, update
 
 from callcenter.core.database import Database
 from callcenter.core.errors import DomainError, StoreUnavailable
+from callcenter.core.pacing import DatabaseOutage
 from callcenter.pops.model.board import parse_time
 from callcenter.pops.model.pausing import PauseState, PbxUnavailable, SeatNotInQueue
 from callcenter.pops.service.pausing import PauseControl
 from callcenter.pops.tables import PopCommand
 
-log = structlog.get_logger("callcenter.pausing")
 ERRORS: dict[str, type[DomainError]] = {"seat_not_in_queue": SeatNotInQueue}
 KEEP = timedelta(hours=1)
 
@@ -102,15 +101,16 @@ class CommandDrain:
 
     async def run(self) -> None:
         rounds = 0
+        outage = DatabaseOutage("pause_commands_unreadable", first=1.0)
         while True:
             try:
                 await self.drain()
+                outage.over()
                 rounds += 1
                 if rounds % 3000 == 0:
                     await self._prune()
-            except StoreUnavailable as exc:
-                log.warning("pause_commands_unreadable", error=str(exc))
-                await asyncio.sleep(1.0)
+            except StoreUnavailable as exc:  # said once per outage, tried less often
+                await outage.wait(exc)
             await asyncio.sleep(self._interval)
 
     async def drain(self) -> None:

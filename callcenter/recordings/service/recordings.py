@@ -28,7 +28,7 @@ from structlog.contextvars import bound_contextvars
 
 from callcenter.calls.model.facts import CallEnded, CallFact, LinkResynced, RecordingAnnounced
 from callcenter.core.errors import StoreUnavailable
-from callcenter.core.pacing import wait_for_event
+from callcenter.core.pacing import DatabaseOutage, wait_for_event
 from callcenter.recordings.model import recordings as rec
 from callcenter.recordings.model.recordings import Announcement, Archived, DueRecording
 from callcenter.recordings.service.archive import Archive
@@ -93,6 +93,9 @@ class Recordings:
         self._busy: set[str] = set()
         self._wake = asyncio.Event()
         self._spool_absent = False
+        self._unsaved: list[Announcement] = []  # announced, not yet a row (database away)
+        self._outage = DatabaseOutage("recordings_waiting_for_database",
+                                      back="recordings_database_back")
         self.finished = 0  # rows this process took out of `pending`
         self.polls = 0  # passes over the due rows
 
@@ -102,12 +105,28 @@ class Recordings:
         return False
 
     async def facts_stored(self, facts: Sequence[CallFact]) -> None:
+        """Announced recordings become `pending` rows now, or, while the database is away,
+        on the worker's next passes (as the intake retries its facts)."""
         announced = [Announcement(f.call_id, f.path, f.at) for f in facts
                      if isinstance(f, RecordingAnnounced)]
         if announced:
-            await self.store.add_pending(announced)
+            self._unsaved.extend(announced)
+            await self.save_announced()
         if announced or any(isinstance(f, CallEnded | LinkResynced) for f in facts):
             self._wake.set()
+
+    async def save_announced(self) -> None:
+        """Store the announcements not yet stored; on a lost database keep them for later."""
+        if not self._unsaved:
+            return
+        batch, self._unsaved = self._unsaved, []
+        try:
+            await self.store.add_pending(batch)
+        except StoreUnavailable as exc:
+            self._unsaved = batch + self._unsaved
+            self._outage.lost(exc, unsaved=len(self._unsaved))
+            return
+        self._outage.over()
 
     async def hold(self, recording_ids: Sequence[str], *, on: bool) -> int:
         """Put recordings on legal hold (a dispute) or release them; purge skips held ones."""
@@ -127,6 +146,7 @@ class Recordings:
                     if self._monotonic() >= next_sweep:
                         await self._guarded(self._sweep())
                         next_sweep = self._monotonic() + self.settings.sweep_interval
+                    await self._guarded(self.save_announced())
                     await self._guarded(self.poll(tasks, pool))
                     await self._pause()
         finally:
@@ -136,7 +156,7 @@ class Recordings:
         try:
             await step
         except StoreUnavailable as exc:
-            log.warning("recordings_waiting_for_database", error=str(exc))
+            self._outage.lost(exc)
         except Exception:  # a bug in one pass must not stop the listener
             log.exception("recordings_pass_failed")
 
@@ -162,6 +182,7 @@ class Recordings:
             with bound_contextvars(call_id=item.call_id, recording=item.id):
                 await self._decide(item, look, now, tasks, pool)
         self.polls += 1
+        self._outage.over()
 
     def _look_all(self, due: list[DueRecording]) -> list[Look]:
         s = self.settings
@@ -207,7 +228,7 @@ class Recordings:
             try:
                 await self._ingest_one(item, source, pool)
             except StoreUnavailable as exc:  # the row stays pending; files are reused later
-                log.warning("recordings_waiting_for_database", error=str(exc))
+                self._outage.lost(exc)
             except Exception:  # never let one file stop the worker
                 log.exception("recording_failed")
             finally:

@@ -122,7 +122,7 @@ async def test_serve_runs_the_web_beside_the_listener(tmp_path: Path) -> None:
         finally:
             process.send_signal(signal.SIGTERM)
             _, stderr = await asyncio.wait_for(process.communicate(), 30)
-    assert ready == {"status": "ready", "checks": {"database": True, "ami": True}}
+    assert ready == {"status": "ready", "checks": {"database": True, "ami": True, "loops": True}}
     assert process.returncode == 0, stderr.decode()
 
 

@@ -198,7 +198,7 @@ async def test_health_and_readiness(web: WebRig) -> None:
         ready = await client.get("/readyz")
         metrics = await client.get("/metrics")
     assert health.json() == {"status": "ok"}
-    assert ready.json() == {"status": "ready", "checks": {"database": True}}
+    assert ready.json() == {"status": "ready", "checks": {"database": True, "loops": True}}
     assert "callcenter_pops_sent" in metrics.text
 
 
