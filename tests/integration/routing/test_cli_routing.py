@@ -110,7 +110,7 @@ def test_commands_on_an_empty_database(database_url: str, tmp_path: Path) -> Non
 
 
 async def test_outbox_dead_letters_and_resend(database_url: str, tmp_path: Path) -> None:
-    from routing_seed import build_city
+    from tests.integration.routing_seed import build_city
 
     city = await build_city(database_url, tmp_path)
     appeal_id = await city.registered("roof_leak", "Галицька 3")
