@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -18,6 +17,7 @@ from callcenter.appeals.schemas import (
 )
 from callcenter.appeals.service.operators import Appeals
 from callcenter.appeals.service.photos import AppealPhotos
+from callcenter.core.web.bounds import Day, Offset, RowId
 from callcenter.core.web.i18n import lang_of
 from callcenter.core.web.labels import Labels
 from callcenter.core.web.photo_files import PHOTO_RESPONSES, photo_response
@@ -57,7 +57,7 @@ async def get_appeal(number: Number, request: Request, _user: Desk) -> AppealVie
 
 @router.get("/api/appeals/{number}/photos/{photo_id}", response_class=FileResponse,
             responses=PHOTO_RESPONSES)
-async def get_photo(number: Number, photo_id: Annotated[int, Path(ge=1)], request: Request,
+async def get_photo(number: Number, photo_id: RowId, request: Request,
                     _user: Desk) -> FileResponse:
     """A photo the contractor attached to its answer (the `url` of one of the appeal's
     `photos`): JPEG, PNG or WebP. 404 `photo_not_found` for no such photo of this appeal."""
@@ -93,10 +93,9 @@ Text = Annotated[str, Query(max_length=200)]
 async def search_appeals(
         request: Request, _user: Desk, q: Text = "", number: Text = "", phone: Text = "",
         address: Text = "", category: Text = "", status: Text = "",
-        date_from: Annotated[date | None, Query()] = None,
-        date_to: Annotated[date | None, Query()] = None,
+        date_from: Day = None, date_to: Day = None,
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0) -> SearchResult:
+        offset: Offset = 0) -> SearchResult:
     """Appeals, newest first. `q` finds a number (prefix), a phone (any format), or words of
     the address, the names or the description; the other fields narrow. Case, apostrophes and
     Latin look-alike letters do not matter. Dates are days in the configured timezone."""

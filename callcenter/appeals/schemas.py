@@ -12,6 +12,7 @@ from callcenter.appeals.model.listing import HistoryItem
 from callcenter.appeals.model.photos import Photo
 from callcenter.appeals.model.records import AppealDetails, AppealSummary, CallInfo
 from callcenter.appeals.model.statuses import COMPLETABLE, FINAL, Status
+from callcenter.core.web.bounds import MAX_VERSION
 from callcenter.core.web.labels import Labels
 from callcenter.reference.model.categories import CategoryBook, Lang
 
@@ -22,7 +23,7 @@ class CompleteRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_VERSION)
     category: str = Field(default="", max_length=LIMITS["category"])
     street: str = Field(default="", max_length=LIMITS["street"])
     street_unlisted: bool = Field(default=False,

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from callcenter.appeals.service.operators import Appeals
+from callcenter.core.web.bounds import RowId
 from callcenter.delivery.schemas import AttemptView, DeliveryViews, MessageView
 from callcenter.delivery.service.admin import OutboxAdmin
 from callcenter.users.access import allow
@@ -38,7 +39,7 @@ async def dead_letters(request: Request, _user: Oversight, limit: Limit = 100
 
 
 @router.post("/api/outbox/{message_id}/resend")
-async def resend(message_id: Annotated[int, Path(ge=1)], request: Request,
+async def resend(message_id: RowId, request: Request,
                  user: Oversight) -> MessageView:
     """A dead letter back to the queue with fresh attempts and the same idempotency key."""
     row = await outbox_of(request).resend(message_id, actor=user.username)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from fastapi import Request
 from pydantic import BaseModel, Field
 
+from callcenter.core.web.bounds import MAX_ID
 from callcenter.recordings.model.disputes import ContractorLink, Dispute, LinkState, Note
 from callcenter.recordings.model.replay import AppealSummary, AuditEntry, Grant, RecordingInfo, Via
 from callcenter.recordings.service.disputes import Disputes
@@ -70,7 +71,8 @@ class ReleasedView(BaseModel):
 class LinkRequest(BaseModel):
     recording_id: str | None = Field(default=None, max_length=32,
                                      description="One recording; none: every recording")
-    dispute_id: int | None = Field(default=None, description="The contractor comes from it")
+    dispute_id: int | None = Field(default=None, ge=1, le=MAX_ID,
+                                   description="The contractor comes from it")
     contractor: str | None = Field(default=None, max_length=64)
     hours: float | None = Field(default=None, gt=0, le=720,
                                 description="How long the link works (default: config)")

@@ -23,7 +23,9 @@ from callcenter.contractors.model.desk import (
     parse_statuses,
 )
 from callcenter.contractors.service.desk import ContractorDesk, PhotoUpload
+from callcenter.core.web.bounds import BodyDay, Offset, RowId
 from callcenter.core.web.photo_files import PHOTO_RESPONSES, photo_response
+from callcenter.core.web.request_text import REFUSED
 from callcenter.users.access import only
 from callcenter.users.model import Principal, Role
 
@@ -88,7 +90,7 @@ class TakeRequest(BaseModel):
 
 
 class PlanRequest(BaseModel):
-    date: date
+    date: BodyDay
     comment: str = Field(default="", max_length=TEXT)
 
 
@@ -124,7 +126,7 @@ async def my_appeals(request: Request, user: Contractor,
                      status: Annotated[str, Query(max_length=200,
                                                   description="comma-separated")] = "",
                      limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                     offset: Annotated[int, Query(ge=0)] = 0) -> AppealPage:
+                     offset: Offset = 0) -> AppealPage:
     """The contractor's appeals, most urgent then newest first."""
     try:
         statuses = [s.value for s in parse_statuses(status)]
@@ -142,7 +144,7 @@ async def my_appeal(number: Number, request: Request, user: Contractor) -> Appea
 
 @router.get("/api/contractor/appeals/{number}/photos/{photo_id}", response_class=FileResponse,
             responses=PHOTO_RESPONSES)
-async def my_photo(number: Number, photo_id: Annotated[int, Path(ge=1)], request: Request,
+async def my_photo(number: Number, photo_id: RowId, request: Request,
                    user: Contractor) -> FileResponse:
     photo = await desk_of(request).photo(user, number, photo_id)
     return photo_response(photo, cache="private, no-store")
@@ -216,15 +218,18 @@ async def done(number: Number, request: Request, user: Contractor) -> AppealDeta
 
 class StrictParser(MultiPartParser):
     """Starlette's multipart parser, refusing a text field that is not UTF-8 (Starlette
-    would decode it as Latin-1 and store mojibake)."""
+    would decode it as Latin-1 and store mojibake) or holds control characters (a NUL cannot
+    be stored: see callcenter/core/web/request_text.py)."""
 
     def on_part_end(self) -> None:
         part = self._current_part
         if part.file is None:
             try:
-                part.data.decode("utf-8")
+                text = part.data.decode("utf-8")
             except UnicodeDecodeError:
                 raise MultiPartException("a form field is not UTF-8 text") from None
+            if REFUSED.search(text):
+                raise MultiPartException("a form field holds control characters")
         super().on_part_end()
 
 

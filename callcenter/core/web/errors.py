@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -75,8 +74,6 @@ from callcenter.users.model import (
     NotSignedIn,
     SignInFailed,
 )
-
-log = structlog.get_logger("callcenter.web")
 
 
 @dataclass(frozen=True)
@@ -172,6 +169,7 @@ PROBLEMS = {
                                         "secret lives), never the secret itself."),
     "contractor_exists": N_("A contractor with this code exists already."),
 }
+INTERNAL = N_("Something went wrong on our side. It has been logged.")
 HTTP_IDS = {400: "bad_request", 404: "not_found", 405: "method_not_allowed",
             413: "too_large", 415: "unsupported_media_type", 429: "too_many_requests"}
 HTTP_MESSAGES = {404: N_("Not found."), 405: N_("This method is not allowed here.")}
@@ -181,7 +179,7 @@ def rule_for(exc: Exception) -> ErrorRule:
     for kind, rule in RULES:
         if isinstance(exc, kind):
             return rule
-    return ErrorRule(500, N_("Something went wrong on our side. It has been logged."))
+    return ErrorRule(500, INTERNAL)
 
 
 def wants_page(request: Request) -> bool:
@@ -205,9 +203,6 @@ async def domain_error(request: Request, exc: Exception) -> Response:
         return RedirectResponse(f"/login?next={target}", status_code=303)
     rule = rule_for(exc)
     error_id = getattr(exc, "error_id", "internal")
-    if rule.status == 500:
-        log.error("request_failed", path=request.url.path, exc_info=exc)
-        error_id = "internal"
     headers = {"Retry-After": "60"} if rule.status in (429, 503) else None
     response = error_body(request, error_id, rule.message, field_details(request, exc),
                           status=rule.status)
@@ -228,10 +223,13 @@ def field_details(request: Request, exc: Exception) -> list[dict[str, str]] | No
         found = [(exc.field, exc.code)]
     else:
         return None
-    language = language_of(request)
-    return [{"field": field, "code": code,
-             "problem": gettext(language, PROBLEMS.get(code, N_("The value is not valid.")))}
+    return [problem(request, field, code, PROBLEMS.get(code, N_("The value is not valid.")))
             for field, code in found]
+
+
+def problem(request: Request, field: str, code: str, message: str) -> dict[str, str]:
+    """One field's problem in the error envelope's `details`, in the request's language."""
+    return {"field": field, "code": code, "problem": gettext(language_of(request), message)}
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:
@@ -276,4 +274,3 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(DomainError, domain_error)
-    app.add_exception_handler(Exception, domain_error)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 
+from callcenter.core.web.bounds import RowId
 from callcenter.recordings.schemas import (
     CloseRequest,
     DisputeRequest,
@@ -28,7 +29,7 @@ from callcenter.users.model import Principal, Role
 router = APIRouter(tags=["disputes"])
 Supervisor = Annotated[Principal, Depends(allow(Role.SUPERVISOR))]
 Number = Annotated[str, Path(max_length=24, description="YYYY-NNNNNN")]
-DisputeId = Annotated[int, Path(ge=1)]
+DisputeId = RowId
 
 
 @router.get("/api/disputes")
@@ -110,7 +111,7 @@ async def give_link(number: Number, body: LinkRequest, request: Request,
 
 
 @router.post("/api/links/{link_id}/revoke")
-async def revoke_link(link_id: Annotated[int, Path(ge=1)], request: Request,
+async def revoke_link(link_id: RowId, request: Request,
                       user: Supervisor) -> LinkView:
     """End a link now (it stops working at once, also for a player already open)."""
     s = supervision_of(request)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
 
+from callcenter.core.web.request_text import STORABLE
 from callcenter.recordings.schemas import (
     AppealRecordingsView,
     AuditView,
@@ -25,6 +26,7 @@ router = APIRouter(tags=["recordings"])
 Supervisor = Annotated[Principal, Depends(allow(Role.SUPERVISOR))]
 Number = Annotated[str, Path(max_length=24, description="YYYY-NNNNNN")]
 RecordingId = Annotated[str, Path(max_length=32, description="The recording's id (32 hex)")]
+Reason = Annotated[str, Form(max_length=2000, pattern=STORABLE)]
 GrantToken = Annotated[str, Query(max_length=64, description="The ticket from POST .../replays")]
 AUDIO_RESPONSES: dict[int | str, dict[str, object]] = {
     200: {"content": {"audio/mpeg": {}}, "description": "The whole file"},
@@ -88,7 +90,7 @@ async def recording_audit(recording_id: RecordingId, request: Request,
 @router.post("/api/appeals/{number}/evidence", response_class=StreamingResponse,
              responses={200: {"content": {"application/zip": {}}}})
 async def evidence_bundle(number: Number, request: Request, user: Supervisor,
-                          reason: Annotated[str, Form(max_length=2000)] = "") -> Response:
+                          reason: Reason = "") -> Response:
     """The evidence bundle (ZIP, streamed): original and compressed audio, SHA256SUMS, the
     audit excerpt, the history, the disputes with notes. The export is audited."""
     bundle = await supervision_of(request).evidence.export(
