@@ -9,8 +9,10 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from callcenter.appeals.service.operators import Appeals
 from callcenter.core.web.bounds import RowId
+from callcenter.core.web.errors import raises
 from callcenter.delivery.schemas import AttemptView, DeliveryViews, MessageView
 from callcenter.delivery.service.admin import OutboxAdmin
+from callcenter.routing.model.records import MessageNotFound
 from callcenter.users.access import allow
 from callcenter.users.model import Principal, Role
 
@@ -38,7 +40,8 @@ async def dead_letters(request: Request, _user: Oversight, limit: Limit = 100
     return [views.message(row) for row in await outbox_of(request).dead_letters(limit=limit)]
 
 
-@router.post("/api/outbox/{message_id}/resend")
+@router.post("/api/outbox/{message_id}/resend",
+             responses=raises(MessageNotFound))
 async def resend(message_id: RowId, request: Request,
                  user: Oversight) -> MessageView:
     """A dead letter back to the queue with fresh attempts and the same idempotency key."""

@@ -48,20 +48,21 @@ class LinkReplayRequest(BaseModel):
 
 
 class DisputeRequest(BaseModel):
-    contractor: str = Field(max_length=64, description="The contractor's code")
-    claim: str = Field(max_length=8000)
+    contractor: str = Field(max_length=64, description="The contractor's code (422 unless 1-64 "
+                            "latin letters, digits, '.', '_' or '-')")
+    claim: str = Field(max_length=8000, description="required: blank is refused (422)")
 
 
 class NoteRequest(BaseModel):
-    text: str = Field(max_length=8000)
+    text: str = Field(max_length=8000, description="required: blank is refused (422)")
 
 
 class CloseRequest(BaseModel):
-    decision: str = Field(max_length=8000)
+    decision: str = Field(max_length=8000, description="required: blank is refused (422)")
 
 
 class ReleaseRequest(BaseModel):
-    reason: str = Field(max_length=8000)
+    reason: str = Field(max_length=8000, description="why: 3-500 characters (else 422)")
 
 
 class ReleasedView(BaseModel):
@@ -69,6 +70,10 @@ class ReleasedView(BaseModel):
 
 
 class LinkRequest(BaseModel):
+    """Who hears it: the contractor of `dispute_id` (an open dispute about this appeal) or the
+    one named by `contractor`; neither, or both naming different contractors, is refused
+    (422)."""
+
     recording_id: str | None = Field(default=None, max_length=32,
                                      description="One recording; none: every recording")
     dispute_id: int | None = Field(default=None, ge=1, le=MAX_ID,

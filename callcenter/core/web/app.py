@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from callcenter.core.web import errors, health
+from callcenter.core.web import errors, health, openapi
 from callcenter.core.web.crashes import CrashBarrier
 from callcenter.core.web.health import Readiness
 from callcenter.core.web.i18n import COOKIE, LANGUAGES
@@ -52,6 +52,7 @@ def create_app(parts: WebParts) -> FastAPI:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     require_declared(app.routes)
+    openapi.install(app)
     return app
 
 

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from callcenter.appeals.model.form import InvalidAppealForm
@@ -169,6 +170,7 @@ PROBLEMS = {
                                         "secret lives), never the secret itself."),
     "contractor_exists": N_("A contractor with this code exists already."),
 }
+UNDOABLE = N_("The request cannot be done.")
 INTERNAL = N_("Something went wrong on our side. It has been logged.")
 HTTP_IDS = {400: "bad_request", 404: "not_found", 405: "method_not_allowed",
             413: "too_large", 415: "unsupported_media_type", 429: "too_many_requests"}
@@ -176,10 +178,58 @@ HTTP_MESSAGES = {404: N_("Not found."), 405: N_("This method is not allowed here
 
 
 def rule_for(exc: Exception) -> ErrorRule:
+    return rule_of(type(exc))
+
+
+def rule_of(error: type[Exception]) -> ErrorRule:
     for kind, rule in RULES:
-        if isinstance(exc, kind):
+        if issubclass(error, kind):
             return rule
     return ErrorRule(500, INTERNAL)
+
+
+class FieldProblem(BaseModel):
+    field: str = Field(description="the field, dotted for a nested one (`channels.0`)")
+    code: str = Field(description="a stable code of the problem (`required`, `too_long`...)")
+    problem: str = Field(description="what is wrong, in the request's language")
+
+
+class ErrorEnvelope(BaseModel):
+    """Every error: a stable `error_id` to act on, a message in the request's language (`?lang=`
+    or the language cookie; Ukrainian by default) and, for invalid input, each field's problem."""
+
+    error_id: str = Field(description="stable: what went wrong (`appeal_not_found`...)")
+    message: str
+    details: list[FieldProblem] | None = Field(default=None,
+                                               description="only when fields are at fault")
+
+
+ENVELOPE_REF = {"$ref": "#/components/schemas/ErrorEnvelope"}
+Responses = dict[int | str, dict[str, Any]]
+
+
+def raises(*errors: type[Exception]) -> Responses:
+    """The OpenAPI `responses` of an operation that can raise these errors: each one's status
+    and message as the table above maps it, all with the error envelope."""
+    found: dict[int, list[str]] = {}
+    for error in errors:
+        rule = rule_of(error)
+        found.setdefault(rule.status, []).append(f"`{error.error_id}`: {rule.message}"
+                                                 if issubclass(error, DomainError)
+                                                 else rule.message)
+    return {status: documented(lines) for status, lines in sorted(found.items())}
+
+
+def http_errors(*statuses: int) -> Responses:
+    """The OpenAPI `responses` of HTTP-level refusals an operation makes itself (400, 415)."""
+    return {status: documented([f"`{HTTP_IDS[status]}`: "
+                                f"{HTTP_MESSAGES.get(status, UNDOABLE)}"])
+            for status in statuses}
+
+
+def documented(lines: list[str]) -> dict[str, Any]:
+    return {"description": " ".join(dict.fromkeys(lines)),
+            "content": {"application/json": {"schema": ENVELOPE_REF}}}
 
 
 def wants_page(request: Request) -> bool:
@@ -264,7 +314,7 @@ def _problem_message(kind: str) -> str:
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     error_id = HTTP_IDS.get(exc.status_code, f"http_{exc.status_code}")
-    message = HTTP_MESSAGES.get(exc.status_code, N_("The request cannot be done."))
+    message = HTTP_MESSAGES.get(exc.status_code, UNDOABLE)
     response = error_body(request, error_id, message, status=exc.status_code)
     response.headers.update(exc.headers or {})
     return response

@@ -32,6 +32,7 @@ REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # The same rule as a JSON Schema pattern, for a form field a multipart body may carry.
 STORABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 MAX_BODY = 1 << 20
+TOO_LARGE = N_("The request is too large.")
 NOT_STORABLE = N_("The text contains characters that cannot be stored (control characters).")
 
 
@@ -91,7 +92,7 @@ class TextGuard:
     async def _check_body(self, scope: Scope, receive: Receive, send: Send, kind: str) -> None:
         body = await read_body(receive)
         if body is None:
-            await error_body(Request(scope), "too_large", N_("The request is too large."),
+            await error_body(Request(scope), "too_large", TOO_LARGE,
                              status=413)(scope, receive, send)
             return
         if kind.startswith("application/json"):
