@@ -69,11 +69,11 @@ from callcenter.routing.model.records import (
 )
 from callcenter.users.access import CsrfFailed
 from callcenter.users.model import (
-    AccountLocked,
     Forbidden,
     InvalidUser,
     NotSignedIn,
     SignInFailed,
+    SignInThrottled,
 )
 
 
@@ -85,7 +85,8 @@ class ErrorRule:
 
 # Most specific first: the first rule whose class the exception is an instance of wins.
 RULES: list[tuple[type[Exception], ErrorRule]] = [
-    (AccountLocked, ErrorRule(429, N_("Too many failed sign-ins. Try again in a few minutes."))),
+    (SignInThrottled, ErrorRule(429, N_("Too many failed sign-ins. Wait a little and try "
+                                        "again."))),
     (SignInFailed, ErrorRule(401, N_("Wrong user name or password."))),
     (NotSignedIn, ErrorRule(401, N_("Please sign in."))),
     (CsrfFailed, ErrorRule(403, N_("The form is out of date. Reload the page and try again."))),
@@ -253,12 +254,21 @@ async def domain_error(request: Request, exc: Exception) -> Response:
         return RedirectResponse(f"/login?next={target}", status_code=303)
     rule = rule_for(exc)
     error_id = getattr(exc, "error_id", "internal")
-    headers = {"Retry-After": "60"} if rule.status in (429, 503) else None
+    headers = retry_header(exc, rule.status)
     response = error_body(request, error_id, rule.message, field_details(request, exc),
                           status=rule.status)
     if headers:
         response.headers.update(headers)
     return response
+
+
+def retry_header(exc: Exception, status: int) -> dict[str, str] | None:
+    """`Retry-After`: the true wait when the error knows it (a throttled sign-in), else a
+    minute for what is only unavailable."""
+    seconds = getattr(exc, "retry_after", None)
+    if isinstance(seconds, int):
+        return {"Retry-After": str(seconds)}
+    return {"Retry-After": "60"} if status in (429, 503) else None
 
 
 def field_details(request: Request, exc: Exception) -> list[dict[str, str]] | None:
