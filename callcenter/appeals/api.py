@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse
 
-from callcenter.appeals.model.search import MAX_LIMIT, SearchRequest
+from callcenter.appeals.model.form import InvalidAppealForm
+from callcenter.appeals.model.photos import PhotoNotFound
+from callcenter.appeals.model.records import AppealNotFound, CallNotFound, StaleAppeal
+from callcenter.appeals.model.search import MAX_LIMIT, InvalidSearch, SearchRequest
 from callcenter.appeals.schemas import (
     AppealView,
     CompleteRequest,
@@ -18,6 +20,9 @@ from callcenter.appeals.schemas import (
 )
 from callcenter.appeals.service.operators import Appeals
 from callcenter.appeals.service.photos import AppealPhotos
+from callcenter.core.errors import InvalidTransition
+from callcenter.core.web.bounds import Day, Offset, RowId
+from callcenter.core.web.errors import raises
 from callcenter.core.web.i18n import lang_of
 from callcenter.core.web.labels import Labels
 from callcenter.core.web.photo_files import PHOTO_RESPONSES, photo_response
@@ -49,15 +54,16 @@ def views_of(request: Request) -> Views:
                  appeals_of(request).rules.timezone)
 
 
-@router.get("/api/appeals/{number}")
+@router.get("/api/appeals/{number}",
+             responses=raises(AppealNotFound))
 async def get_appeal(number: Number, request: Request, _user: Desk) -> AppealView:
     """One appeal with its call, the other appeals of that call, and its history."""
     return views_of(request).appeal(await appeals_of(request).details(number))
 
 
 @router.get("/api/appeals/{number}/photos/{photo_id}", response_class=FileResponse,
-            responses=PHOTO_RESPONSES)
-async def get_photo(number: Number, photo_id: Annotated[int, Path(ge=1)], request: Request,
+            responses={**PHOTO_RESPONSES, **raises(AppealNotFound, PhotoNotFound)})
+async def get_photo(number: Number, photo_id: RowId, request: Request,
                     _user: Desk) -> FileResponse:
     """A photo the contractor attached to its answer (the `url` of one of the appeal's
     `photos`): JPEG, PNG or WebP. 404 `photo_not_found` for no such photo of this appeal."""
@@ -65,7 +71,8 @@ async def get_photo(number: Number, photo_id: Annotated[int, Path(ge=1)], reques
     return photo_response(photo, cache="private")
 
 
-@router.post("/api/appeals/{number}/complete")
+@router.post("/api/appeals/{number}/complete",
+             responses=raises(AppealNotFound, InvalidAppealForm, StaleAppeal, InvalidTransition))
 async def complete_appeal(number: Number, body: CompleteRequest, request: Request,
                           user: Desk) -> AppealView:
     """Complete the appeal from the operator's form: it becomes `registered`, or
@@ -77,7 +84,8 @@ async def complete_appeal(number: Number, body: CompleteRequest, request: Reques
     return views_of(request).appeal(stored)
 
 
-@router.post("/api/calls/{call_id}/appeals", status_code=201)
+@router.post("/api/calls/{call_id}/appeals", status_code=201,
+             responses=raises(CallNotFound))
 async def add_appeal_from_call(call_id: Annotated[str, Path(max_length=64)],
                                request: Request, user: Desk) -> AppealView:
     """Another appeal from the same call (the resident has a second problem): status `new`,
@@ -89,14 +97,14 @@ async def add_appeal_from_call(call_id: Annotated[str, Path(max_length=64)],
 Text = Annotated[str, Query(max_length=200)]
 
 
-@router.get("/api/appeals")
+@router.get("/api/appeals",
+             responses=raises(InvalidSearch))
 async def search_appeals(
         request: Request, _user: Desk, q: Text = "", number: Text = "", phone: Text = "",
         address: Text = "", category: Text = "", status: Text = "",
-        date_from: Annotated[date | None, Query()] = None,
-        date_to: Annotated[date | None, Query()] = None,
+        date_from: Day = None, date_to: Day = None,
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0) -> SearchResult:
+        offset: Offset = 0) -> SearchResult:
     """Appeals, newest first. `q` finds a number (prefix), a phone (any format), or words of
     the address, the names or the description; the other fields narrow. Case, apostrophes and
     Latin look-alike letters do not matter. Dates are days in the configured timezone."""

@@ -12,24 +12,35 @@ from callcenter.appeals.model.listing import CallRecording, HistoryItem
 from callcenter.appeals.model.photos import Photo
 from callcenter.appeals.model.records import AppealDetails, AppealSummary, CallInfo
 from callcenter.appeals.model.statuses import COMPLETABLE, FINAL, Status
+from callcenter.core.web.bounds import MAX_VERSION
 from callcenter.core.web.labels import Labels
 from callcenter.reference.model.categories import CategoryBook, Lang
 
 
 class CompleteRequest(BaseModel):
     """The operator's form. `version` is the appeal's version the form was opened with: if the
-    appeal changed since, the save is refused with 409 and nothing is overwritten."""
+    appeal changed since, the save is refused with 409 and nothing is overwritten.
+
+    Refused with 422 (each field's problem in `details`) though the schema allows it: a
+    `category` that is empty (unless `consultation`) or not a code of
+    `GET /api/reference/categories`; no `street` when the category's `address` is `street` or
+    `house`, no `house` when it is `house`, a `house` or `flat` without a street; a `street`
+    not in the list unless `street_unlisted`; a `house` or `flat` that is not a number like
+    12, 12А, 12/1; an empty `description` unless `consultation`; a `contact_phone` that is not
+    a phone number. Control characters but new lines and tabs are dropped from the text."""
 
     model_config = ConfigDict(extra="forbid")
 
-    version: int = Field(ge=1)
-    category: str = Field(default="", max_length=LIMITS["category"])
+    version: int = Field(ge=1, le=MAX_VERSION)
+    category: str = Field(default="", max_length=LIMITS["category"],
+                          description="a category code; required unless consultation")
     street: str = Field(default="", max_length=LIMITS["street"])
     street_unlisted: bool = Field(default=False,
                                   description="the street is not in the list: keep it as typed")
     house: str = Field(default="", max_length=LIMITS["house"])
     flat: str = Field(default="", max_length=LIMITS["flat"])
-    description: str = Field(default="", max_length=LIMITS["description"])
+    description: str = Field(default="", max_length=LIMITS["description"],
+                             description="what happened; required unless consultation")
     contact_name: str = Field(default="", max_length=LIMITS["contact_name"])
     contact_phone: str = Field(default="", max_length=LIMITS["contact_phone"])
     emergency: bool | None = Field(default=None, description="null: the category's default")

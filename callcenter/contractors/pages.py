@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from callcenter.contractors.api.desk import desk_of
 from callcenter.contractors.model.desk import ContractorAppealNotFound, parse_statuses
+from callcenter.core.web.bounds import Offset
 from callcenter.core.web.i18n import N_, gettext, language_of
 from callcenter.core.web.labels import STATUSES, Labels
 from callcenter.core.web.pages import render
@@ -59,7 +60,7 @@ def zone_of(request: Request) -> tzinfo:
 @router.get("/contractor", response_class=HTMLResponse)
 async def appeals_page(request: Request, user: Contractor,
                        status: Annotated[str, Query(max_length=32)] = "",
-                       offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+                       offset: Offset = 0) -> HTMLResponse:
     chosen = status if status in STATUSES else ""
     statuses = [s.value for s in parse_statuses(chosen)]
     page = await desk_of(request).appeals(user, statuses=statuses, limit=PAGE, offset=offset)

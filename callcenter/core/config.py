@@ -93,8 +93,14 @@ class HttpConfig:
     allowed_origins: tuple[str, ...] = ()
     secure_cookies: bool = False
     session_hours: float = 12.0
-    login_attempts: int = 5
-    login_lockout: float = 300.0
+    # Sign-in throttle (DESIGN-NOTES.md, "Throttling guessers"): failures allowed without
+    # waiting per user name and per client address, then a delay from the first, doubling up
+    # to the longest; a key that has not failed for `login_forget_after` seconds starts clean.
+    login_free_failures: int = 3
+    login_free_failures_per_address: int = 10
+    login_first_delay: float = 1.0
+    login_max_delay: float = 300.0
+    login_forget_after: float = 900.0
 
 
 @dataclass(frozen=True)
@@ -231,7 +237,7 @@ def load(path: str | os.PathLike[str] | None = None,
         target = data if section is None else data.setdefault(section, {})
         if not isinstance(target, dict):
             raise ConfigError(f"{section}: expected a table")
-        target[key] = value
+        target[RENAMED.get(section or "", {}).get(key, key)] = value
     config = _build(data)
     _validate(config)
     return config
@@ -289,14 +295,27 @@ def _build(data: dict[str, Any]) -> Config:
     return Config(**values)
 
 
+# Keys renamed since; the old name still works (the new one wins when both are given).
+RENAMED = {"http": {"login_attempts": "login_free_failures", "login_lockout": "login_max_delay"}}
+
+
 def _section(name: str, cls: Any, value: Any) -> Any:
     if not isinstance(value, dict):
         raise ConfigError(f"{name}: expected a table")
+    value = _renamed(name, value)
     hints = get_type_hints(cls)
     unknown = sorted(set(value) - set(hints))
     if unknown:
         raise ConfigError(f"{name}.{unknown[0]}: unknown key")
     return cls(**{k: _coerce(f"{name}.{k}", hints[k], v) for k, v in value.items()})
+
+
+def _renamed(section: str, value: dict[str, Any]) -> dict[str, Any]:
+    renamed = {k: v for k, v in value.items() if k not in RENAMED.get(section, {})}
+    for old, new in RENAMED.get(section, {}).items():
+        if old in value:
+            renamed.setdefault(new, value[old])
+    return renamed
 
 
 def _coerce(key: str, kind: Any, value: Any) -> Any:
@@ -379,6 +398,7 @@ def _validate(config: Config) -> None:
     if not 0 < config.replay.link_hours <= 720:
         raise ConfigError(f"replay.link_hours: expected more than 0 and at most 720, got "
                           f"{config.replay.link_hours}")
+    _validate_sign_in(config.http)
     if config.recordings.workers < 1:
         raise ConfigError(f"recordings.workers: expected at least 1, got "
                           f"{config.recordings.workers}")
@@ -387,6 +407,17 @@ def _validate(config: Config) -> None:
         raise ConfigError("attachments.photo_max_bytes, photos_max and photo_max_pixels: expected "
                           "at least 1")
     _validate_delivery(config)
+
+
+def _validate_sign_in(http: HttpConfig) -> None:
+    if min(http.login_free_failures, http.login_free_failures_per_address) < 0:
+        raise ConfigError("http.login_free_failures and http.login_free_failures_per_address: "
+                          "expected at least 0")
+    if not 0 < http.login_first_delay <= http.login_max_delay:
+        raise ConfigError("http.login_first_delay: expected more than 0 and at most "
+                          "http.login_max_delay")
+    if http.login_forget_after < http.login_max_delay:
+        raise ConfigError("http.login_forget_after: expected at least http.login_max_delay")
 
 
 def _validate_delivery(config: Config) -> None:

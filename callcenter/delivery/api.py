@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from callcenter.appeals.service.operators import Appeals
+from callcenter.core.web.bounds import RowId
+from callcenter.core.web.errors import raises
 from callcenter.delivery.schemas import AttemptView, DeliveryViews, MessageView
 from callcenter.delivery.service.admin import OutboxAdmin
+from callcenter.routing.model.records import MessageNotFound
 from callcenter.users.access import allow
 from callcenter.users.model import Principal, Role
 
@@ -37,8 +40,9 @@ async def dead_letters(request: Request, _user: Oversight, limit: Limit = 100
     return [views.message(row) for row in await outbox_of(request).dead_letters(limit=limit)]
 
 
-@router.post("/api/outbox/{message_id}/resend")
-async def resend(message_id: Annotated[int, Path(ge=1)], request: Request,
+@router.post("/api/outbox/{message_id}/resend",
+             responses=raises(MessageNotFound))
+async def resend(message_id: RowId, request: Request,
                  user: Oversight) -> MessageView:
     """A dead letter back to the queue with fresh attempts and the same idempotency key."""
     row = await outbox_of(request).resend(message_id, actor=user.username)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from callcenter.core.web.bounds import MAX_ID, RowId
 from callcenter.core.web.pages import render
 from callcenter.delivery.api import outbox_of, views_of
 from callcenter.users.access import allow
@@ -22,7 +23,7 @@ Field = Annotated[str, Form(max_length=500)]
 @router.get("/supervisor/outbox", response_class=HTMLResponse)
 async def outbox_page(request: Request, user: Oversight,
                       contractor: Annotated[str, Query(max_length=64)] = "",
-                      resent: Annotated[int | None, Query()] = None) -> HTMLResponse:
+                      resent: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> HTMLResponse:
     views, outbox = views_of(request), outbox_of(request)
     code = contractor.strip()
     return render(request, "delivery/supervisor_outbox.html", principal=user, contractor=code,
@@ -33,7 +34,7 @@ async def outbox_page(request: Request, user: Oversight,
 
 
 @router.post("/supervisor/outbox/{message_id}/resend")
-async def resend_form(message_id: Annotated[int, Path(ge=1)], request: Request,
+async def resend_form(message_id: RowId, request: Request,
                       user: Oversight) -> RedirectResponse:
     await outbox_of(request).resend(message_id, actor=user.username)
     return RedirectResponse(f"/supervisor/outbox?resent={message_id}", status_code=303)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from fastapi import Request
 from pydantic import BaseModel, Field
 
+from callcenter.core.web.bounds import MAX_ID
 from callcenter.recordings.model.disputes import ContractorLink, Dispute, LinkState, Note
 from callcenter.recordings.model.replay import AppealSummary, AuditEntry, Grant, RecordingInfo, Via
 from callcenter.recordings.service.disputes import Disputes
@@ -47,20 +48,21 @@ class LinkReplayRequest(BaseModel):
 
 
 class DisputeRequest(BaseModel):
-    contractor: str = Field(max_length=64, description="The contractor's code")
-    claim: str = Field(max_length=8000)
+    contractor: str = Field(max_length=64, description="The contractor's code (422 unless 1-64 "
+                            "latin letters, digits, '.', '_' or '-')")
+    claim: str = Field(max_length=8000, description="required: blank is refused (422)")
 
 
 class NoteRequest(BaseModel):
-    text: str = Field(max_length=8000)
+    text: str = Field(max_length=8000, description="required: blank is refused (422)")
 
 
 class CloseRequest(BaseModel):
-    decision: str = Field(max_length=8000)
+    decision: str = Field(max_length=8000, description="required: blank is refused (422)")
 
 
 class ReleaseRequest(BaseModel):
-    reason: str = Field(max_length=8000)
+    reason: str = Field(max_length=8000, description="why: 3-500 characters (else 422)")
 
 
 class ReleasedView(BaseModel):
@@ -68,9 +70,14 @@ class ReleasedView(BaseModel):
 
 
 class LinkRequest(BaseModel):
+    """Who hears it: the contractor of `dispute_id` (an open dispute about this appeal) or the
+    one named by `contractor`; neither, or both naming different contractors, is refused
+    (422)."""
+
     recording_id: str | None = Field(default=None, max_length=32,
                                      description="One recording; none: every recording")
-    dispute_id: int | None = Field(default=None, description="The contractor comes from it")
+    dispute_id: int | None = Field(default=None, ge=1, le=MAX_ID,
+                                   description="The contractor comes from it")
     contractor: str | None = Field(default=None, max_length=64)
     hours: float | None = Field(default=None, gt=0, le=720,
                                 description="How long the link works (default: config)")

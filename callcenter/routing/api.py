@@ -11,8 +11,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from callcenter.appeals.service.operators import Appeals
+from callcenter.core.errors import InvalidTransition
+from callcenter.core.web.errors import raises
 from callcenter.core.web.i18n import lang_of
 from callcenter.core.web.labels import Labels
+from callcenter.routing.model.records import AppealNotFound, ContractorNotFound, UnknownService
 from callcenter.routing.schemas import (
     AssignedView,
     ContactView,
@@ -64,14 +67,16 @@ async def overdue_appeals(request: Request, _user: Oversight,
     return [views.overdue(item) for item in await escalation_of(request).overdue(limit=limit)]
 
 
-@router.get("/api/appeals/{number}/routing")
+@router.get("/api/appeals/{number}/routing",
+             responses=raises(AppealNotFound))
 async def appeal_routing(number: Number, request: Request, _user: Desk) -> RoutingView:
     """The contractor, deadline and priority of the appeal, and whom to call right now."""
     appeal_router = appeal_router_of(request)
     return views_of(request).routing(await appeal_router.routing(number), appeal_router.rules.rules)
 
 
-@router.post("/api/appeals/{number}/handoffs", status_code=201)
+@router.post("/api/appeals/{number}/handoffs", status_code=201,
+             responses=raises(AppealNotFound, UnknownService))
 async def record_handoff(number: Number, body: HandoffRequest, request: Request,
                          user: Desk) -> ContactView:
     """The operator passed the appeal to a service (104, 101, ..., the contractor's
@@ -81,7 +86,8 @@ async def record_handoff(number: Number, body: HandoffRequest, request: Request,
     return contact(found)
 
 
-@router.get("/api/appeals/{number}/duplicates")
+@router.get("/api/appeals/{number}/duplicates",
+             responses=raises(AppealNotFound))
 async def duplicates(number: Number, request: Request, _user: Desk, category: Text = "",
                      address: Text = "") -> list[DuplicateView]:
     """Open appeals with the same category at the same address (the form's values, or the
@@ -94,7 +100,8 @@ async def duplicates(number: Number, request: Request, _user: Desk, category: Te
     return [views.duplicate(card) for card in found]
 
 
-@router.post("/api/appeals/{number}/link")
+@router.post("/api/appeals/{number}/link",
+             responses=raises(AppealNotFound, InvalidTransition))
 async def link_duplicate(number: Number, body: LinkRequest, request: Request,
                          user: Desk) -> RoutingView:
     """Close the appeal as a duplicate of the open one `original` (it is not sent again)."""
@@ -103,7 +110,8 @@ async def link_duplicate(number: Number, body: LinkRequest, request: Request,
     return views_of(request).routing(await appeal_router.routing(number), appeal_router.rules.rules)
 
 
-@router.post("/api/appeals/{number}/reassign")
+@router.post("/api/appeals/{number}/reassign",
+             responses=raises(AppealNotFound, ContractorNotFound, InvalidTransition))
 async def reassign(number: Number, body: ReassignRequest, request: Request,
                    user: Oversight) -> AssignedView:
     """Give the appeal to another contractor, with a reason (the previous one is told)."""

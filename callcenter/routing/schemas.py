@@ -49,7 +49,9 @@ class RoutingView(BaseModel):
 class HandoffRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(min_length=1, max_length=40, description="a contact's or service's code")
+    code: str = Field(min_length=1, max_length=40,
+                      description="a code of the appeal's `emergency_contacts` or `services` "
+                                  "(GET .../routing); any other is refused (422)")
     comment: str = Field(default="", max_length=500)
 
 
@@ -72,7 +74,8 @@ class LinkRequest(BaseModel):
 class ReassignRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    contractor: str = Field(min_length=1, max_length=64, description="the contractor's code")
+    contractor: str = Field(min_length=1, max_length=64,
+                            description="the code of an active contractor (else 422)")
     reason: str = Field(min_length=1, max_length=500)
 
 

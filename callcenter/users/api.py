@@ -11,8 +11,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from callcenter.core.errors import DomainError
-from callcenter.core.web.errors import rule_for
+from callcenter.core.errors import DomainError, StoreUnavailable
+from callcenter.core.web.errors import raises, retry_header, rule_for
 from callcenter.core.web.i18n import N_, gettext, language_of
 from callcenter.core.web.pages import render
 from callcenter.users.access import (
@@ -23,7 +23,7 @@ from callcenter.users.access import (
     public,
     signed_in,
 )
-from callcenter.users.model import Principal, Role
+from callcenter.users.model import Principal, Role, SignInFailed, SignInThrottled
 from callcenter.users.service import SignedIn
 
 router = APIRouter()
@@ -57,7 +57,8 @@ class TokenView(BaseModel):
     user: UserView
 
 
-@router.post("/api/auth/token", tags=["auth"], dependencies=[Depends(public())])
+@router.post("/api/auth/token", tags=["auth"], dependencies=[Depends(public())],
+             responses=raises(SignInFailed, SignInThrottled, StoreUnavailable))
 async def issue_token(body: TokenRequest, request: Request) -> TokenView:
     """Sign in as an API client; send the token as `Authorization: Bearer <token>`."""
     signed = await auth_of(request).sign_in(username=body.username, password=body.password,
@@ -122,8 +123,10 @@ async def login_submit(request: Request, username: Annotated[str, Form(max_lengt
                                                 seat=seat or None, client=client_of(request))
     except DomainError as exc:
         rule = rule_for(exc)
-        return login_form(request, next_url=next, error=gettext(language, rule.message),
+        page = login_form(request, next_url=next, error=gettext(language, rule.message),
                           username=username, seat=seat, status=rule.status)
+        page.headers.update(retry_header(exc, rule.status) or {})
+        return page
     return signed_in_redirect(request, signed, next)
 
 

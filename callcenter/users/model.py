@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 from callcenter.core.errors import DomainError
+from callcenter.core.throttle import DelayPolicy, Strikes, retry_after, wait_of
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 # A queue member interface as Asterisk names it: technology/resource (PJSIP/op1001, SIP/op7).
@@ -32,12 +33,40 @@ class SignInFailed(DomainError):
     error_id = "sign_in_failed"
 
 
-class AccountLocked(SignInFailed):
-    error_id = "account_locked"
+class SignInThrottled(SignInFailed):
+    """Too many failed sign-ins: the client waits `retry_after` seconds (what it is told)."""
 
-    def __init__(self, until: datetime) -> None:
-        super().__init__("too many failed sign-ins; try again later")
-        self.until = until
+    error_id = "sign_in_throttled"
+
+    def __init__(self, wait: float) -> None:
+        super().__init__(f"too many failed sign-ins; try again in {retry_after(wait)} s")
+        self.retry_after = retry_after(wait)
+
+
+@dataclass(frozen=True, slots=True)
+class SignInLimits:
+    """The growing delays of sign-in, per user name (known or not) and per client address."""
+
+    name: DelayPolicy = field(default_factory=lambda: DelayPolicy(free=3))
+    address: DelayPolicy = field(default_factory=lambda: DelayPolicy(free=10))
+
+
+def sign_in_keys(address: str, username: str) -> list[str]:
+    """The throttle's keys of an attempt: its client address and the name it tried."""
+    return [f"address:{address}", f"name:{username}"]
+
+
+def sign_in_wait(limits: SignInLimits, address: Strikes | None, name: Strikes | None,
+                 now: float) -> float:
+    """Seconds before this address may try this name (the rule of DESIGN-NOTES.md,
+    "Throttling guessers"): an address waits out its own delay; the name's delay binds it only
+    once it failed itself `limits.name.free` times lately, so a guesser elsewhere never keeps
+    the operator at her own desk out, and a guesser here is slowed by both."""
+    own = wait_of(address, limits.address, now)
+    recent = address.current(limits.address, now) if address else None
+    if recent is None or recent.failures < limits.name.free:
+        return own
+    return max(own, wait_of(name, limits.name, now))
 
 
 class NotSignedIn(DomainError):

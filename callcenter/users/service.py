@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -14,20 +15,24 @@ import structlog
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
+from callcenter.core.throttle import MemoryStrikes, Strikes, StrikeStore, failed
 from callcenter.users.model import (
-    AccountLocked,
     InvalidUser,
     NotSignedIn,
     Principal,
     Role,
     SessionRecord,
     SignInFailed,
+    SignInLimits,
+    SignInThrottled,
     UserRecord,
     check_password,
     check_role,
     check_seat,
     check_username,
     principal_of,
+    sign_in_keys,
+    sign_in_wait,
 )
 
 log = structlog.get_logger("callcenter.auth")
@@ -65,8 +70,38 @@ class SignedIn:
 @dataclass(frozen=True, slots=True)
 class SignInPolicy:
     session_hours: float = 12.0
-    attempts: int = 5
-    lockout_seconds: float = 300.0
+    limits: SignInLimits = field(default_factory=SignInLimits)
+
+
+class SignInThrottle:
+    """Growing delays per client address and per user name (callcenter/core/throttle.py)."""
+
+    def __init__(self, limits: SignInLimits, store: StrikeStore | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.limits = limits
+        self.store = store or MemoryStrikes()
+        self.clock = clock
+
+    async def attempt(self, keys: list[str]) -> dict[str, Strikes]:
+        """Refuse (SignInThrottled) while the address must wait; else count the attempt as a
+        failure at once, so that guesses sent in parallel cannot all pass before the first is
+        counted. Returns the strikes as they were, for `succeeded`."""
+        before = await self.store.strikes(keys)
+        address, name = keys
+        now = self.clock()
+        wait = sign_in_wait(self.limits, before.get(address), before.get(name), now)
+        if wait > 0:
+            raise SignInThrottled(wait)
+        await self.store.save({address: failed(before.get(address), self.limits.address, now),
+                               name: failed(before.get(name), self.limits.name, now)})
+        return before
+
+    async def succeeded(self, keys: list[str], before: dict[str, Strikes]) -> None:
+        """The right password: the name starts clean, the address is as it was before."""
+        address, name = keys
+        await self.store.clear([name] if address in before else keys)
+        if address in before:
+            await self.store.save({address: before[address]})
 
 
 def token_hash(token: str) -> str:
@@ -79,9 +114,11 @@ def utc_now() -> datetime:
 
 class Auth:
     def __init__(self, store: UserStore, *, policy: SignInPolicy | None = None,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now,
+                 throttle: SignInThrottle | None = None) -> None:
         self.store = store
         self.policy = policy or SignInPolicy()
+        self.throttle = throttle or SignInThrottle(self.policy.limits)
         self._clock = clock
         self._hasher = PasswordHash((Argon2Hasher(),))
         self._dummy = self._hasher.hash(secrets.token_hex(16))
@@ -134,28 +171,20 @@ class Auth:
 
     async def sign_in(self, *, username: str, password: str, seat: str | None = None,
                       kind: str = "cookie", client: str = "") -> SignedIn:
-        user = await self.store.find_user(username.strip().lower())
-        now = self._clock()
-        if user is None:
-            await asyncio.to_thread(self._hasher.verify, password, self._dummy)
+        """Known and unknown names alike: the same throttle, the same argon2 verification, the
+        same refusal, so no answer tells whether a name exists."""
+        name = username.strip().lower()
+        keys = sign_in_keys(client, name)
+        before = await self.throttle.attempt(keys)
+        user = await self.store.find_user(name)
+        hashed = user.password_hash if user is not None else self._dummy
+        valid = await asyncio.to_thread(self._hasher.verify, password, hashed)
+        if user is None or not valid or not user.active:
+            log.warning("sign_in_failed", user=name[:64], client=client)
             raise SignInFailed("wrong user name or password")
-        if user.locked_until is not None and user.locked_until > now:
-            raise AccountLocked(user.locked_until)
-        valid = await asyncio.to_thread(self._hasher.verify, password, user.password_hash)
-        if not valid or not user.active:
-            await self._failed(user, now, client)
-            raise SignInFailed("wrong user name or password")
-        return await self._open_session(user, seat=seat, kind=kind, client=client, now=now)
-
-    async def _failed(self, user: UserRecord, now: datetime, client: str) -> None:
-        failures = user.failed_sign_ins + 1
-        locked = None
-        if failures >= self.policy.attempts:
-            locked = now + timedelta(seconds=self.policy.lockout_seconds)
-            failures = 0
-        await self.store.update_user(user.id, failed_sign_ins=failures, locked_until=locked)
-        log.warning("sign_in_failed", user=user.username, client=client,
-                    locked=locked is not None)
+        await self.throttle.succeeded(keys, before)
+        return await self._open_session(user, seat=seat, kind=kind, client=client,
+                                         now=self._clock())
 
     async def _open_session(self, user: UserRecord, *, seat: str | None, kind: str,
                             client: str, now: datetime) -> SignedIn:
@@ -165,8 +194,6 @@ class Auth:
         token = secrets.token_urlsafe(32)
         expires = now + timedelta(hours=self.policy.session_hours)
         csrf = secrets.token_urlsafe(24)
-        if user.failed_sign_ins or user.locked_until:
-            await self.store.update_user(user.id, failed_sign_ins=0, locked_until=None)
         session_id = await self.store.create_session(
             user_id=user.id, token_hash=token_hash(token), kind=kind, seat=chosen,
             csrf_token=csrf, client=client[:128], at=now, expires_at=expires)

@@ -9,11 +9,18 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from callcenter.contractors.model.contractors import KINDS, Contractor
+from callcenter.contractors.model.contractors import (
+    KINDS,
+    Contractor,
+    ContractorExists,
+    InvalidContractor,
+)
 from callcenter.contractors.service.admin import ContractorsAdmin
+from callcenter.core.web.errors import raises
 from callcenter.core.web.i18n import N_, gettext, language_of
 from callcenter.core.web.pages import render
 from callcenter.delivery.model.outbox import CHANNELS
+from callcenter.routing.model.records import ContractorMissing
 from callcenter.users.access import allow
 from callcenter.users.model import Principal, Role
 
@@ -86,18 +93,21 @@ async def list_contractors(request: Request, _user: Admin) -> list[ContractorVie
     return [view_of(c) for c in await admin_of(request).all()]
 
 
-@router.post("/api/admin/contractors", status_code=201)
+@router.post("/api/admin/contractors", status_code=201,
+             responses=raises(InvalidContractor, ContractorExists))
 async def add_contractor(body: NewContractor, request: Request,
                          user: Admin) -> ContractorView:
     return view_of(await admin_of(request).add(user, body.model_dump()))
 
 
-@router.get("/api/admin/contractors/{code}")
+@router.get("/api/admin/contractors/{code}",
+             responses=raises(ContractorMissing))
 async def get_contractor(code: Code, request: Request, _user: Admin) -> ContractorView:
     return view_of(await admin_of(request).get(code))
 
 
-@router.put("/api/admin/contractors/{code}")
+@router.put("/api/admin/contractors/{code}",
+             responses=raises(ContractorMissing, InvalidContractor))
 async def change_contractor(code: Code, body: ContractorFields, request: Request,
                             user: Admin) -> ContractorView:
     """Replace the contractor's fields; from now on the import from config/ leaves it alone."""

@@ -14,16 +14,28 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from callcenter.appeals.model.photos import HEAD, PhotoTooLarge, TooManyPhotos
+from callcenter.appeals.model.photos import (
+    HEAD,
+    InvalidPhoto,
+    PhotoNotFound,
+    PhotoTooLarge,
+    TooManyPhotos,
+)
 from callcenter.appeals.model.search import InvalidSearch
 from callcenter.contractors.model.desk import (
     ContractorAppeal,
     ContractorAppealDetails,
+    ContractorAppealNotFound,
     TextTooLong,
     parse_statuses,
 )
 from callcenter.contractors.service.desk import ContractorDesk, PhotoUpload
+from callcenter.core.errors import InvalidTransition
+from callcenter.core.web.bounds import BodyDay, Offset, RowId
+from callcenter.core.web.errors import http_errors, raises
 from callcenter.core.web.photo_files import PHOTO_RESPONSES, photo_response
+from callcenter.core.web.request_text import REFUSED
+from callcenter.routing.model.records import NotWithContractor, TextRequired
 from callcenter.users.access import only
 from callcenter.users.model import Principal, Role
 
@@ -32,6 +44,10 @@ Contractor = Annotated[Principal, Depends(only(Role.CONTRACTOR))]
 Number = Annotated[str, Path(max_length=24, description="YYYY-NNNNNN")]
 TEXT = 4000
 FORM_SLACK = 1 << 20  # room for the text fields and the multipart framing
+ANSWER_ERRORS = raises(ContractorAppealNotFound, NotWithContractor, InvalidTransition,
+                       TextRequired, TextTooLong)
+DONE_ERRORS = {**ANSWER_ERRORS, **raises(PhotoTooLarge, TooManyPhotos, InvalidPhoto),
+               **http_errors(400, 415)}
 
 
 def desk_of(request: Request) -> ContractorDesk:
@@ -88,16 +104,16 @@ class TakeRequest(BaseModel):
 
 
 class PlanRequest(BaseModel):
-    date: date
+    date: BodyDay
     comment: str = Field(default="", max_length=TEXT)
 
 
 class NotOursRequest(BaseModel):
-    reason: str = Field(max_length=TEXT)
+    reason: str = Field(max_length=TEXT, description="required: blank is refused (422)")
 
 
 class ClarifyRequest(BaseModel):
-    question: str = Field(max_length=TEXT)
+    question: str = Field(max_length=TEXT, description="required: blank is refused (422)")
 
 
 def item_of(a: ContractorAppeal) -> dict[str, Any]:
@@ -119,12 +135,13 @@ def details_of(d: ContractorAppealDetails) -> AppealDetailsView:
                           added_at=p.added_at, actor=p.actor) for p in d.photos])
 
 
-@router.get("/api/contractor/appeals")
+@router.get("/api/contractor/appeals",
+             responses=raises(InvalidSearch))
 async def my_appeals(request: Request, user: Contractor,
                      status: Annotated[str, Query(max_length=200,
                                                   description="comma-separated")] = "",
                      limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                     offset: Annotated[int, Query(ge=0)] = 0) -> AppealPage:
+                     offset: Offset = 0) -> AppealPage:
     """The contractor's appeals, most urgent then newest first."""
     try:
         statuses = [s.value for s in parse_statuses(status)]
@@ -135,14 +152,15 @@ async def my_appeals(request: Request, user: Contractor,
                       limit=page.limit, offset=page.offset)
 
 
-@router.get("/api/contractor/appeals/{number}")
+@router.get("/api/contractor/appeals/{number}",
+             responses=raises(ContractorAppealNotFound))
 async def my_appeal(number: Number, request: Request, user: Contractor) -> AppealDetailsView:
     return details_of(await desk_of(request).appeal(user, number))
 
 
 @router.get("/api/contractor/appeals/{number}/photos/{photo_id}", response_class=FileResponse,
-            responses=PHOTO_RESPONSES)
-async def my_photo(number: Number, photo_id: Annotated[int, Path(ge=1)], request: Request,
+            responses={**PHOTO_RESPONSES, **raises(ContractorAppealNotFound, PhotoNotFound)})
+async def my_photo(number: Number, photo_id: RowId, request: Request,
                    user: Contractor) -> FileResponse:
     photo = await desk_of(request).photo(user, number, photo_id)
     return photo_response(photo, cache="private, no-store")
@@ -153,7 +171,8 @@ async def _answered(request: Request, number: str) -> AppealDetailsView:
     return details_of(await desk_of(request).appeal(user, number))
 
 
-@router.post("/api/contractor/appeals/{number}/take")
+@router.post("/api/contractor/appeals/{number}/take",
+             responses=ANSWER_ERRORS)
 async def take(number: Number, body: TakeRequest, request: Request,
                user: Contractor) -> AppealDetailsView:
     """Take into work (`in_work`)."""
@@ -161,7 +180,8 @@ async def take(number: Number, body: TakeRequest, request: Request,
     return await _answered(request, number)
 
 
-@router.post("/api/contractor/appeals/{number}/plan")
+@router.post("/api/contractor/appeals/{number}/plan",
+             responses=ANSWER_ERRORS)
 async def plan(number: Number, body: PlanRequest, request: Request,
                user: Contractor) -> AppealDetailsView:
     """Set the planned date (an assigned appeal moves to `in_work`)."""
@@ -169,7 +189,8 @@ async def plan(number: Number, body: PlanRequest, request: Request,
     return await _answered(request, number)
 
 
-@router.post("/api/contractor/appeals/{number}/not-ours")
+@router.post("/api/contractor/appeals/{number}/not-ours",
+             responses=ANSWER_ERRORS)
 async def not_ours(number: Number, body: NotOursRequest, request: Request,
                    user: Contractor) -> AppealDetailsView:
     """Not ours (`redirected`): back to the coordinator with the reason."""
@@ -177,7 +198,8 @@ async def not_ours(number: Number, body: NotOursRequest, request: Request,
     return await _answered(request, number)
 
 
-@router.post("/api/contractor/appeals/{number}/clarify")
+@router.post("/api/contractor/appeals/{number}/clarify",
+             responses=ANSWER_ERRORS)
 async def clarify(number: Number, body: ClarifyRequest, request: Request,
                   user: Contractor) -> AppealDetailsView:
     """Ask the hotline a question (`clarification`)."""
@@ -191,10 +213,13 @@ async def clarify(number: Number, body: ClarifyRequest, request: Request,
                  "properties": {"answer": {"type": "string", "maxLength": TEXT},
                                 "internal_note": {"type": "string", "maxLength": TEXT},
                                 "photos": {"type": "array", "items": {
-                                    "type": "string", "format": "binary"}}}}}}}})
+                                    "type": "string", "format": "binary"}}}}}}}},
+             responses=DONE_ERRORS)
 async def done(number: Number, request: Request, user: Contractor) -> AppealDetailsView:
-    """Done (multipart): `answer` for the resident, `internal_note` for the hotline only,
-    `photos` (JPEG, PNG or WebP, judged by their bytes)."""
+    """Done (multipart): `answer` for the resident (required: blank is refused with 422),
+    `internal_note` for the hotline only, `photos` (JPEG, PNG or WebP, judged by their bytes:
+    anything else 415; too large or too many 413). Text fields must be UTF-8 without control
+    characters (400)."""
     desk = desk_of(request)
     rules = desk.photo_rules
     declared = request.headers.get("content-length", "")
@@ -216,15 +241,18 @@ async def done(number: Number, request: Request, user: Contractor) -> AppealDeta
 
 class StrictParser(MultiPartParser):
     """Starlette's multipart parser, refusing a text field that is not UTF-8 (Starlette
-    would decode it as Latin-1 and store mojibake)."""
+    would decode it as Latin-1 and store mojibake) or holds control characters (a NUL cannot
+    be stored: see callcenter/core/web/request_text.py)."""
 
     def on_part_end(self) -> None:
         part = self._current_part
         if part.file is None:
             try:
-                part.data.decode("utf-8")
+                text = part.data.decode("utf-8")
             except UnicodeDecodeError:
                 raise MultiPartException("a form field is not UTF-8 text") from None
+            if REFUSED.search(text):
+                raise MultiPartException("a form field holds control characters")
         super().on_part_end()
 
 

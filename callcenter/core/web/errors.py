@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from callcenter.appeals.model.form import InvalidAppealForm
@@ -70,14 +70,12 @@ from callcenter.routing.model.records import (
 )
 from callcenter.users.access import CsrfFailed
 from callcenter.users.model import (
-    AccountLocked,
     Forbidden,
     InvalidUser,
     NotSignedIn,
     SignInFailed,
+    SignInThrottled,
 )
-
-log = structlog.get_logger("callcenter.web")
 
 
 @dataclass(frozen=True)
@@ -88,7 +86,8 @@ class ErrorRule:
 
 # Most specific first: the first rule whose class the exception is an instance of wins.
 RULES: list[tuple[type[Exception], ErrorRule]] = [
-    (AccountLocked, ErrorRule(429, N_("Too many failed sign-ins. Try again in a few minutes."))),
+    (SignInThrottled, ErrorRule(429, N_("Too many failed sign-ins. Wait a little and try "
+                                        "again."))),
     (SignInFailed, ErrorRule(401, N_("Wrong user name or password."))),
     (NotSignedIn, ErrorRule(401, N_("Please sign in."))),
     (CsrfFailed, ErrorRule(403, N_("The form is out of date. Reload the page and try again."))),
@@ -175,16 +174,66 @@ PROBLEMS = {
                                         "secret lives), never the secret itself."),
     "contractor_exists": N_("A contractor with this code exists already."),
 }
+UNDOABLE = N_("The request cannot be done.")
+INTERNAL = N_("Something went wrong on our side. It has been logged.")
 HTTP_IDS = {400: "bad_request", 404: "not_found", 405: "method_not_allowed",
             413: "too_large", 415: "unsupported_media_type", 429: "too_many_requests"}
 HTTP_MESSAGES = {404: N_("Not found."), 405: N_("This method is not allowed here.")}
 
 
 def rule_for(exc: Exception) -> ErrorRule:
+    return rule_of(type(exc))
+
+
+def rule_of(error: type[Exception]) -> ErrorRule:
     for kind, rule in RULES:
-        if isinstance(exc, kind):
+        if issubclass(error, kind):
             return rule
-    return ErrorRule(500, N_("Something went wrong on our side. It has been logged."))
+    return ErrorRule(500, INTERNAL)
+
+
+class FieldProblem(BaseModel):
+    field: str = Field(description="the field, dotted for a nested one (`channels.0`)")
+    code: str = Field(description="a stable code of the problem (`required`, `too_long`...)")
+    problem: str = Field(description="what is wrong, in the request's language")
+
+
+class ErrorEnvelope(BaseModel):
+    """Every error: a stable `error_id` to act on, a message in the request's language (`?lang=`
+    or the language cookie; Ukrainian by default) and, for invalid input, each field's problem."""
+
+    error_id: str = Field(description="stable: what went wrong (`appeal_not_found`...)")
+    message: str
+    details: list[FieldProblem] | None = Field(default=None,
+                                               description="only when fields are at fault")
+
+
+ENVELOPE_REF = {"$ref": "#/components/schemas/ErrorEnvelope"}
+Responses = dict[int | str, dict[str, Any]]
+
+
+def raises(*errors: type[Exception]) -> Responses:
+    """The OpenAPI `responses` of an operation that can raise these errors: each one's status
+    and message as the table above maps it, all with the error envelope."""
+    found: dict[int, list[str]] = {}
+    for error in errors:
+        rule = rule_of(error)
+        found.setdefault(rule.status, []).append(f"`{error.error_id}`: {rule.message}"
+                                                 if issubclass(error, DomainError)
+                                                 else rule.message)
+    return {status: documented(lines) for status, lines in sorted(found.items())}
+
+
+def http_errors(*statuses: int) -> Responses:
+    """The OpenAPI `responses` of HTTP-level refusals an operation makes itself (400, 415)."""
+    return {status: documented([f"`{HTTP_IDS[status]}`: "
+                                f"{HTTP_MESSAGES.get(status, UNDOABLE)}"])
+            for status in statuses}
+
+
+def documented(lines: list[str]) -> dict[str, Any]:
+    return {"description": " ".join(dict.fromkeys(lines)),
+            "content": {"application/json": {"schema": ENVELOPE_REF}}}
 
 
 def wants_page(request: Request) -> bool:
@@ -208,15 +257,21 @@ async def domain_error(request: Request, exc: Exception) -> Response:
         return RedirectResponse(f"/login?next={target}", status_code=303)
     rule = rule_for(exc)
     error_id = getattr(exc, "error_id", "internal")
-    if rule.status == 500:
-        log.error("request_failed", path=request.url.path, exc_info=exc)
-        error_id = "internal"
-    headers = {"Retry-After": "60"} if rule.status in (429, 503) else None
+    headers = retry_header(exc, rule.status)
     response = error_body(request, error_id, rule.message, field_details(request, exc),
                           status=rule.status)
     if headers:
         response.headers.update(headers)
     return response
+
+
+def retry_header(exc: Exception, status: int) -> dict[str, str] | None:
+    """`Retry-After`: the true wait when the error knows it (a throttled sign-in), else a
+    minute for what is only unavailable."""
+    seconds = getattr(exc, "retry_after", None)
+    if isinstance(seconds, int):
+        return {"Retry-After": str(seconds)}
+    return {"Retry-After": "60"} if status in (429, 503) else None
 
 
 def field_details(request: Request, exc: Exception) -> list[dict[str, str]] | None:
@@ -231,10 +286,13 @@ def field_details(request: Request, exc: Exception) -> list[dict[str, str]] | No
         found = [(exc.field, exc.code)]
     else:
         return None
-    language = language_of(request)
-    return [{"field": field, "code": code,
-             "problem": gettext(language, PROBLEMS.get(code, N_("The value is not valid.")))}
+    return [problem(request, field, code, PROBLEMS.get(code, N_("The value is not valid.")))
             for field, code in found]
+
+
+def problem(request: Request, field: str, code: str, message: str) -> dict[str, str]:
+    """One field's problem in the error envelope's `details`, in the request's language."""
+    return {"field": field, "code": code, "problem": gettext(language_of(request), message)}
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:
@@ -269,7 +327,7 @@ def _problem_message(kind: str) -> str:
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     error_id = HTTP_IDS.get(exc.status_code, f"http_{exc.status_code}")
-    message = HTTP_MESSAGES.get(exc.status_code, N_("The request cannot be done."))
+    message = HTTP_MESSAGES.get(exc.status_code, UNDOABLE)
     response = error_body(request, error_id, message, status=exc.status_code)
     response.headers.update(exc.headers or {})
     return response
@@ -279,4 +337,3 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(DomainError, domain_error)
-    app.add_exception_handler(Exception, domain_error)

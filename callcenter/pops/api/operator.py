@@ -11,10 +11,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, WebSocket
 from pydantic import BaseModel
 
+from callcenter.core.web.errors import raises
 from callcenter.pops.api.socket_auth import admit, allow_socket, keep_session
 from callcenter.pops.api.sockets import Outbox, SocketRegistry, serve_outbox
 from callcenter.pops.model.board import Operator
-from callcenter.pops.model.pausing import NoSeat, PauseState
+from callcenter.pops.model.pausing import NoSeat, PauseState, PbxUnavailable, SeatNotInQueue
 from callcenter.pops.service.pausing import PauseControl
 from callcenter.pops.service.relay import PopRelay
 from callcenter.users.access import allow
@@ -77,7 +78,8 @@ def seat_of(principal: Principal) -> str:
     return principal.seat
 
 
-@router.post("/api/operator/pause", tags=["operator"])
+@router.post("/api/operator/pause", tags=["operator"],
+             responses=raises(NoSeat, SeatNotInQueue, PbxUnavailable))
 async def pause(request: Request,
                 user: Annotated[Principal, Depends(allow(Role.OPERATOR))]) -> PauseView:
     """Pause the operator's seat in the queue (no calls ring until resumed)."""
@@ -85,7 +87,8 @@ async def pause(request: Request,
     return PauseView.of(seat, await pops_of(request.app).pauses.pause(seat))
 
 
-@router.post("/api/operator/resume", tags=["operator"])
+@router.post("/api/operator/resume", tags=["operator"],
+             responses=raises(NoSeat, SeatNotInQueue, PbxUnavailable))
 async def resume(request: Request,
                  user: Annotated[Principal, Depends(allow(Role.OPERATOR))]) -> PauseView:
     """Resume the operator's seat (also ends a wrap-up pause early)."""

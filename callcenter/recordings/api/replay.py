@@ -8,6 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
 
+from callcenter.core.web.errors import raises
+from callcenter.core.web.request_text import STORABLE
+from callcenter.recordings.model.replay import (
+    AppealNotFound,
+    InvalidReason,
+    RecordingFileMissing,
+    RecordingNotFound,
+    RecordingUnavailable,
+    ReplayNotAuthorized,
+)
 from callcenter.recordings.schemas import (
     AppealRecordingsView,
     AuditView,
@@ -25,7 +35,10 @@ router = APIRouter(tags=["recordings"])
 Supervisor = Annotated[Principal, Depends(allow(Role.SUPERVISOR))]
 Number = Annotated[str, Path(max_length=24, description="YYYY-NNNNNN")]
 RecordingId = Annotated[str, Path(max_length=32, description="The recording's id (32 hex)")]
+Reason = Annotated[str, Form(max_length=2000, pattern=STORABLE)]
 GrantToken = Annotated[str, Query(max_length=64, description="The ticket from POST .../replays")]
+PLAY_ERRORS = raises(ReplayNotAuthorized, RecordingNotFound, RecordingUnavailable,
+                     RecordingFileMissing)
 AUDIO_RESPONSES: dict[int | str, dict[str, object]] = {
     200: {"content": {"audio/mpeg": {}}, "description": "The whole file"},
     206: {"content": {"audio/mpeg": {}}, "description": "The requested byte range(s)"},
@@ -42,7 +55,8 @@ def audio_response(playable: Playable) -> FileResponse:
                         content_disposition_type="inline")
 
 
-@router.get("/api/appeals/{number}/recordings")
+@router.get("/api/appeals/{number}/recordings",
+             responses=raises(AppealNotFound))
 async def appeal_recordings(number: Number, request: Request,
                             _user: Supervisor) -> AppealRecordingsView:
     """The appeal and its recordings (its own, and its call's)."""
@@ -54,7 +68,8 @@ async def appeal_recordings(number: Number, request: Request,
                                 recordings=[views.recording(r) for r in recordings])
 
 
-@router.post("/api/recordings/{recording_id}/replays", status_code=201)
+@router.post("/api/recordings/{recording_id}/replays", status_code=201,
+             responses=raises(RecordingNotFound, InvalidReason, RecordingUnavailable))
 async def authorize_replay(recording_id: RecordingId, body: ReplayRequest, request: Request,
                            user: Supervisor) -> GrantView:
     """Say why you listen: one audit row, and a short-lived ticket for this session that the
@@ -67,7 +82,7 @@ async def authorize_replay(recording_id: RecordingId, body: ReplayRequest, reque
 
 
 @router.get("/api/recordings/{recording_id}/audio", response_class=FileResponse,
-            responses=AUDIO_RESPONSES)
+            responses={**AUDIO_RESPONSES, **PLAY_ERRORS})
 @router.head("/api/recordings/{recording_id}/audio", include_in_schema=False)
 async def recording_audio(recording_id: RecordingId, grant: GrantToken, request: Request,
                           user: Supervisor) -> Response:
@@ -77,7 +92,8 @@ async def recording_audio(recording_id: RecordingId, grant: GrantToken, request:
     return audio_response(playable)
 
 
-@router.get("/api/recordings/{recording_id}/audit")
+@router.get("/api/recordings/{recording_id}/audit",
+             responses=raises(RecordingNotFound))
 async def recording_audit(recording_id: RecordingId, request: Request,
                           _user: Supervisor) -> list[AuditView]:
     """Every replay and export of this recording, oldest first. Nobody can edit it."""
@@ -86,9 +102,10 @@ async def recording_audit(recording_id: RecordingId, request: Request,
 
 
 @router.post("/api/appeals/{number}/evidence", response_class=StreamingResponse,
-             responses={200: {"content": {"application/zip": {}}}})
+             responses={**raises(AppealNotFound, InvalidReason),
+                        200: {"content": {"application/zip": {}}}})
 async def evidence_bundle(number: Number, request: Request, user: Supervisor,
-                          reason: Annotated[str, Form(max_length=2000)] = "") -> Response:
+                          reason: Reason = "") -> Response:
     """The evidence bundle (ZIP, streamed): original and compressed audio, SHA256SUMS, the
     audit excerpt, the history, the disputes with notes. The export is audited."""
     bundle = await supervision_of(request).evidence.export(

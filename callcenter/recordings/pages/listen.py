@@ -9,11 +9,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from callcenter.core.errors import DomainError
-from callcenter.core.web.errors import rule_for
+from callcenter.core.errors import DomainError, StoreUnavailable
+from callcenter.core.web.errors import raises, rule_for
 from callcenter.core.web.i18n import gettext, language_of
 from callcenter.core.web.pages import render
-from callcenter.recordings.api.replay import AUDIO_RESPONSES, audio_response
+from callcenter.recordings.api.replay import AUDIO_RESPONSES, PLAY_ERRORS, audio_response
+from callcenter.recordings.model.disputes import LinkExpired, LinkNotFound, LinkRevoked
+from callcenter.recordings.model.replay import (
+    RecordingNotFound,
+    RecordingUnavailable,
+)
 from callcenter.recordings.pages.texts import script_texts
 from callcenter.recordings.schemas import GrantView, LinkReplayRequest, Views, supervision_of
 from callcenter.users.access import client_of, public
@@ -22,6 +27,9 @@ router = APIRouter(tags=["contractor link"], dependencies=[Depends(public())])
 Token = Annotated[str, Path(max_length=64, description="The link's token")]
 RecordingId = Annotated[str, Path(max_length=32)]
 PRIVATE = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofollow"}
+# A link's own errors (no one signs in, so no 401 or 403 but a refused ticket)
+LINK_ERRORS = raises(LinkNotFound, LinkRevoked, LinkExpired, RecordingNotFound,
+                     RecordingUnavailable, StoreUnavailable)
 
 
 @router.get("/listen/{token}", include_in_schema=False, response_class=HTMLResponse)
@@ -43,7 +51,8 @@ async def listen_page(token: Token, request: Request) -> HTMLResponse:
     return response
 
 
-@router.post("/listen/{token}/replays", status_code=201)
+@router.post("/listen/{token}/replays", status_code=201,
+             responses=LINK_ERRORS)
 async def listen_replay(token: Token, body: LinkReplayRequest, request: Request) -> GrantView:
     """Play one recording the link covers: audited, with a ticket bound to this link."""
     s = supervision_of(request)
@@ -54,7 +63,7 @@ async def listen_replay(token: Token, body: LinkReplayRequest, request: Request)
 
 
 @router.get("/listen/{token}/recordings/{recording_id}/audio", response_class=FileResponse,
-            responses=AUDIO_RESPONSES)
+            responses={**AUDIO_RESPONSES, **LINK_ERRORS, **PLAY_ERRORS})
 @router.head("/listen/{token}/recordings/{recording_id}/audio", include_in_schema=False)
 async def listen_audio(token: Token, recording_id: RecordingId,
                        grant: Annotated[str, Query(max_length=64)], request: Request) -> Response:
