@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from callcenter.appeals.service.operators import Appeals
 from callcenter.core.web.bounds import RowId
@@ -13,11 +13,9 @@ from callcenter.core.web.errors import raises
 from callcenter.delivery.schemas import AttemptView, DeliveryViews, MessageView
 from callcenter.delivery.service.admin import OutboxAdmin
 from callcenter.routing.model.records import MessageNotFound
-from callcenter.users.access import allow
-from callcenter.users.model import Principal, Role
+from callcenter.users.access import Oversight
 
 router = APIRouter(tags=["delivery"])
-Oversight = Annotated[Principal, Depends(allow(Role.SUPERVISOR, Role.ADMIN))]
 Text = Annotated[str, Query(max_length=200)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 

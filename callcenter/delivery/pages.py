@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from callcenter.core.web.bounds import MAX_ID, RowId
 from callcenter.core.web.pages import render
 from callcenter.delivery.api import outbox_of, views_of
-from callcenter.users.access import allow
-from callcenter.users.model import Principal, Role
+from callcenter.users.access import Oversight
 
 router = APIRouter(include_in_schema=False)
-Oversight = Annotated[Principal, Depends(allow(Role.SUPERVISOR, Role.ADMIN))]
 Number = Annotated[str, Path(max_length=24)]
 Field = Annotated[str, Form(max_length=500)]
 

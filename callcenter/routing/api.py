@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from callcenter.appeals.service.operators import Appeals
 from callcenter.core.errors import InvalidTransition
@@ -30,11 +30,9 @@ from callcenter.routing.schemas import (
 )
 from callcenter.routing.service.escalation import Escalation
 from callcenter.routing.service.routing import AppealRouter
-from callcenter.users.access import Desk, allow
-from callcenter.users.model import Principal, Role
+from callcenter.users.access import Desk, Oversight
 
 router = APIRouter(tags=["dispatching"])
-Oversight = Annotated[Principal, Depends(allow(Role.SUPERVISOR, Role.ADMIN))]
 Number = Annotated[str, Path(max_length=24, description="YYYY-NNNNNN")]
 Text = Annotated[str, Query(max_length=200)]
 Limit = Annotated[int, Query(ge=1, le=500)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from callcenter.core.errors import DomainError
@@ -14,11 +14,10 @@ from callcenter.core.web.errors import rule_for
 from callcenter.core.web.i18n import gettext, language_of
 from callcenter.core.web.pages import render
 from callcenter.routing.api import appeal_router_of, escalation_of, views_of
-from callcenter.users.access import allow
-from callcenter.users.model import Principal, Role
+from callcenter.users.access import Oversight
+from callcenter.users.model import Principal
 
 router = APIRouter(include_in_schema=False)
-Oversight = Annotated[Principal, Depends(allow(Role.SUPERVISOR, Role.ADMIN))]
 Number = Annotated[str, Path(max_length=24)]
 Field = Annotated[str, Form(max_length=500)]
 

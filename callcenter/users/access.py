@@ -158,3 +158,5 @@ def require_declared(routes: list[BaseRoute]) -> None:
 # The hotline's desk (operators and supervisors): the operator's page and what it calls.
 desk = allow(Role.OPERATOR, Role.SUPERVISOR)
 Desk = Annotated[Principal, Depends(desk)]
+# Oversight (supervisors and admins): the outbox, overdue appeals, reassignment.
+Oversight = Annotated[Principal, Depends(allow(Role.SUPERVISOR, Role.ADMIN))]
