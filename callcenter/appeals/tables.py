@@ -65,6 +65,11 @@ class Appeal(Base):
 
     contact_name: Mapped[str | None] = mapped_column(String(128))
     contact_phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    # Portal and e-mail appeals: the address the resident gave (lower-cased), for the public
+    # status pair and the confirmation mail.
+    contact_email: Mapped[str | None] = mapped_column(String(254), index=True)
+    # The resident said no to SMS about this appeal.
+    sms_refused: Mapped[bool] = mapped_column(Boolean, server_default=false())
     emergency: Mapped[bool] = mapped_column(Boolean, server_default=false())
     completed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
