@@ -67,12 +67,10 @@ from callcenter.routing.wiring import (
     build_worker,
     prepare,
 )
-from callcenter.simulator.pbx import SimulatedPbx
 from callcenter.users import api as users_api
 from callcenter.users.wiring import build_auth
 
 log = structlog.get_logger("callcenter")
-DEMO_DATABASE = "sqlite+aiosqlite:///var/demo.db"
 
 
 def web_parts(pops: PopSide, metrics: Metrics) -> tuple[list[APIRouter], PopWeb]:
@@ -296,29 +294,3 @@ async def serve_web(config: Config) -> None:
 
     with reload_on_hangup(app):
         await run_until_signal(both, db.close)
-
-
-async def demo(config: Config, *, calls: int | None = None) -> None:
-    """Everything on SQLite against the built-in PBX on loopback."""
-    logs.configure(fmt=config.log.format, level=config.log.level)
-    async with SimulatedPbx(username=config.ami.username, secret=config.ami.secret) as pbx:
-        config = config.replace(ami=dataclasses.replace(config.ami, host="127.0.0.1",
-                                                        port=pbx.port))
-        await prepare(config)
-        listener = build_listener(config)
-        log.info("demo_started", pbx=f"127.0.0.1:{pbx.port}", database=config.database.url,
-                 see="callcenter --database " + config.database.url + " appeals list")
-
-        async def both() -> None:
-            async with asyncio.TaskGroup() as group:
-                listener_task = group.create_task(listener.run())
-                while not listener.link.logged_in:
-                    await asyncio.sleep(0.05)
-                await pbx.play_demo(interval=config.demo.interval, calls=calls,
-                                    spool=Path(config.recordings.spool_dir))
-                await pbx.wait_idle()
-                # time for the last recordings to settle and be stored
-                await asyncio.sleep(config.recordings.settle_seconds + 2.0)
-                listener_task.cancel()
-
-        await run_until_signal(both, listener.drain)
