@@ -214,7 +214,7 @@ def _app() -> ModuleType:
 
 # Commands that work on the tables but never migrate them: a database that is not there or
 # not migrated is named as such (SchemaNotReady), not as "unavailable".
-NEED_SCHEMA = frozenset({"appeals", "users", "recordings", "contractors", "outbox",
+NEED_SCHEMA = frozenset({"appeals", "recordings", "contractors", "outbox",
                          "escalation"})
 
 

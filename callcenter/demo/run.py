@@ -156,7 +156,8 @@ class Hotline:
         while self.options.calls is None or placed < self.options.calls:
             call = self.day.next_call() if placed else self.day.next_call_now()
             await asyncio.sleep(call.after)
-            caller = self.callers[call.caller]
+            # the first calls come in on each trunk in turn (callers alternate trunks)
+            caller = self.callers[placed if placed < 3 else call.caller]
             linkedid = self.place(caller, scenario_for(caller, call.answered, self.random))
             if call.burst:
                 colleague.burst_calls.add(linkedid)
