@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import signal
 import sqlite3
@@ -22,6 +23,7 @@ from tests.integration.browser import chromium
 from tests.integration.core.test_cli import callcenter, process_env
 from tests.integration.loopback_servers import free_port
 
+ROOT = Path(__file__).resolve().parents[3]
 PASSWORD_LINE = re.compile(r"^\s+(\S+)\s+(\S{12})\s+(http://\S+)$", re.MULTILINE)
 
 
@@ -84,6 +86,9 @@ async def test_the_demo_shows_the_whole_hotline(demo: RunningDemo, tmp_path: Pat
         await expect(page.locator("#pop-number")).to_have_text(
             re.compile(r"^\d{4}-\d{6}$"), timeout=60_000)
         await expect(page.locator("#pop-caller")).not_to_be_empty()
+        if os.environ.get("UPDATE_SCREENSHOTS"):
+            await page.set_viewport_size({"width": 1366, "height": 768})
+            await page.screenshot(path=str(ROOT / "docs" / "demo-operator.png"))
 
     delivered = ("select c.trunk from appeals a join calls c on c.id = a.call_id "
                  "where a.delivery = 'delivered'")
