@@ -87,6 +87,7 @@ export function focusCategory() {
 
 input.addEventListener("input", () => open(input.value));
 input.addEventListener("blur", () => setTimeout(() => {
+  if (document.activeElement === input) return;  // back already (a click on the list)
   close();
   if (!input.value.trim() && select.value) {
     select.value = "";

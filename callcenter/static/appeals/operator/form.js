@@ -191,8 +191,12 @@ export function changed() {
   saveDraftSoon();
 }
 
-formNode.addEventListener("input", changed);
-formNode.addEventListener("change", changed);
+// Words typed to find a category change nothing until one is picked (the select's change).
+const typedChange = (event) => {
+  if (event.target.id !== "f-category-input") changed();
+};
+formNode.addEventListener("input", typedChange);
+formNode.addEventListener("change", typedChange);
 
 export async function restoreDraft() {
   let draft = null;

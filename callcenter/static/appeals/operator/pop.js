@@ -15,10 +15,7 @@ export function handle(message) {
       showPause(message.pause || { paused: message.paused });
       if (message.current) {
         handle(message.current);
-        if (message.current.answered_at) {
-          handle({ type: "answered", call_id: message.current.call_id,
-                   at: message.current.answered_at });
-        }
+        if (message.current.answered_at) answered(Date.parse(message.current.answered_at));
       }
       break;
     case "pop":
@@ -37,7 +34,7 @@ export function handle(message) {
       }
       break;
     case "answered":
-      if (message.call_id === pop.callId) answered(message.at);
+      if (message.call_id === pop.callId) answered(Date.now());
       break;
     case "taken":
       if (message.call_id === pop.callId) {
@@ -63,10 +60,12 @@ export function handle(message) {
   }
 }
 
-function answered(at) {
+// `since`: now for a live "answered" (the page's own clock, whatever the server's says), the
+// server's answered_at for a call picked up before the page was (re)loaded.
+function answered(since) {
   quiet();
   setPopState(T.answered);
-  pop.answeredAt = at ? Date.parse(at) : Date.now();
+  pop.answeredAt = Math.min(Number.isNaN(since) ? Date.now() : since, Date.now());
   clearInterval(pop.ticker);
   tick();
   pop.ticker = setInterval(tick, 1000);
