@@ -19,7 +19,13 @@ from typing import Any
 import pytest
 from playwright.async_api import BrowserContext, Page, expect
 
-from tests.integration.appeals.test_operator_page import ROOT, load, open_page, seed_call
+from tests.integration.appeals.test_operator_page import (
+    ROOT,
+    choose_category,
+    load,
+    open_page,
+    seed_call,
+)
 from tests.integration.browser import chromium, pop, sign_in
 from tests.integration.pop_stack import pop_stack
 from tests.integration.routing_web import import_sample_contractors
@@ -69,13 +75,6 @@ async def within_first_screen(page: Page, selector: str) -> None:
     assert box is not None, f"{selector} is not shown"
     assert box["y"] >= 0 and box["y"] + box["height"] <= SCREEN["height"], (selector, box)
     assert box["x"] + box["width"] <= SCREEN["width"], (selector, box)
-
-
-async def choose_category(page: Page, words: str, label: str) -> None:
-    await page.fill("#f-category-input", "")
-    await page.locator("#f-category-input").press_sequentially(words, delay=15)
-    await expect(page.locator("#category-list li[aria-selected=true]")).to_contain_text(label)
-    await page.press("#f-category-input", "Enter")
 
 
 async def test_a_returning_callers_call_from_ring_to_routing_in_the_first_screen(
