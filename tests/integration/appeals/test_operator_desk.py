@@ -106,6 +106,7 @@ async def test_a_returning_callers_call_from_ring_to_routing_in_the_first_screen
     await expect(page.locator("#pop-number")).to_have_class(re.compile(r"\bbig\b"))
     await expect(page.locator("#form-number")).not_to_have_class(re.compile(r"\bbig\b"))
     await expect(page.locator("#form-number-label")).to_have_text("цей дзвінок")
+    await page.screenshot(path=str(tmp_path / "ringing-1366.png"))
 
     # answered: the announcement stops, the timer runs, the caller's history keeps the focus
     pops.send({"type": "answered", "call_id": "1795907974.0", "seat": "PJSIP/op1001",
@@ -189,7 +190,7 @@ async def test_a_pop_over_another_appeal_says_which_number_is_the_calls(
 
 
 async def test_the_keyboard_reaches_every_frequent_action(browser: BrowserContext,
-                                                         desk: LiveWeb) -> None:
+                                                         desk: LiveWeb, tmp_path: Path) -> None:
     number = await seed_call(desk, "1795907978.0")
     page, _ = await open_page(browser, desk)
     await load(page, number)
@@ -200,6 +201,7 @@ async def test_the_keyboard_reaches_every_frequent_action(browser: BrowserContex
     await expect(dialog).to_be_visible()
     for keys in ("Ctrl+Enter", "Alt+N", "Alt+F", "Alt+P", "Alt+C", "Alt+M"):
         await expect(dialog).to_contain_text(keys)
+    await page.screenshot(path=str(tmp_path / "keys.png"))
     await page.keyboard.press("Escape")
     await expect(dialog).to_be_hidden()
     await page.keyboard.press("Alt+KeyF")

@@ -1,6 +1,6 @@
 """The operator's page in real headless Chromium against the real app and database.
 
-Set UPDATE_SCREENSHOTS=1 to refresh docs/operator-page.png from the main flow.
+docs/operator-page.png comes from test_operator_desk.py (UPDATE_SCREENSHOTS=1).
 """
 
 from __future__ import annotations
@@ -144,8 +144,6 @@ async def test_pop_complete_find_and_switch_language(browser: BrowserContext, de
     await expect(page.locator("#directory-results")).to_contain_text("104")
     await page.screenshot(path=str(tmp_path / "operator-page.png"), full_page=True)
     assert (tmp_path / "operator-page.png").stat().st_size > 10_000
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        await page.screenshot(path=str(ROOT / "docs" / "operator-page.png"), full_page=True)
     async with page.expect_popup() as opened:
         await row.locator("a").click()
     view = await opened.value

@@ -9,16 +9,24 @@ const badge = $("pause-state");
 const button = $("pause-toggle");
 const state = { paused: false, reason: null, until: null, since: null, ticker: null };
 
-// `message`: a "paused" socket message, the hello's `pause`, or the API's answer.
-export function showPause(message) {
+// `message`: a "paused" socket message or the API's answer (`live`: it just happened), or
+// the hello's `pause` (from before the page was loaded). Live times count on the page's own
+// clock (a wrap-up by its length), so a skewed desktop clock shows no nonsense.
+export function showPause(message, live = true) {
+  const now = Date.now();
   const paused = Boolean(message && message.paused);
   const reason = paused ? message.reason || "manual" : null;
-  if (paused !== state.paused || reason !== state.reason || message.until || !state.since) {
-    state.since = message && message.at ? Date.parse(message.at) : Date.now();
+  const at = message && message.at ? Date.parse(message.at) : NaN;
+  if (paused !== state.paused || reason !== state.reason || !state.since) {
+    state.since = live || Number.isNaN(at) ? now : Math.min(at, now);
   }
   state.paused = paused;
   state.reason = reason;
-  state.until = paused && message.until ? Date.parse(message.until) : null;
+  state.until = null;
+  if (paused && message.until) {
+    const until = Date.parse(message.until);
+    state.until = live && !Number.isNaN(at) ? now + (until - at) : until;
+  }
   clearInterval(state.ticker);
   state.ticker = paused ? setInterval(render, 1000) : null;
   render();

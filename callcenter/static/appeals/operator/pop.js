@@ -12,7 +12,7 @@ const pop = { callId: null, card: null, live: false, answeredAt: null, ticker: n
 export function handle(message) {
   switch (message.type) {
     case "hello":
-      showPause(message.pause || { paused: message.paused });
+      showPause(message.pause || { paused: message.paused }, false);
       if (message.current) {
         handle(message.current);
         if (message.current.answered_at) answered(Date.parse(message.current.answered_at));
