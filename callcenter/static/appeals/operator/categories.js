@@ -43,7 +43,8 @@ function open(query) {
   const found = matching(query);
   state.shown = found;
   if (!found.length) {
-    list.replaceChildren(el("li", { class: "muted", text: T.no_category }));
+    list.replaceChildren(el("li", { class: "muted", role: "option", "aria-disabled": "true",
+                                    text: T.no_category }));
   } else {
     list.replaceChildren(...found.map((c, index) => el("li", {
       role: "option", id: "category-" + index, "aria-selected": "false", "data-code": c.code,
