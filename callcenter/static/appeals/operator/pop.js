@@ -14,17 +14,13 @@ export function handle(message) {
     case "hello":
       showPause(message.pause || { paused: message.paused }, false);
       if (message.current) {
-        handle(message.current);
-        if (message.current.answered_at) answered(Date.parse(message.current.answered_at));
+        const talking = Boolean(message.current.answered_at);
+        popped(message.current, !talking);  // a call picked up before the reload: no ring
+        if (talking) answered(Date.parse(message.current.answered_at));
       }
       break;
     case "pop":
-      pop.callId = message.call_id;
-      pop.live = true;
-      showCard(message.card);
-      setPopState(T.ringing);
-      ring(message.card);
-      offerAppeal(message.card);
+      popped(message, true);
       break;
     case "card":
       // A fuller card: the first pop may have gone out before the appeal was stored.
@@ -58,6 +54,15 @@ export function handle(message) {
     default:
       break;
   }
+}
+
+function popped(message, announce) {
+  pop.callId = message.call_id;
+  pop.live = true;
+  showCard(message.card);
+  setPopState(T.ringing);
+  if (announce) ring(message.card);
+  offerAppeal(message.card);
 }
 
 // `since`: now for a live "answered" (the page's own clock, whatever the server's says), the
