@@ -90,6 +90,7 @@ async def test_a_returning_callers_call_from_ring_to_routing_in_the_first_screen
     await expect(page.locator("#operator")).to_have_class(re.compile(r"\bringing\b"))
     await expect(page).to_have_title(re.compile(r"^☎ Дзвінок: \+380671234567"))
     await eventually(lambda: tones(page))
+    await expect(page.locator("#operator")).to_have_attribute("data-audio", "running")
     assert await page.evaluate("getComputedStyle(document.querySelector('#pop'))"
                                ".backgroundColor") != "rgb(255, 255, 255)"
 

@@ -2,7 +2,7 @@
 // the tab's title names the caller, a short tone plays (WebAudio, again every few seconds
 // while it rings) and, where the operator allowed it, a desktop notification shows. The tone
 // can be muted; the choice is kept in localStorage. `data-tones` on #operator counts the
-// tones played (the page's tests read it).
+// tones played and `data-audio` says whether the audio runs (the page's tests read them).
 import { $, T, fmt } from "./tools.js";
 
 const root = $("operator");
@@ -65,6 +65,7 @@ function tone() {
     oscillator.stop(now + offset + 0.22);
   }
   root.dataset.tones = String(Number(root.dataset.tones || 0) + 1);
+  root.dataset.audio = context.state;  // "running": heard; "suspended": the page was not touched
 }
 
 function notify(card) {
