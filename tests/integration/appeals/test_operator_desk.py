@@ -253,3 +253,22 @@ async def test_pause_and_resume_from_the_page_reach_asterisk(database_url: str, 
         await page.click("#pause-toggle")
         await expect(badge).to_be_hidden()
         await eventually(lambda: not member.paused)
+
+
+async def test_a_reload_during_a_call_shows_it_talking_without_a_ring(
+        browser: BrowserContext, desk: LiveWeb) -> None:
+    """The hello after a reload carries the live call and the pause as they are now."""
+    number = await seed_call(desk, "1795907979.0")
+    page, pops = await open_page(browser, desk)
+    await page.click("#search-title")
+    current = {**pop("1795907979.0", number), "answered_at": "2026-03-02T08:00:05.000Z"}
+    pops.send({"type": "hello", "seat": "PJSIP/op1001", "user": "olena", "paused": True,
+               "pause": {"type": "paused", "paused": True, "reason": "manual", "until": None,
+                         "at": "2026-03-02T08:00:00.000Z"},
+               "current": current})
+    await expect(page.locator("#pop-number")).to_have_text(number)
+    await expect(page.locator("#pop-state")).to_have_text("Прийнято")
+    await expect(page.locator("#pop-timer")).to_contain_text("розмова")
+    await expect(page.locator("#pause-state")).to_contain_text("Перерва · ")
+    await expect(page.locator("#operator")).not_to_have_class(re.compile(r"\bringing\b"))
+    assert await tones(page) == 0

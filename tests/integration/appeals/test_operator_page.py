@@ -5,7 +5,6 @@ docs/operator-page.png comes from test_operator_desk.py (UPDATE_SCREENSHOTS=1).
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
