@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.appeals.model import statuses as appeals
@@ -59,11 +58,11 @@ class SqlCardSource:
                                               | Appeal.call_id.is_(None))
         newest = (Appeal.opened_at.desc(), Appeal.id.desc())
 
-        async def lines(where: Any, limit: int) -> list[AppealLine]:
+        async def lines(where: ColumnElement[bool], limit: int) -> list[AppealLine]:
             query = select(Appeal).where(others, where).order_by(*newest).limit(limit)
             return [_line(a) for a in await session.scalars(query)]
 
-        recent = await lines(Appeal.id.is_not(None), RECENT_ROWS)
+        recent = await lines(true(), RECENT_ROWS)
         unfinished = Appeal.status.in_(UNFINISHED)
         unfinished_total = await session.scalar(
             select(func.count()).select_from(Appeal).where(others, unfinished))
