@@ -167,6 +167,10 @@ PROBLEMS = {
     "contractor_kind": N_("Choose the kind from the list."),
     "contractor_email": N_("This is not an e-mail address."),
     "contractor_manager_email": N_("This is not an e-mail address."),
+    "contractor_phone": N_("This is not a phone number. Examples: 0342 55 12 34, "
+                           "+380 67 123 45 67, 104."),
+    "contractor_night_phone": N_("This is not a phone number. Examples: 0342 55 12 34, "
+                                 "+380 67 123 45 67, 104."),
     "contractor_channels": N_("E-mail delivery needs an e-mail address; webhook delivery "
                               "needs a URL and a secret reference."),
     "contractor_webhook_url": N_("Expected an http:// or https:// address."),

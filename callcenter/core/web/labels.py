@@ -26,6 +26,7 @@ ACTIONS = {
     "call_ended": N_("Call ended"),
     "call_answered": N_("Call answered"),
     "completed": N_("Form completed"),
+    "handoff_failed": N_("Could not get through"),
 }
 CHANNELS = {"phone": N_("Phone"), "web": N_("Web portal"), "email": N_("E-mail"),
             "open311": N_("Open311")}

@@ -70,6 +70,7 @@ class Choice:
     emergency: bool
     consultation: bool = False
     address: AddressNeed = "none"
+    search: str = ""  # folded names and keywords, for the category search on the page
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +110,8 @@ class CategoryBook:
     def choices(self, lang: Lang = "uk") -> tuple[ChoiceGroup, ...]:
         return tuple(
             ChoiceGroup(group.name(lang), tuple(
-                Choice(c.code, c.name(lang), c.emergency, c.consultation, c.address)
+                Choice(c.code, c.name(lang), c.emergency, c.consultation, c.address,
+                       " ".join(self._keys[c.code]))
                 for c in self.categories if c.group == group.code))
             for group in self.groups)
 
