@@ -57,7 +57,7 @@ def test_a_clean_address_is_never_held_by_the_numbers_delay() -> None:
 
 def test_a_guesser_is_slowed_by_the_number_then_stopped_by_its_address() -> None:
     number = Strikes(failures=5, last=100.0)
-    assert status_wait(LIMITS, Strikes(3, 100.0), number, 100.0) == 4.0  # two past the free three: 2, then 4
+    assert status_wait(LIMITS, Strikes(3, 100.0), number, 100.0) == 4.0  # 2, then 4
     assert status_wait(LIMITS, Strikes(11, 100.0), None, 100.0) == 60.0
     assert status_wait(LIMITS, Strikes(30, 100.0), None, 100.0) == 3600.0  # capped
     assert status_wait(LIMITS, Strikes(30, 100.0), None, 3700.0) == 0.0  # forgotten
