@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
+from callcenter.core.errors import StoreUnavailable
 from callcenter.core.web.errors import raises
 from callcenter.core.web.i18n import lang_of
 from callcenter.core.web.labels import Labels
@@ -28,7 +29,8 @@ def views_of(request: Request) -> PublicViews:
                        statuses_of(request).timezone)
 
 
-@router.post("/api/public/status", responses=raises(StatusNotFound, StatusThrottled))
+@router.post("/api/public/status", responses=raises(StatusNotFound, StatusThrottled,
+                                                             StoreUnavailable))
 async def public_status(body: StatusRequest, request: Request) -> PublicStatusView:
     """An appeal's status for the resident, without signing in: the number with the last four
     digits of the phone it was filed with, or its e-mail. 404 `status_not_found` for any wrong

@@ -152,3 +152,13 @@ async def test_the_api_is_documented_with_its_errors(city: Residents) -> None:
     assert {"200", "404", "422", "429"} <= set(operation["responses"])
     assert operation["responses"]["429"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ErrorEnvelope"}
+
+
+async def test_the_channel_is_in_the_operators_api(city: Residents) -> None:
+    number = await city.call_and_save("+380671234567")
+    token = await city.web.token("olena", "operator", seat="PJSIP/op1001")
+    async with city.web.client(token) as client:
+        one = (await client.get(f"/api/appeals/{number}")).json()
+        found = (await client.get("/api/appeals", params={"q": number})).json()
+    assert one["channel"] == "phone"
+    assert [(i["number"], i["channel"]) for i in found["items"]] == [(number, "phone")]

@@ -10,14 +10,20 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from callcenter.appeals.tables import Appeal
 from callcenter.delivery.tables import OutboxMessageRow
 from callcenter.residents.model.sms import parts
 from tests.integration.contractor_rig import PNG
 from tests.integration.loopback_servers import HttpReceiver, Reply
-from tests.integration.residents_rig import BASE_URL, TOKEN, Residents, residents, sms_worker
+from tests.integration.residents_rig import (
+    BASE_URL,
+    FORM,
+    TOKEN,
+    Residents,
+    residents,
+    sms_worker,
+)
 from tests.web_rig import PASSWORD
 
 
@@ -96,15 +102,10 @@ async def test_landlines_withheld_numbers_and_refusals_get_nothing(
         city: Residents, receiver: HttpReceiver) -> None:
     await city.call_and_save("+380342123456", raw="342123456", trunk="landline")
     await city.call_and_save(None, trunk="landline")
-    refused = await city.call_and_save("+380671112233")
-    async with city.web.db.transaction() as session:
-        await session.execute(update(OutboxMessageRow).values(state="cancelled"))
-        await session.execute(update(Appeal).where(Appeal.number == refused)
-                              .values(sms_refused=True))
+    refused = await city.call_and_save("+380671112233", form={**FORM, "sms_refused": True})
+    assert (await city.appeal(refused)).sms_refused  # the operator ticked "no SMS"
     await mark_done(city, refused)
-    rows = await sms_rows(city)
-    assert [(r.event, r.recipient) for r in rows] == [("resident.registered",
-                                                       "+380671112233")]
+    assert await sms_rows(city) == []
     await deliver(city, receiver)
     assert [r for r in receiver.received if r.path == "/sms"] == []
 
