@@ -95,7 +95,7 @@ async def test_a_scripted_guesser_at_one_address_is_stopped(city: Residents) -> 
                 break
             assert answer.status_code == 404  # 4567 is never reached
             tried += 1
-    assert stopped is not None and tried <= 10
+    assert stopped is not None and tried <= 11  # the number's delay binds it even sooner
     assert stopped.json()["error_id"] == "too_many_tries"
     assert int(stopped.headers["Retry-After"]) >= 1
     async with city.public("198.51.100.66") as guesser:  # the right pair waits too, here
@@ -104,6 +104,21 @@ async def test_a_scripted_guesser_at_one_address_is_stopped(city: Residents) -> 
     async with city.public("203.0.113.7") as resident:  # never locked out elsewhere
         assert (await resident.post(API, json={"number": number, "key": "4567"})
                 ).status_code == 200
+
+
+async def test_a_guesser_spraying_numbers_is_stopped_by_its_address(city: Residents) -> None:
+    number = await city.call_and_save("+380671234567")
+    answers = []
+    async with city.public("198.51.100.77") as guesser:
+        for other in range(30):
+            answer = await guesser.post(API, json={"number": f"2026-{other + 500:06d}",
+                                                   "key": "4567"})
+            answers.append(answer.status_code)
+            if answer.status_code == 429:
+                break
+        right = await guesser.post(API, json={"number": number, "key": "4567"})
+    assert answers == [404] * 11 + [429]  # ten free failures, the eleventh makes it wait
+    assert right.status_code == 429 and int(right.headers["Retry-After"]) == 60
 
 
 async def test_a_guesser_spread_over_many_addresses_is_slowed_at_the_number(
