@@ -29,7 +29,7 @@ async def status_form(request: Request, number: str = "") -> Response:
 @router.post("/status")
 async def status_submit(request: Request, number: Annotated[str, Form(max_length=64)] = "",
                         key: Annotated[str, Form(max_length=254)] = "") -> Response:
-    number, key = number.strip(), key.strip()
+    number, key = typed_number(number), key.strip()
     if not NUMBER.match(number) or not key:
         return _page(request, number, key, "incomplete", 422)
     try:
@@ -43,6 +43,12 @@ async def status_submit(request: Request, number: Annotated[str, Form(max_length
         return response
     return render(request, PAGE, number=number, key="", found=views_of(request).view(found),
                   problem="")
+
+
+def typed_number(text: str) -> str:
+    """`2026 000042`, `2026000042` and `2026-000042` are the same number to a resident."""
+    digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
+    return f"{digits[:4]}-{digits[4:]}" if len(digits) >= 10 else text.strip()
 
 
 def _page(request: Request, number: str, key: str, problem: str, status: int,
