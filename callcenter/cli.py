@@ -1,4 +1,4 @@
-"""`callcenter` command line: serve, demo, db, appeals, recordings.
+"""`callcenter` command line: serve, demo, db, appeals, recordings, privacy.
 
 Exit codes: 0 done; 1 the command found something for a person (see each command's help);
 2 configuration error; 3 AMI login refused; 4 database unavailable; 5 the HTTP port could not
@@ -38,6 +38,7 @@ from callcenter.recordings.service.upkeep import (
     VerifyReport,
 )
 from callcenter.recordings.store.upkeep import SqlRecordingUpkeep
+from callcenter.residents import cli as residents_cli
 from callcenter.routing import cli as routing_cli
 from callcenter.users import cli as user_commands
 
@@ -78,6 +79,7 @@ def parser() -> argparse.ArgumentParser:
     users_parser(sub)
     add_recordings_commands(sub)
     routing_cli.add_commands(sub)
+    residents_cli.add_commands(sub)
     return p
 
 
@@ -223,6 +225,8 @@ def run_command(args: argparse.Namespace, config: configuration.Config) -> int:
         asyncio.run(migrate.require_schema(config.database.url))
     if args.command in routing_cli.COMMANDS:
         return routing_cli.run(args, config)
+    if args.command in residents_cli.COMMANDS:
+        return residents_cli.run(args, config)
     if args.command == "listen":
         from callcenter.calls.wiring import listen  # no web framework in this process
 

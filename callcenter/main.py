@@ -58,6 +58,9 @@ from callcenter.recordings.store.disputes import SqlDisputeStore
 from callcenter.recordings.store.replay import SqlReplayStore
 from callcenter.reference import api as reference_api
 from callcenter.reference.service import Reference, load_reference
+from callcenter.residents import api as residents_api
+from callcenter.residents import pages as residents_pages
+from callcenter.residents.wiring import build_sms, build_statuses, registered_hook
 from callcenter.routing import api as routing_api
 from callcenter.routing import pages as overdue_pages
 from callcenter.routing.wiring import (
@@ -107,6 +110,8 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
     routers, pop_web = web_parts(pops, metrics)
     reference = load_reference(config.reference)
     attachments = Archive(Path(config.attachments.dir))
+    sms = build_sms(config, db)
+    routing_services.answers.on_done = sms.appeal_done
     parts = WebParts(auth=build_auth(config, db), readiness=readiness, metrics=metrics,
                      secure_cookies=config.http.secure_cookies,
                      allowed_origins=config.http.allowed_origins,
@@ -117,11 +122,13 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                               listen_pages.router, outbox_pages.router,
                               outbox_api.router, overdue_pages.router,
                               contractor_api.router, contractor_pages.router,
-                              admin_contractors.router, admin_contractors.pages],
+                              admin_contractors.router, admin_contractors.pages,
+                              residents_api.router, residents_pages.router],
                      state={"pops": pop_web, "reference": reference,
                             "appeals": build_appeals(
                                 config, db, reference,
-                                on_registered=routing_services.appeal_router.route_number),
+                                on_registered=registered_hook(
+                                    routing_services.appeal_router.route_number, sms)),
                             "supervision": build_supervision(config, db),
                             "routing_services": routing_services,
                             "contractor_desk": build_contractor_desk(config, db, routing_services,
@@ -129,7 +136,8 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                             "appeal_photos": AppealPhotos(
                                 SqlAppealStore(db, pbx=config.pbx.name,
                                                timezone=config.timezone), attachments),
-                            "contractors_admin": ContractorsAdmin(SqlContractorStore(db))})
+                            "contractors_admin": ContractorsAdmin(SqlContractorStore(db)),
+                            "public_statuses": build_statuses(config, db)})
     return create_app(parts)
 
 

@@ -46,6 +46,8 @@ class CompleteRequest(BaseModel):
     emergency: bool | None = Field(default=None, description="null: the category's default")
     consultation: bool = Field(default=False,
                                description="consultation only: answered on the spot, closed")
+    sms_refused: bool = Field(default=False,
+                              description="the resident does not want SMS about this appeal")
 
     def form(self) -> AppealForm:
         return AppealForm(**self.model_dump())

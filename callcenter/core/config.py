@@ -192,6 +192,36 @@ class NotifyConfig:
     supervisor_emails: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class PublicConfig:
+    """The residents' status page and API (no sign-in), and the links SMS carry."""
+
+    base_url: str = "http://127.0.0.1:8580"  # the status link: <base_url>/s/<number>
+    free_failures_per_address: int = 10  # wrong tries a client address has before it waits ...
+    address_first_delay: float = 60.0    # ... this long, doubling with each failure ...
+    address_max_delay: float = 3600.0    # ... up to this
+    free_failures_per_number: int = 5    # wrong tries at one appeal number before the number
+    number_first_delay: float = 2.0      # binds an address that failed as often: growing delays
+    number_max_delay: float = 600.0
+    forget_after: float = 3600.0         # a key with no failure this long starts clean
+
+
+@dataclass(frozen=True)
+class SmsConfig:
+    """SMS to residents through an HTTP gateway (empty url: no SMS is sent)."""
+
+    url: str = ""
+    token: str = ""  # better: CALLCENTER_SMS__TOKEN in the environment
+    sender: str = "1580"
+    timeout: float = 10.0
+    texts: str = "config/sms.toml"
+
+
+@dataclass(frozen=True)
+class PrivacyConfig:
+    keep_years: int = 5  # residents' data of appeals closed longer ago is anonymized
+
+
 def _default_trunks() -> tuple[Trunk, ...]:
     def both(name: str) -> tuple[str, ...]:
         return (f"PJSIP/{name}", f"SIP/{name}")
@@ -223,6 +253,9 @@ class Config:
     smtp: SmtpConfig = field(default_factory=SmtpConfig)
     outbox: OutboxConfig = field(default_factory=OutboxConfig)
     notify: NotifyConfig = field(default_factory=NotifyConfig)
+    public: PublicConfig = field(default_factory=PublicConfig)
+    sms: SmsConfig = field(default_factory=SmsConfig)
+    privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     trunks: tuple[Trunk, ...] = field(default_factory=_default_trunks)
 
     def replace(self, **changes: Any) -> Config:
@@ -407,6 +440,28 @@ def _validate(config: Config) -> None:
         raise ConfigError("attachments.photo_max_bytes, photos_max and photo_max_pixels: expected "
                           "at least 1")
     _validate_delivery(config)
+    _validate_residents(config)
+
+
+def _validate_residents(config: Config) -> None:
+    public = config.public
+    if not public.base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"public.base_url: expected an http(s) URL, got {public.base_url!r}")
+    if min(public.free_failures_per_address, public.free_failures_per_number) < 0:
+        raise ConfigError("public.free_failures_per_address and free_failures_per_number: "
+                          "expected at least 0")
+    if not (0 < public.address_first_delay <= public.address_max_delay
+            and 0 < public.number_first_delay <= public.number_max_delay):
+        raise ConfigError("public: expected 0 < first delay <= max delay")
+    if public.forget_after < max(public.address_max_delay, public.number_max_delay):
+        raise ConfigError("public.forget_after: expected at least the longest max delay")
+    if config.sms.url and not config.sms.url.startswith(("http://", "https://")):
+        raise ConfigError(f"sms.url: expected an http(s) URL, got {config.sms.url!r}")
+    if config.sms.timeout <= 0:
+        raise ConfigError("sms.timeout: expected > 0")
+    if config.privacy.keep_years < 1:
+        raise ConfigError(f"privacy.keep_years: expected at least 1, got "
+                          f"{config.privacy.keep_years}")
 
 
 def _validate_sign_in(http: HttpConfig) -> None:
@@ -429,7 +484,7 @@ def _validate_delivery(config: Config) -> None:
     if min(outbox.poll_interval, outbox.sweep_interval, smtp.timeout,
            notify.webhook_timeout) <= 0:
         raise ConfigError("outbox intervals, smtp.timeout, notify.webhook_timeout: expected > 0")
-    slowest = max(smtp.timeout, notify.webhook_timeout)
+    slowest = max(smtp.timeout, notify.webhook_timeout, config.sms.timeout)
     if outbox.lease < 2 * slowest:
         raise ConfigError(f"outbox.lease: expected at least twice the slowest send timeout "
                           f"({2 * slowest:g} s), got {outbox.lease:g}")

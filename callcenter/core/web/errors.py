@@ -56,6 +56,7 @@ from callcenter.recordings.model.replay import (
     RecordingUnavailable,
     ReplayNotAuthorized,
 )
+from callcenter.residents.model.status import StatusNotFound, StatusThrottled
 from callcenter.routing.model.records import (
     AppealNotFound as NoAppealToAnswer,
 )
@@ -88,6 +89,10 @@ class ErrorRule:
 RULES: list[tuple[type[Exception], ErrorRule]] = [
     (SignInThrottled, ErrorRule(429, N_("Too many failed sign-ins. Wait a little and try "
                                         "again."))),
+    (StatusThrottled, ErrorRule(429, N_("Too many unsuccessful tries. Wait a little and try "
+                                        "again."))),
+    (StatusNotFound, ErrorRule(404, N_("Nothing found. Check the appeal number and the "
+                                       "digits or e-mail."))),
     (SignInFailed, ErrorRule(401, N_("Wrong user name or password."))),
     (NotSignedIn, ErrorRule(401, N_("Please sign in."))),
     (CsrfFailed, ErrorRule(403, N_("The form is out of date. Reload the page and try again."))),

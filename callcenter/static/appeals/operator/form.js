@@ -9,10 +9,11 @@ export const fields = {
   street: $("f-street"), house: $("f-house"), flat: $("f-flat"),
   street_unlisted: $("f-unlisted"), description: $("f-description"),
   contact_name: $("f-contact-name"), contact_phone: $("f-contact-phone"),
+  sms_refused: $("f-sms-refused"),
 };
 const TEXT_FIELDS = ["category", "street", "house", "flat", "description", "contact_name",
                      "contact_phone"];
-const CHECKS = ["emergency", "consultation", "street_unlisted"];
+const CHECKS = ["emergency", "consultation", "street_unlisted", "sms_refused"];
 export const form = { number: null, version: null, callId: null, status: null,
                       completable: false, dirty: false, busy: false, emergencyTouched: false,
                       siblings: [] };
@@ -44,7 +45,7 @@ export function valuesOf(view) {
            house: view.house || "", flat: view.flat || "", description: view.description || "",
            contact_name: view.contact_name || "", contact_phone: view.contact_phone || "",
            emergency: view.emergency, consultation: view.status === "consultation",
-           street_unlisted: view.street_unlisted };
+           street_unlisted: view.street_unlisted, sms_refused: Boolean(view.sms_refused) };
 }
 
 export function say(text, kind, ...extra) {
