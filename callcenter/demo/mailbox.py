@@ -52,10 +52,19 @@ class Hook:
     body: str
 
 
+@dataclass(frozen=True)
+class Sms:
+    id: int
+    at: datetime
+    recipients: tuple[str, ...]
+    text: str
+
+
 @dataclass
 class Mailbox:
     letters: deque[Letter] = field(default_factory=lambda: deque(maxlen=KEEP))
     hooks: deque[Hook] = field(default_factory=lambda: deque(maxlen=KEEP))
+    sms: deque[Sms] = field(default_factory=lambda: deque(maxlen=KEEP))
     _ids: Any = field(default_factory=lambda: count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -81,6 +90,19 @@ class Mailbox:
                         body=body.decode("utf-8", "replace")[:20_000])
             self.hooks.appendleft(hook)
         return hook
+
+    def take_sms(self, body: bytes) -> Sms | None:
+        """The gateway's JSON (`{"recipients": [...], "sms": {"sender", "text"}}`)."""
+        payload = _json_fields(body)
+        sms = payload.get("sms")
+        recipients = payload.get("recipients")
+        if not isinstance(sms, dict) or not isinstance(recipients, list):
+            return None
+        with self._lock:
+            item = Sms(next(self._ids), datetime.now(UTC), tuple(map(str, recipients)),
+                       str(sms.get("text", "")))
+            self.sms.appendleft(item)
+        return item
 
     def letter(self, letter_id: int) -> Letter | None:
         return next((item for item in list(self.letters) if item.id == letter_id), None)

@@ -16,6 +16,7 @@ from callcenter.demo.mailbox import Mailbox
 from callcenter.users.access import public
 
 SECRET_ENV = "CALLCENTER_DEMO_WEBHOOK_SECRET"
+SMS_TOKEN_ENV = "CALLCENTER_DEMO_SMS_TOKEN"
 router = APIRouter(include_in_schema=False, dependencies=[Depends(public())])
 
 
@@ -32,7 +33,8 @@ def mailbox_of(request: Request) -> Mailbox:
 async def demo_home(request: Request) -> HTMLResponse:
     mailbox = mailbox_of(request)
     return render(request, "demo/index.html", letters=list(mailbox.letters)[:100],
-                  hooks=list(mailbox.hooks)[:100], when=when)
+                  hooks=list(mailbox.hooks)[:100], sms=list(mailbox.sms)[:100],
+                  when=when)
 
 
 @router.get("/demo/mail/{letter_id}", response_class=HTMLResponse)
@@ -53,3 +55,15 @@ async def demo_webhook(request: Request, contractor: str) -> JSONResponse:
     if not hook.signed:
         return JSONResponse({"received": False, "reason": "bad signature"}, status_code=401)
     return JSONResponse({"received": True})
+
+
+@router.post("/demo/sms")
+async def demo_sms_gateway(request: Request) -> JSONResponse:
+    """The SMS gateway the demo's outbox sends to (the shape of `delivery.senders.sms`)."""
+    token = os.environ.get(SMS_TOKEN_ENV, "")
+    if not token or request.headers.get("Authorization") != f"Bearer {token}":
+        return JSONResponse({"error": "unauthorized"}, status_code=401)
+    sms = mailbox_of(request).take_sms(await request.body())
+    if sms is None:
+        return JSONResponse({"error": "bad request"}, status_code=400)
+    return JSONResponse({"accepted": len(sms.recipients)})

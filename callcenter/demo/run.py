@@ -55,12 +55,13 @@ class ForeignDatabase(DomainError):
 async def demo(config: Config, options: DemoOptions) -> None:
     logs.configure(fmt=config.log.format, level=config.log.level)
     await refuse_foreign(config.database.url)
+    os.environ.setdefault(pages.SECRET_ENV, secrets.token_hex(16))
+    os.environ.setdefault(pages.SMS_TOKEN_ENV, secrets.token_hex(16))
     mailbox = Mailbox()
     with MailCatcher(mailbox) as catcher:
         async with SimulatedPbx(username=config.ami.username, secret=config.ami.secret) as pbx:
             config = demo_config(config, pbx_port=pbx.port, smtp_port=catcher.port)
             await prepare(config)
-            os.environ.setdefault(pages.SECRET_ENV, secrets.token_hex(16))
             server = build_server(config, http_sockets=open_http(config))
             await Hotline(config, server, pbx, mailbox, options).run()
 
@@ -72,7 +73,10 @@ def demo_config(config: Config, *, pbx_port: int, smtp_port: int) -> Config:
         ami=dataclasses.replace(config.ami, host="127.0.0.1", port=pbx_port),
         smtp=dataclasses.replace(config.smtp, host="127.0.0.1", port=smtp_port,
                                  starttls=False, username="", password=""),
-        notify=dataclasses.replace(config.notify, public_base_url=base))
+        notify=dataclasses.replace(config.notify, public_base_url=base),
+        public=dataclasses.replace(config.public, base_url=base),
+        sms=dataclasses.replace(config.sms, url=base + "/demo/sms",
+                                token=os.environ[pages.SMS_TOKEN_ENV]))
 
 
 async def refuse_foreign(url: str) -> None:

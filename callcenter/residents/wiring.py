@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 from callcenter.core.config import Config, ConfigError
 from callcenter.core.database import Database
 from callcenter.core.throttle import DelayPolicy
+from callcenter.reference.service import located
 from callcenter.residents.model.sms import InvalidTexts, SmsTexts, parse_texts
 from callcenter.residents.model.status import StatusLimits
 from callcenter.residents.service.privacy import Privacy
@@ -35,7 +35,7 @@ def build_statuses(config: Config, db: Database) -> PublicStatuses:
 
 def read_texts(path: str) -> SmsTexts:
     try:
-        with Path(path).open("rb") as handle:
+        with located(path).open("rb") as handle:  # relative: here, else the shipped file
             return parse_texts(tomllib.load(handle))
     except FileNotFoundError as exc:
         raise ConfigError(f"sms.texts: {path} does not exist") from exc
