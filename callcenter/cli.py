@@ -29,6 +29,7 @@ from callcenter.core.ami.link import AmiAuthError
 from callcenter.core.database import Database
 from callcenter.core.errors import DomainError, StoreUnavailable
 from callcenter.core.web.listening import HttpPortUnavailable
+from callcenter.open311 import cli as open311_cli
 from callcenter.recordings.service.archive import Archive
 from callcenter.recordings.service.upkeep import (
     PurgeReport,
@@ -71,6 +72,7 @@ def parser() -> argparse.ArgumentParser:
     users_parser(sub)
     add_recordings_commands(sub)
     routing_cli.add_commands(sub)
+    open311_cli.add_commands(sub)
     return p
 
 
@@ -198,6 +200,8 @@ def _app() -> ModuleType:
 def run_command(args: argparse.Namespace, config: configuration.Config) -> int:
     if args.command in routing_cli.COMMANDS:
         return routing_cli.run(args, config)
+    if args.command in open311_cli.COMMANDS:
+        return open311_cli.run(args, config)
     if args.command == "listen":
         from callcenter.calls.wiring import listen  # no web framework in this process
 
