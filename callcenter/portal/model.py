@@ -41,7 +41,7 @@ class PortalRules:
     min_fill_seconds: float = 3.0
     max_form_age: float = 24 * 3600.0
     per_address: DelayPolicy = field(default_factory=lambda: DelayPolicy(
-        free=5, first=60.0, cap=3600.0, forget=3600.0))
+        free=4, first=60.0, cap=3600.0, forget=3600.0))  # 5 appeals, then waits
 
 
 def stamp(secret: bytes, issued_at: float) -> str:
