@@ -12,7 +12,8 @@ from structlog.testing import capture_logs
 from callcenter.appeals.tables import Appeal, AppealAttachmentRow
 from callcenter.delivery.tables import OutboxMessageRow
 from tests.integration.contractor_rig import JPEG, PNG, real_image
-from tests.integration.residents_rig import FORM, Residents, residents_web
+from tests.integration.residents_rig import Residents, residents_web
+
 
 @pytest.fixture
 async def portal(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
@@ -136,7 +137,8 @@ async def test_bad_photos_and_broken_forms_leave_nothing(portal: Residents) -> N
     assert not_multipart.status_code == 415
     assert control.status_code == 400
     assert await portal.appeals() == [] and portal.stored_files() == []
-    assert await portal.count(AppealAttachmentRow) == 0 and await portal.count(OutboxMessageRow) == 0
+    assert await portal.count(AppealAttachmentRow) == 0
+    assert await portal.count(OutboxMessageRow) == 0
 
 
 async def test_street_suggestions_for_the_form(portal: Residents) -> None:
