@@ -14,6 +14,10 @@ from callcenter.delivery.tables import OutboxMessageRow
 from tests.integration.contractor_rig import JPEG, PNG, real_image
 from tests.integration.residents_rig import Residents, residents_web
 
+# A multipart body whose text field is not UTF-8.
+BROKEN = (b'--b\r\nContent-Disposition: form-data; name="description"\r\n\r\n\xff\xfe\r\n'
+          b"--b--\r\n")
+
 
 @pytest.fixture
 async def portal(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
@@ -127,13 +131,14 @@ async def test_bad_photos_and_broken_forms_leave_nothing(portal: Residents) -> N
                                        "image/png"))])
         too_many = await portal.submit(
             client, files=[("photos", (f"{i}.png", PNG, "image/png")) for i in range(6)])
-        broken = await client.post("/portal", content=b"--xyz\r\nContent-Disposition: form-da",
-                                   headers={"content-type": "multipart/form-data; boundary=xyz"})
+        broken = await client.post("/portal", content=BROKEN,
+                                   headers={"content-type": "multipart/form-data; boundary=b"})
         not_multipart = await client.post("/portal", data={"category": "road_potholes"})
         control = await portal.submit(client, description="яма\x00")
     assert not_image.status_code == 422 and "JPEG, PNG або WebP" in not_image.text
     assert too_big.status_code == 413 and too_many.status_code == 413
     assert broken.status_code == 400 and "text/html" in broken.headers["content-type"]
+    assert "Не вдалося прочитати форму" in broken.text
     assert not_multipart.status_code == 415
     assert control.status_code == 400
     assert await portal.appeals() == [] and portal.stored_files() == []
