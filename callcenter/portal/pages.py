@@ -157,7 +157,7 @@ def _form(request: Request, *, values: dict[str, str], query: str = "",
     return render(request, "portal/form.html", status=status, groups=groups, query=query,
                   values=values, problems=problems or {}, stamp=portal.stamp(),
                   honeypot=HONEYPOT, photos_max=portal.photo_rules.max_count,
-                  photo_mb=portal.photo_rules.max_bytes // (1024 * 1024),
+                  photo_mb=f"{round(portal.photo_rules.max_bytes / (1024 * 1024), 1):g}",
                   numbers=EMERGENCY_NUMBERS)
 
 
