@@ -123,7 +123,8 @@ def server(role: str, database: str = "", directory: str = "") -> Iterator[str]:
 
 def form(index: int, stamp: str) -> dict[str, str]:
     return {"category": "road_potholes", "street": "вул. Незалежності",
-            "house": str(index % 90 + 1), "description": f"Яма біля будинку, заявка {index:06d}", "contact_name": "Мешканка",
+            "house": str(index % 90 + 1),
+            "description": f"Яма біля будинку, заявка {index:06d}", "contact_name": "Мешканка",
             "contact_phone": f"067{index:07d}", "contact_email": f"resident{index}@example.org",
             "consent": "1", "stamp": stamp}
 
