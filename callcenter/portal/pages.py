@@ -49,12 +49,17 @@ PHOTO_PROBLEMS = {
 }
 CONSENT_REQUIRED = N_("Without your consent we cannot accept the appeal: tick the box.")
 HTML = {"text/html": {"schema": {"type": "string"}}}
-PAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+PAGE = {200: {"description": "The form", "content": HTML}}
+FORM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"description": why, "content": HTML} for status, why in (
-        (200, "The page"), (400, "Not accepted (a robot's form, or a broken one)"),
+        (200, "The appeal's number and how to check it"),
+        (400, "Not accepted (a robot's form, or a broken one)"),
         (413, "Too large"), (415, "Not multipart/form-data"),
-        (422, "The form with its problems marked"), (429, "Too many appeals from this "
-                                                         "address: wait (Retry-After)"))}
+        (429, "Too many appeals from this address: wait (Retry-After)"))}
+# The form with its problems marked; the shell's envelope for a control character in a
+# URL-encoded body (request_text.py).
+FORM_RESPONSES[422] = {"description": "The form with its problems marked", "content": {
+    **HTML, "application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}}
 FORM_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object",
     "properties": {**{name: {"type": "string", "maxLength": 4000} for name in TEXT_FIELDS},
@@ -76,14 +81,14 @@ class StreetOption(BaseModel):
     short: str
 
 
-@router.get("/portal", response_class=HTMLResponse, responses=PAGE_RESPONSES)
+@router.get("/portal", response_class=HTMLResponse, responses=PAGE)
 async def form_page(request: Request, q: Annotated[str, Query(max_length=100)] = "",
                     category: Annotated[str, Query(max_length=64)] = "") -> HTMLResponse:
     """The form; `q` narrows the categories by keyword (a plain GET form: no script needed)."""
     return _form(request, values={"category": category}, query=q)
 
 
-@router.post("/portal", response_class=HTMLResponse, responses=PAGE_RESPONSES,
+@router.post("/portal", response_class=HTMLResponse, responses=FORM_RESPONSES,
              openapi_extra={"requestBody": FORM_BODY})
 async def submit(request: Request) -> HTMLResponse:
     """File the appeal (multipart: the form's fields and up to `[portal] photos_max` photos)."""

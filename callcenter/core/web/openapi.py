@@ -64,7 +64,8 @@ def add_errors(app: FastAPI, document: dict[str, Any]) -> None:
 
 
 def add_shell_errors(responses: dict[str, Any], route: APIRoute, method: str) -> None:
-    responses["422"] = VALIDATION
+    if 422 not in route.responses:  # a page may answer its form's problems itself
+        responses["422"] = VALIDATION
     for status, response in shell_errors(route, method).items():
         responses.setdefault(str(status), response)
 
