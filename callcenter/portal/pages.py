@@ -49,7 +49,7 @@ PHOTO_PROBLEMS = {
 }
 CONSENT_REQUIRED = N_("Without your consent we cannot accept the appeal: tick the box.")
 HTML = {"text/html": {"schema": {"type": "string"}}}
-PAGE = {200: {"description": "The form", "content": HTML}}
+PAGE: dict[int | str, dict[str, Any]] = {200: {"description": "The form", "content": HTML}}
 FORM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"description": why, "content": HTML} for status, why in (
         (200, "The appeal's number and how to check it"),
