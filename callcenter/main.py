@@ -43,7 +43,8 @@ from callcenter.delivery import api as outbox_api
 from callcenter.delivery import pages as outbox_pages
 from callcenter.delivery.model.residents import appeal_filed
 from callcenter.open311 import api as open311_api
-from callcenter.open311.service import Open311
+from callcenter.open311 import pages as open311_pages
+from callcenter.open311.service import ApiKeys, Open311
 from callcenter.open311.store import SqlOpen311Store
 from callcenter.pops.api import board as board_routes
 from callcenter.pops.api import operator as pop_routes
@@ -128,7 +129,7 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                               outbox_api.router, overdue_pages.router,
                               contractor_api.router, contractor_pages.router,
                               admin_contractors.router, admin_contractors.pages,
-                              portal_pages.router, open311_api.router],
+                              portal_pages.router, open311_api.router, open311_pages.pages],
                      error_formats={open311_api.PREFIX.rsplit("/", 1)[0] + "/":
                                     open311_api.open311_errors},
                      state={"pops": pop_web, "reference": reference,
@@ -167,7 +168,8 @@ def residents_side(config: Config, db: Database, reference: Reference,
     filing = build_filing(config, db, reference, routing_services)
     return {"portal": build_portal(config, filing, attachments),
             "open311": Open311(SqlOpen311Store(db), filing, reference.categories,
-                               timezone=config.timezone)}
+                               timezone=config.timezone),
+            "open311_keys": ApiKeys(SqlOpen311Store(db))}
 
 
 def build_appeals(config: Config, db: Database, reference: Reference, *,
