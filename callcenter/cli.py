@@ -30,6 +30,7 @@ from callcenter.core.ami.link import AmiAuthError
 from callcenter.core.database import Database
 from callcenter.core.errors import DomainError, StoreUnavailable
 from callcenter.core.web.listening import HttpPortUnavailable
+from callcenter.open311 import cli as open311_cli
 from callcenter.recordings.service.archive import Archive
 from callcenter.recordings.service.upkeep import (
     PurgeReport,
@@ -80,6 +81,7 @@ def parser() -> argparse.ArgumentParser:
     add_recordings_commands(sub)
     routing_cli.add_commands(sub)
     residents_cli.add_commands(sub)
+    open311_cli.add_commands(sub)
     return p
 
 
@@ -227,6 +229,8 @@ def run_command(args: argparse.Namespace, config: configuration.Config) -> int:
         return routing_cli.run(args, config)
     if args.command in residents_cli.COMMANDS:
         return residents_cli.run(args, config)
+    if args.command in open311_cli.COMMANDS:
+        return open311_cli.run(args, config)
     if args.command == "listen":
         from callcenter.calls.wiring import listen  # no web framework in this process
 

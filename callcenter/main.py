@@ -18,9 +18,11 @@ from fastapi import APIRouter, FastAPI
 from callcenter.appeals import api as appeal_api
 from callcenter.appeals import pages as operator_pages
 from callcenter.appeals.model.photos import PhotoRules
+from callcenter.appeals.service.filing import AppealFiling
 from callcenter.appeals.service.operators import AppealRules, Appeals, OnRegistered
 from callcenter.appeals.service.photos import AppealPhotos
 from callcenter.appeals.store.appeals import SqlAppealStore
+from callcenter.appeals.store.filing import SqlFilingStore
 from callcenter.calls.wiring import Listener, build_listener, build_recordings, run_until_signal
 from callcenter.contractors import pages as contractor_pages
 from callcenter.contractors.api import admin as admin_contractors
@@ -39,12 +41,19 @@ from callcenter.core.web.listening import open_http_sockets
 from callcenter.core.web.metrics import Metrics
 from callcenter.delivery import api as outbox_api
 from callcenter.delivery import pages as outbox_pages
+from callcenter.delivery.model.residents import appeal_filed
+from callcenter.open311 import api as open311_api
+from callcenter.open311 import pages as open311_pages
+from callcenter.open311.service import ApiKeys, Open311
+from callcenter.open311.store import SqlOpen311Store
 from callcenter.pops.api import board as board_routes
 from callcenter.pops.api import operator as pop_routes
 from callcenter.pops.api.operator import PopWeb
 from callcenter.pops.api.sockets import SocketRegistry
 from callcenter.pops.store.board import signed_in_operators
 from callcenter.pops.wiring import PopSide, web_pops
+from callcenter.portal import pages as portal_pages
+from callcenter.portal.wiring import build_portal
 from callcenter.recordings.api import disputes as dispute_api
 from callcenter.recordings.api import replay as replay_api
 from callcenter.recordings.pages import listen as listen_pages
@@ -123,7 +132,10 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                               outbox_api.router, overdue_pages.router,
                               contractor_api.router, contractor_pages.router,
                               admin_contractors.router, admin_contractors.pages,
-                              residents_api.router, residents_pages.router],
+                              residents_api.router, residents_pages.router,
+                              portal_pages.router, open311_api.router, open311_pages.pages],
+                     error_formats={open311_api.PREFIX.rsplit("/", 1)[0] + "/":
+                                    open311_api.open311_errors},
                      state={"pops": pop_web, "reference": reference,
                             "appeals": build_appeals(
                                 config, db, reference,
@@ -137,8 +149,33 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                                 SqlAppealStore(db, pbx=config.pbx.name,
                                                timezone=config.timezone), attachments),
                             "contractors_admin": ContractorsAdmin(SqlContractorStore(db)),
-                            "public_statuses": build_statuses(config, db)})
+                            "public_statuses": build_statuses(config, db),
+                            **residents_side(config, db, reference, routing_services,
+                                             attachments)})
     return create_app(parts)
+
+
+def build_filing(config: Config, db: Database, reference: Reference,
+                 routing_services: RoutingServices) -> AppealFiling:
+    """Appeals filed from outside (portal, Open311): routed at once as an operator's save is,
+    an e-mail confirmation through the outbox when the resident gave an address."""
+    rules = AppealRules(categories=reference.categories, streets=reference.streets,
+                        timezone=config.timezone, area_code=config.pbx.area_code)
+    base = config.notify.public_base_url
+    return AppealFiling(SqlFilingStore(db, timezone=config.timezone), rules,
+                        on_registered=routing_services.appeal_router.route_number,
+                        confirmation=lambda number, email: appeal_filed(
+                            number, email, public_base_url=base))
+
+
+def residents_side(config: Config, db: Database, reference: Reference,
+                   routing_services: RoutingServices, attachments: Archive) -> dict[str, object]:
+    """The portal's and Open311's services for the web app's state."""
+    filing = build_filing(config, db, reference, routing_services)
+    return {"portal": build_portal(config, filing, attachments),
+            "open311": Open311(SqlOpen311Store(db), filing, reference.categories,
+                               timezone=config.timezone),
+            "open311_keys": ApiKeys(SqlOpen311Store(db))}
 
 
 def build_appeals(config: Config, db: Database, reference: Reference, *,

@@ -162,6 +162,25 @@ class AttachmentsConfig:
 
 
 @dataclass(frozen=True)
+class PortalConfig:
+    """The residents' web form (`/portal`) and its spam protection (no third party)."""
+
+    photos_max: int = 5  # bytes and pixels as [attachments]
+    # A form sent sooner than this after the page was served is a robot's.
+    min_fill_seconds: float = 3.0
+    max_form_age_hours: float = 24.0
+    # Per client address: this many appeals freely, then a wait from `first_delay` doubling
+    # to `max_delay`; an address quiet for `forget_after` seconds starts clean.
+    free_per_address: int = 5
+    first_delay: float = 60.0
+    max_delay: float = 3600.0
+    forget_after: float = 3600.0
+    # Signs the fill-time stamp; empty: a random key per process (several web processes
+    # behind one balancer need one shared key here).
+    secret: str = ""
+
+
+@dataclass(frozen=True)
 class SmtpConfig:
     host: str = "127.0.0.1"
     port: int = 25
@@ -251,6 +270,7 @@ class Config:
     routing: RoutingConfig = field(default_factory=RoutingConfig)
     attachments: AttachmentsConfig = field(default_factory=AttachmentsConfig)
     smtp: SmtpConfig = field(default_factory=SmtpConfig)
+    portal: PortalConfig = field(default_factory=PortalConfig)
     outbox: OutboxConfig = field(default_factory=OutboxConfig)
     notify: NotifyConfig = field(default_factory=NotifyConfig)
     public: PublicConfig = field(default_factory=PublicConfig)
@@ -441,6 +461,7 @@ def _validate(config: Config) -> None:
                           "at least 1")
     _validate_delivery(config)
     _validate_residents(config)
+    _validate_portal(config.portal)
 
 
 def _validate_residents(config: Config) -> None:
@@ -462,6 +483,17 @@ def _validate_residents(config: Config) -> None:
     if config.privacy.keep_years < 1:
         raise ConfigError(f"privacy.keep_years: expected at least 1, got "
                           f"{config.privacy.keep_years}")
+
+
+def _validate_portal(portal: PortalConfig) -> None:
+    if portal.photos_max < 0 or portal.free_per_address < 1:
+        raise ConfigError("portal.photos_max: expected at least 0; portal.free_per_address: "
+                          "at least 1")
+    if portal.min_fill_seconds < 0 or portal.max_form_age_hours <= 0:
+        raise ConfigError("portal.min_fill_seconds: expected at least 0; "
+                          "portal.max_form_age_hours: more than 0")
+    if not 0 < portal.first_delay <= portal.max_delay <= portal.forget_after:
+        raise ConfigError("portal: expected 0 < first_delay <= max_delay <= forget_after")
 
 
 def _validate_sign_in(http: HttpConfig) -> None:

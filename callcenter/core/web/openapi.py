@@ -56,7 +56,10 @@ def add_errors(app: FastAPI, document: dict[str, Any]) -> None:
     schemas["ErrorEnvelope"] = envelope
     for name in UNUSED:
         schemas.pop(name, None)
+    own_format = tuple(getattr(app.state, "error_formats", None) or ())
     for route in endpoints(app.routes):
+        if own_format and route.path.startswith(own_format):
+            continue  # a protocol with its own errors documents them itself (Open311)
         if isinstance(route, APIRoute) and route.include_in_schema:
             for method in route.methods or ():
                 operation = document["paths"][route.path][method.lower()]
@@ -64,7 +67,8 @@ def add_errors(app: FastAPI, document: dict[str, Any]) -> None:
 
 
 def add_shell_errors(responses: dict[str, Any], route: APIRoute, method: str) -> None:
-    responses["422"] = VALIDATION
+    if 422 not in route.responses:  # a page may answer its form's problems itself
+        responses["422"] = VALIDATION
     for status, response in shell_errors(route, method).items():
         responses.setdefault(str(status), response)
 
