@@ -61,6 +61,13 @@ EVERYDAY = (
     ("tree_fallen", "Впало дерево на тротуар, пройти неможливо."),
     ("sewer_blockage", "Забилася каналізація в підвалі, стоїть запах."),
 )
+# What demo residents write on the portal (categories residents may file).
+PORTAL_APPEALS = (
+    ("road_potholes", "Біля зупинки велика яма, після дощу її не видно."),
+    ("street_lighting", "Увечері не горить жоден ліхтар у дворі, дуже темно."),
+    ("waste_not_collected", "Контейнери біля будинку не вивозять уже тиждень."),
+    ("tree_trimming", "Гілки дерева лежать на дротах над тротуаром."),
+)
 BURST = ("water_pipe_burst", "Прорвало трубу, вода б'є з-під асфальту й заливає дорогу.")
 DONE_ANSWERS = (
     "Бригада усунула несправність, роботи завершено.",

@@ -26,9 +26,17 @@ from callcenter.core.errors import DomainError
 from callcenter.demo import pages
 from callcenter.demo.day import CityDay
 from callcenter.demo.mailbox import Mailbox, MailCatcher
-from callcenter.demo.people import Colleague, Crews, DemoUser, Pace, ensure_users
+from callcenter.demo.people import (
+    PORTAL_APPEALS,
+    Colleague,
+    Crews,
+    DemoUser,
+    Pace,
+    ensure_users,
+)
 from callcenter.demo.phones import Caller, callers, scenario_for
 from callcenter.main import Server, build_server, open_http
+from callcenter.portal.wiring import file_demo_appeal
 from callcenter.reference.service import load_reference
 from callcenter.routing.wiring import prepare
 from callcenter.simulator.demo import write_recording
@@ -38,6 +46,8 @@ from callcenter.users.wiring import build_auth
 log = structlog.get_logger("callcenter.demo")
 PBX_NAME = "demo"  # the demo's calls are on this PBX: how it knows its own appeals
 PEOPLE_EVERY = 2.0  # seconds between the demo people's rounds
+RESIDENTS_DOMAIN = "demo.example.com"  # the demo's residents who write on the portal
+PORTAL_EVERY = 6  # one portal appeal per so many calls
 
 
 @dataclass(frozen=True)
@@ -100,7 +110,10 @@ async def foreign_appeals(url: str) -> int:
             if "appeals" not in tables:
                 return 0
             demo_call = select(Call.id).where(Call.id == Appeal.call_id, Call.pbx == PBX_NAME)
-            query = select(func.count()).select_from(Appeal).where(~demo_call.exists())
+            demo_resident = Appeal.call_id.is_(None) & func.coalesce(
+                Appeal.contact_email, "").like(f"%@{RESIDENTS_DOMAIN}")
+            query = select(func.count()).select_from(Appeal).where(
+                ~demo_call.exists() & ~demo_resident)
             return int((await connection.execute(query)).scalar_one())
     finally:
         await engine.dispose()
@@ -118,6 +131,7 @@ class Hotline:
         self.callers = callers(options.seed)
         self.random = random.Random(options.seed + 1)
         self.base = config.notify.public_base_url
+        self.streets: list[str] = []
 
     async def run(self) -> None:
         codes = await self.point_webhooks()
@@ -127,7 +141,7 @@ class Hotline:
         app.state.demo_mailbox = self.mailbox
         pace = Pace()
         reference = load_reference(self.config.reference)
-        streets = [s.official for s in reference.streets.streets]
+        streets = self.streets = [s.official for s in reference.streets.streets]
         burst = next((s.official for s in reference.streets.streets
                       if s.name == self.day.burst.street), streets[0])
         colleague = Colleague(self.db, app.state.appeals, acting["colleague"], streets, burst,
@@ -166,6 +180,8 @@ class Hotline:
             if call.burst:
                 colleague.burst_calls.add(linkedid)
             placed += 1
+            if placed % PORTAL_EVERY == 0:
+                await self.resident_writes(placed // PORTAL_EVERY)
 
     def place(self, caller: Caller, scenario: str) -> str:
         ring = self.random.uniform(3.0, 8.0)
@@ -176,6 +192,20 @@ class Hotline:
         write_recording(Path(self.config.recordings.spool_dir) / f"{linkedid}.wav",
                         ring + talk, freq=self.random.choice((330.0, 392.0, 440.0, 494.0)))
         return linkedid
+
+    async def resident_writes(self, index: int) -> None:
+        """A demo resident files on the portal (confirmed by e-mail: see /demo)."""
+        category, text = self.random.choice(PORTAL_APPEALS)
+        try:
+            number = await file_demo_appeal(
+                self.server.app.state.portal, category=category, description=text,
+                street=self.random.choice(self.streets), house=str(self.random.randint(1, 40)),
+                name="Мешканець (демо)", email=f"resident{index}@{RESIDENTS_DOMAIN}")
+        except DomainError as exc:
+            log.warning("demo_resident_refused", reason=str(exc))
+            return
+        log.info("demo_resident_filed", number=number,
+                 status=f"{self.base}/status (e-mail resident{index}@{RESIDENTS_DOMAIN})")
 
     async def people(self, colleague: Colleague, crews: Crews) -> None:
         while True:
@@ -211,7 +241,8 @@ def guide(base: str, shown: list[tuple[DemoUser, str]]) -> str:
         f"  1. As `operator` (seat PJSIP/op1001) keep {base}/operator open: the phone rings",
         "     there within seconds - the caller pops up; fill the appeal and save it (Ctrl+Enter)",
         "     and see whom it was routed to. Calls you do not take, a colleague fills in.",
-        f"  2. {base}/demo: the letters and webhooks the contractors received.",
+        f"  2. {base}/demo: the letters, webhooks and SMS sent; demo residents also write on",
+        f"     the portal ({base}/portal) and can check their appeal at {base}/status.",
         "  3. The contractors take appeals into work and answer by themselves; see the answers",
         "     on the appeal's page and in the caller's next pop.",
         f"  4. As `supervisor`: the live board ({base}/supervisor/board), replay a recording",

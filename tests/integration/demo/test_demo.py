@@ -104,6 +104,15 @@ async def test_the_demo_shows_the_whole_hotline(demo: RunningDemo, tmp_path: Pat
     assert 'id="demo-letters"' in page_text and 'id="demo-hooks"' in page_text
     assert ">недійсний<" not in page_text  # every webhook's signature checks out
 
+    # demo residents write on the portal: routed like a call's appeal, their status public
+    portal = "select number, contact_email from appeals where channel = 'web' and contractor_id " \
+             "is not null"
+    await until(lambda: demo.query(portal))
+    number, email = demo.query(portal)[0]
+    async with httpx.AsyncClient(base_url=demo.url) as client:
+        status = await client.post("/api/public/status", json={"number": number, "key": email})
+    assert status.status_code == 200, status.text
+
     stored = demo.query("select stored_path from recordings where state = 'stored' limit 1")
     audio = next((tmp_path / "recordings").rglob(Path(str(stored[0][0])).name))
     probe = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration",
