@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import httpx
 
 from callcenter.delivery.model.outbox import DeliveryResult, OutboxMessage
-from callcenter.delivery.senders.webhook import TEXT_LIMIT, encode
+from callcenter.delivery.senders.webhook import encode, post
 
 
 @dataclass(frozen=True)
@@ -46,26 +46,5 @@ class SmsSender:
         headers = {"Content-Type": "application/json; charset=utf-8",
                    "Authorization": f"Bearer {s.token}", "Idempotency-Key": message.key,
                    "User-Agent": "callcenter-1580"}
-        try:
-            response = await self.client.post(s.url, content=encode(gateway_body(message,
-                                                                                   s.sender)),
-                                              headers=headers, timeout=s.timeout)
-        except httpx.TimeoutException:
-            return _failed(started, f"no answer within {s.timeout:g} s")
-        except (httpx.HTTPError, OSError) as exc:
-            return _failed(started, f"{type(exc).__name__}: {exc}")
-        text = response.text[:TEXT_LIMIT]
-        if response.is_success:
-            return DeliveryResult(ok=True, code=response.status_code, text=text,
-                                  duration_ms=_ms(started))
-        return _failed(started, f"HTTP {response.status_code}", response.status_code, text)
-
-
-def _failed(started: float, error: str, code: int | None = None,
-            text: str = "") -> DeliveryResult:
-    return DeliveryResult(ok=False, code=code, text=text, error=error,
-                          duration_ms=_ms(started))
-
-
-def _ms(started: float) -> int:
-    return int((time.perf_counter() - started) * 1000)
+        return await post(self.client, s.url, encode(gateway_body(message, s.sender)), headers,
+                          s.timeout, started)

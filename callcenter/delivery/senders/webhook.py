@@ -51,18 +51,24 @@ class WebhookSender:
                    SIGNATURE_HEADER: signature(secret, body, int(self.clock())),
                    "Idempotency-Key": message.key,
                    "X-Callcenter-Event": message.event, "User-Agent": "callcenter-1580"}
-        try:
-            response = await self.client.post(message.recipient, content=body, headers=headers,
-                                              timeout=self.timeout)
-        except httpx.TimeoutException:
-            return _failed(started, f"no answer within {self.timeout:g} s")
-        except (httpx.HTTPError, OSError) as exc:
-            return _failed(started, f"{type(exc).__name__}: {exc}")
-        text = response.text[:TEXT_LIMIT]
-        if response.is_success:
-            return DeliveryResult(ok=True, code=response.status_code, text=text,
-                                  duration_ms=_ms(started))
-        return _failed(started, f"HTTP {response.status_code}", response.status_code, text)
+        return await post(self.client, message.recipient, body, headers, self.timeout, started)
+
+
+async def post(client: httpx.AsyncClient, url: str, body: bytes, headers: dict[str, str],
+               timeout: float, started: float) -> DeliveryResult:
+    """POST `body` and judge the answer: any 2xx is delivered; a timeout, a network error
+    or another status is a failure with what the receiver said (webhooks, the SMS gateway)."""
+    try:
+        response = await client.post(url, content=body, headers=headers, timeout=timeout)
+    except httpx.TimeoutException:
+        return _failed(started, f"no answer within {timeout:g} s")
+    except (httpx.HTTPError, OSError) as exc:
+        return _failed(started, f"{type(exc).__name__}: {exc}")
+    text = response.text[:TEXT_LIMIT]
+    if response.is_success:
+        return DeliveryResult(ok=True, code=response.status_code, text=text,
+                              duration_ms=_ms(started))
+    return _failed(started, f"HTTP {response.status_code}", response.status_code, text)
 
 
 def _failed(started: float, error: str, code: int | None = None,
