@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from callcenter.appeals.api import appeals_of, reference_of, views_of
 from callcenter.appeals.model.records import AppealNotFound
 from callcenter.core.web.i18n import N_, gettext, lang_of, language_of
-from callcenter.core.web.labels import Labels
+from callcenter.core.web.labels import Labels, names_of
 from callcenter.core.web.pages import render
 from callcenter.users.access import allow, desk
 from callcenter.users.model import Principal, Role
@@ -112,6 +112,6 @@ async def appeal_page(request: Request, number: Annotated[str, Path(max_length=2
     except AppealNotFound:
         return render(request, "appeals/appeal_missing.html", principal=user, number=number,
                       status=404)
-    labels = Labels(language_of(request))
+    labels = Labels(language_of(request), await names_of(request))
     return render(request, "appeals/appeal.html", principal=user, appeal=views_of(request)
                   .appeal(details), labels=labels)
