@@ -43,7 +43,7 @@ from callcenter.pops.api import board as board_routes
 from callcenter.pops.api import operator as pop_routes
 from callcenter.pops.api.operator import PopWeb
 from callcenter.pops.api.sockets import SocketRegistry
-from callcenter.pops.store.board import signed_in_operators
+from callcenter.pops.store.board import figures_since, signed_in_operators
 from callcenter.pops.wiring import PopSide, web_pops
 from callcenter.recordings.api import disputes as dispute_api
 from callcenter.recordings.api import replay as replay_api
@@ -81,7 +81,8 @@ def web_parts(pops: PopSide, metrics: Metrics) -> tuple[list[APIRouter], PopWeb]
     pops.relay.sockets = sockets
 
     parts = PopWeb(pops.relay, sockets, pops.pauses,
-                   board_routes.CachedOperators(lambda now: signed_in_operators(pops.db, now)))
+                   board_routes.CachedOperators(lambda now: signed_in_operators(pops.db, now)),
+                   lambda since: figures_since(pops.db, since))
     return [pop_routes.router, board_routes.router], parts
 
 

@@ -67,7 +67,7 @@ ACTORS = {"system": N_("System"), "escalation": N_("System"), "outbox": N_("Deli
 DELIVERY = {"none": N_("nothing to send"), "pending": N_("waiting"),
             "delivered": N_("delivered"), "failed": N_("not delivered")}
 CHANNELS = {"phone": N_("Phone"), "web": N_("Web portal"), "email": N_("E-mail"),
-            "open311": N_("Open311")}
+            "open311": N_("Open311"), "webhook": N_("Webhook")}
 LINES = {"landline": N_("Landline"), "mobile": N_("Mobile")}
 OUTCOMES = {"in_progress": N_("In progress"), "answered": N_("Answered"),
             "abandoned": N_("Abandoned"), "failed": N_("Failed"),

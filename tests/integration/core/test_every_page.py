@@ -26,7 +26,7 @@ from callcenter.appeals.tables import AppealHistory
 from callcenter.core.web.labels import STATUSES
 from tests.integration.browser import ARGS, CHROMIUM, require_chromium
 from tests.integration.replay_rig import Eventually
-from tests.integration.site_rig import USERS, Site, seeded_site
+from tests.integration.site_rig import Site, seeded_site
 from tests.web_rig import PASSWORD
 
 pytestmark = pytest.mark.parametrize("empty_database_url", ["sqlite"], indirect=True)
@@ -81,7 +81,8 @@ async def codes_of(site: Site) -> set[str]:
     contractors = tomllib.loads((config / "contractors.toml").read_text(encoding="utf-8"))
     async with site.rig.db.reading() as session:
         actions = set((await session.scalars(select(AppealHistory.action).distinct())).all())
-    return ({c["code"] for c in categories["categories"]} | {g["code"] for g in categories["groups"]} | set(STATUSES)
+    return ({c["code"] for c in categories["categories"]}
+            | {g["code"] for g in categories["groups"]} | set(STATUSES)
             | {c["code"] for c in contractors["contractors"]} | actions
             | {"landline", "mobile", "kyivstar", "vodafone"} | {"PJSIP/op1001"}) - {""}
 
