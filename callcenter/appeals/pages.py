@@ -32,7 +32,7 @@ SCRIPT_TEXTS = {
     "ws_no_seat": N_("You have no seat (phone), so calls cannot pop up: sign out and pick a "
                      "seat at sign-in."),
     "ringing": N_("Ringing"),
-    "answered": N_("Answered"),
+    "answered": N_("Call in progress"),
     "taken": N_("Taken by %(seat)s"),
     "ring_timed_out": N_("Not answered"),
     "ended": N_("Call ended: %(outcome)s"),
