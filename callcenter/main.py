@@ -69,6 +69,7 @@ from callcenter.routing.wiring import (
 )
 from callcenter.simulator.pbx import SimulatedPbx
 from callcenter.users import api as users_api
+from callcenter.users import pages as users_pages
 from callcenter.users.wiring import build_auth
 
 log = structlog.get_logger("callcenter")
@@ -120,7 +121,8 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                               listen_pages.router, outbox_pages.router,
                               outbox_api.router, overdue_pages.router,
                               contractor_api.router, contractor_pages.router,
-                              admin_contractors.router, admin_contractors.pages],
+                              admin_contractors.router, admin_contractors.pages,
+                              users_pages.router],
                      state={"pops": pop_web, "reference": reference,
                             "appeals": build_appeals(
                                 config, db, reference,

@@ -89,6 +89,9 @@ async def seed(rig: SupervisionRig, eventually: Eventually) -> dict[str, str]:
         numbers["heating"] = (await completed(web, client, HEATING))["number"]
     await contractor_answers(rig, numbers)
     await make_overdue(web, numbers["overdue"])
+    seeder = await web.auth.store.find_user("seeder")  # made by seed_call, without a name
+    assert seeder is not None
+    await web.auth.store.update_user(seeder.id, display_name="Черговий супервізор")
     await dispute(rig, stored.number)
     worker = dead_letter_worker(web)
     try:

@@ -93,6 +93,7 @@ NOTES: dict[str, tuple[re.Pattern[str], str | None]] = {
 SILENT = {"opened", "completed", "call_ended", "call_answered", "resend", "reminder",
           "escalated", "recording_missing", "registered"}
 DATE_TIME = "%d.%m.%Y %H:%M"
+SIGNED = re.compile(r"(.+) \([\w.@\-]+\)")
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,9 @@ class Labels:
         """A user name or a seat as the person's display name; system actors in words."""
         if not who:
             return ""
+        signed = SIGNED.fullmatch(who)  # "Name (username)", as disputes keep who acted
+        if signed:
+            return signed.group(1)
         if who in self.names.people:
             return self.names.people[who]
         return self._word(ACTORS, who) if who in ACTORS else who
