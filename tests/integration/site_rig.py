@@ -7,11 +7,20 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from callcenter.calls.model.facts import (
+    CallAnswered,
+    CallEnded,
+    CallEntered,
+    CallFact,
+    CallQueued,
+)
+from callcenter.calls.store.calls import SqlCallStore
 from tests.integration.replay_rig import Eventually, SupervisionRig, make_supervision
 from tests.integration.routing_web import (
     completed,
@@ -86,7 +95,6 @@ async def seed(rig: SupervisionRig, eventually: Eventually) -> dict[str, str]:
         assert recorded.status_code == 200, recorded.text
         for key in ("taken", "done", "asked", "overdue"):
             numbers[key] = (await completed(web, client, WATER))["number"]
-        numbers["heating"] = (await completed(web, client, HEATING))["number"]
     await contractor_answers(rig, numbers)
     await make_overdue(web, numbers["overdue"])
     seeder = await web.auth.store.find_user("seeder")  # made by seed_call, without a name
@@ -98,7 +106,28 @@ async def seed(rig: SupervisionRig, eventually: Eventually) -> dict[str, str]:
         await worker.workers[0].run_once()
     finally:
         await worker.close()
+    async with web.client(await token(rig, "olena")) as client:  # queued, never tried
+        numbers["heating"] = (await completed(web, client, HEATING))["number"]
+    await calls_today(rig)
     return numbers
+
+
+async def calls_today(rig: SupervisionRig) -> None:
+    """Three calls in the queue today: answered after 20 s and 40 s, and one abandoned."""
+    start = datetime.now(UTC) - timedelta(minutes=10)
+    facts: list[CallFact] = []
+    for n, (wait, outcome) in enumerate([(20, "answered"), (40, "answered"),
+                                         (60, "abandoned")]):
+        call_id = f"{int(start.timestamp())}.{n}"
+        facts += [CallEntered(call_id, start, "kyivstar", "mobile", "PJSIP/kyivstar-1",
+                              f"+38067000000{n}", f"067000000{n}", None, "Київстар"),
+                  CallQueued(call_id, start, "1580", n + 1)]
+        if outcome == "answered":
+            facts.append(CallAnswered(call_id, start + timedelta(seconds=wait), "PJSIP/op1001"))
+        facts.append(CallEnded(call_id, start + timedelta(seconds=wait + 60), outcome, 16,
+                               "Normal Clearing"))
+    await SqlCallStore(rig.db, pbx=rig.web.config.pbx.name,
+                       timezone=rig.web.config.timezone).apply(facts)
 
 
 @asynccontextmanager

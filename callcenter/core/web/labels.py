@@ -74,18 +74,19 @@ OUTCOMES = {"in_progress": N_("In progress"), "answered": N_("Answered"),
             "unknown": N_("Unknown (the link to the PBX was down)")}
 # Comments the system writes in English or with codes: what to keep of them (None: nothing).
 NOTES: dict[str, tuple[re.Pattern[str], str | None]] = {
-    "assigned": (re.compile(r"(?P<contractor>[^:\s]+):"), N_("To %(contractor)s")),
+    "assigned": (re.compile(r"(?P<contractor>[^:\s]+):.*", re.S), N_("To %(contractor)s")),
     "reassigned": (re.compile(r"(?P<contractor>[^:\s]+): (?P<text>.*)", re.S),
                    N_("To %(contractor)s: %(text)s")),
     "delivery": (re.compile(r"\S+: \w+ -> (?P<delivery>\w+)"), N_("Delivery: %(delivery)s")),
-    "dispute_opened": (re.compile(r"dispute \d+ with (?P<contractor>\S+): (?P<text>.*)", re.S),
+    "dispute_opened": (re.compile(r"dispute \d+ with (?P<contractor>\S+): (?P<text>.*?)"
+                                  r"(?: \(\d+ recording\(s\) on legal hold\))?", re.S),
                        N_("With %(contractor)s: %(text)s")),
     "dispute_note": (re.compile(r"dispute \d+: (?P<text>.*)", re.S), "%(text)s"),
     "dispute_closed": (re.compile(r"dispute \d+ with \S+: (?P<text>.*)", re.S),
                        N_("Decision: %(text)s")),
     "legal_hold_released": (re.compile(r".*? released: (?P<text>.*)", re.S),
                             N_("Reason: %(text)s")),
-    "contractor_link_given": (re.compile(r"link \d+: for (?P<contractor>\S+) "),
+    "contractor_link_given": (re.compile(r"link \d+: for (?P<contractor>\S+) .*", re.S),
                               N_("For %(contractor)s")),
     "contractor_link_revoked": (re.compile(r"link \d+ for (?P<contractor>\S+)"),
                                 N_("For %(contractor)s")),
@@ -208,7 +209,7 @@ class Labels:
         if rule is None:
             return text
         pattern, template = rule
-        found = pattern.match(text)
+        found = pattern.fullmatch(text)
         if found is None or template is None:
             return "" if template is None else text
         parts = found.groupdict()

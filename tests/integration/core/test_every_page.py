@@ -19,11 +19,12 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 from sqlalchemy import select
 
 from callcenter.appeals.tables import AppealHistory
 from callcenter.core.web.labels import STATUSES
+from callcenter.users.model import SignInFailed
 from tests.integration.browser import ARGS, CHROMIUM, require_chromium
 from tests.integration.replay_rig import Eventually
 from tests.integration.site_rig import Site, seeded_site
@@ -193,6 +194,80 @@ async def screenshots(browser: Browser, site: Site, folder: Path) -> None:
         await page.context.close()
 
 
+async def supervisor_context(browser: Browser, site: Site) -> None:
+    """Another role's page leads home; the board's figures; queued messages; the dispute
+    page's description, operator and history; contractors picked by name."""
+    page = await signed_in(browser, site, "iryna", DESKTOP)
+    await page.goto(site.live.url + "/operator")
+    assert page.url == site.live.url + "/supervisor"
+    await page.goto(site.live.url + "/supervisor/board")
+    await expect(page.locator("#figure-answered")).to_contain_text("67 %")
+    await expect(page.locator("#figure-abandoned")).to_have_text("1")
+    await expect(page.locator("#figure-wait")).to_have_text("0:30")
+    await page.goto(site.live.url + "/supervisor/outbox")
+    await expect(page.locator("#queued")).to_contain_text(site.numbers["heating"])
+    await page.goto(f"{site.live.url}/supervisor/appeals/{site.numbers['recorded']}/recordings")
+    await expect(page.locator("#appeal-description")).to_contain_text("Третю добу")
+    await expect(page.locator("#appeal-operator")).to_have_text("Олена Коваль")
+    await expect(page.locator("#appeal-history")).to_contain_text("Відкрито спір")
+    picker = page.locator("#open-dispute select[name=contractor] option")
+    await expect(picker.filter(has_text="водоекотехпром")).to_have_count(1)
+    await page.goto(site.live.url + "/supervisor/overdue")
+    await page.locator("form.reassign select[name=contractor]").select_option("teplo")
+    await page.fill("form.reassign input[name=reason]", "Водоканал не відповідає")
+    async with page.expect_navigation():
+        await page.click("form.reassign button[type=submit]")
+    await expect(page.locator("#reassigned")).to_contain_text(site.numbers["overdue"])
+    await page.context.close()
+
+
+async def contractor_on_a_phone(browser: Browser, site: Site) -> None:
+    """Tap to call, time left, one answer open at a time, a confirmation after answering."""
+    page = await signed_in(browser, site, "voda", PHONE)
+    await page.goto(site.live.url + "/contractor")
+    number = page.locator("#appeals a.appeal-no").first
+    assert await number.evaluate("(a) => getComputedStyle(a).whiteSpace") == "nowrap"
+    await expect(page.locator(".time-left.overdue")).to_contain_text("прострочено на")
+    await page.goto(f"{site.live.url}/contractor/appeals/{site.numbers['taken']}")
+    assert (await page.get_attribute("#resident-phone", "href") or "").startswith("tel:+380")
+    await expect(page.locator(".time-left")).to_contain_text("залишилось")
+    await expect(page.locator("details.answer-choice[open]")).to_have_count(1)
+    await expect(page.locator("details.answer-choice").first).to_contain_text("Позначити")
+    await page.goto(f"{site.live.url}/contractor/appeals/{site.numbers['recorded']}")
+    await page.click("details.answer-choice[open] button.primary")
+    await page.wait_for_url("**?saved=take")
+    await expect(page.locator("#saved")).to_contain_text("Взято в роботу")
+    await page.context.close()
+
+
+async def admin_manages_users(browser: Browser, site: Site) -> None:
+    """Add a user (the password shown once works), refuse a bad seat, disable a user."""
+    page = await signed_in(browser, site, "admin", DESKTOP)
+    await expect(page.locator("a[href='/admin/contractors']")).to_be_visible()
+    await page.click("a[href='/admin/users']")
+    form = page.locator("#add-user")
+    await form.locator("input[name=display_name]").fill("Тарас Гнатюк")
+    await form.locator("input[name=username]").fill("taras")
+    await form.locator("select[name=role]").select_option("operator")
+    await form.locator("input[name=seat]").fill("PJSIP/op1003")
+    async with page.expect_navigation():
+        await form.locator("button[type=submit]").click()
+    password = await page.locator("#new-password code").inner_text()
+    auth = site.rig.web.auth
+    assert (await auth.sign_in(username="taras", password=password)).principal.username == "taras"
+    seat = page.locator("tr[data-user=olena] form.seat")
+    await seat.locator("input[name=seat]").fill("abc")
+    async with page.expect_navigation():
+        await seat.locator("button").click()
+    await expect(page.locator("#users-error")).to_contain_text("PJSIP/op1001")
+    async with page.expect_navigation():
+        await page.click("tr[data-user=petro] button.disable")
+    await expect(page.locator("#users-notice")).to_contain_text("вимкнено")
+    with pytest.raises(SignInFailed):
+        await auth.sign_in(username="petro", password=PASSWORD)
+    await page.context.close()
+
+
 async def test_every_page_as_each_role(site: Site, browser: Browser, tmp_path: Path) -> None:
     codes = await codes_of(site)
     failures = await walk(browser, site, codes)
@@ -200,3 +275,6 @@ async def test_every_page_as_each_role(site: Site, browser: Browser, tmp_path: P
     wide = await phone_widths(browser, site, codes)
     assert all(extra <= 0 for extra in wide.values()), wide
     await screenshots(browser, site, tmp_path)
+    await contractor_on_a_phone(browser, site)
+    await supervisor_context(browser, site)
+    await admin_manages_users(browser, site)
