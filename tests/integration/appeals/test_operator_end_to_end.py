@@ -25,7 +25,7 @@ async def test_a_ringing_call_pops_is_completed_and_found(
         await stack.rig.user("olena", "operator", seat="PJSIP/op1001")
         page = await browser.new_page()
         await sign_in(page, stack.live)
-        await expect(page.locator("#conn-state")).to_have_text("На зв'язку")
+        await expect(page.locator("#conn-state")).to_have_text("На зв’язку")
 
         call_id = stack.pbx.start_call("pjsip-landline-answered", ring_seconds=60,
                                        talk_seconds=0.05)
@@ -47,7 +47,7 @@ async def test_a_ringing_call_pops_is_completed_and_found(
         await page.fill("#s-q", "0342123456")
         await page.press("#s-q", "Enter")
         row = page.locator("#search-results tbody tr", has_text=number)
-        await expect(row).to_contain_text("Зареєстроване")
+        await expect(row).to_contain_text("Зареєстровано")
         await page.screenshot(path=str(tmp_path / "desk.png"), full_page=True)
         # read while the stack's database is open (after it closes a read would leak a connection)
         details = await stack.rig.app.state.appeals.details(number)
