@@ -70,7 +70,7 @@ async def appeals_page(request: Request, user: Contractor,
     statuses = [s.value for s in parse_statuses(chosen)]
     page = await desk_of(request).appeals(user, statuses=statuses, limit=PAGE, offset=offset)
     return render(request, "contractors/contractor.html", principal=user, page=page, chosen=chosen,
-                  filters=FILTERS, **await words(request))
+                  filters=FILTERS, open_statuses=WITH_CONTRACTOR, **await words(request))
 
 
 @router.get("/contractor/appeals/{number}", response_class=HTMLResponse)
@@ -87,5 +87,5 @@ async def appeal_page(request: Request, number: Annotated[str, Path(max_length=2
                   a=details.appeal, can_answer=details.appeal.status in WITH_CONTRACTOR,
                   today=datetime.now(zone).date().isoformat(),
                   forms=forms_in_order(details.appeal.status), saved=saved_message(request),
-                  photo_max_mb=round(desk.photo_rules.max_bytes / (1 << 20), 1),
+                  photo_max_bytes=desk.photo_rules.max_bytes,
                   photos_max=desk.photo_rules.max_count, **await words(request))
