@@ -62,7 +62,7 @@ ROLE_PAGES = {
 }
 SIGNED_IN_AS = {"operator": "olena", "supervisor": "iryna", "admin": "admin",
                 "contractor": "voda"}
-SCREENSHOTS = {"supervisor": "/supervisor/disputes", "admin": "/admin/users",
+SCREENSHOTS = {"supervisor": "/supervisor/appeals/{recorded}/recordings", "admin": "/admin/users",
                "contractor": "/contractor/appeals/{taken}"}
 
 
