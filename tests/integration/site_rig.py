@@ -70,7 +70,8 @@ async def contractor_answers(rig: SupervisionRig, numbers: dict[str, str]) -> No
             assert sent.status_code == 200, sent.text
 
 
-async def dispute(rig: SupervisionRig, number: str) -> None:
+async def dispute(rig: SupervisionRig, number: str) -> str:
+    """A dispute about the appeal and a link for its contractor: the link's path."""
     async with rig.web.client(await token(rig, "iryna")) as client:
         opened = await client.post(f"/api/appeals/{number}/disputes", json={
             "contractor": "vodokanal", "claim": "Водоканал каже, що заявник не назвав під'їзд"})
@@ -79,6 +80,7 @@ async def dispute(rig: SupervisionRig, number: str) -> None:
         linked = await client.post(f"/api/appeals/{number}/links",
                                    json={"dispute_id": dispute_id})
         assert linked.status_code == 201, linked.text
+        return str(linked.json()["url"]).split("://", 1)[-1].partition("/")[2]
 
 
 async def seed(rig: SupervisionRig, eventually: Eventually) -> dict[str, str]:
@@ -100,7 +102,7 @@ async def seed(rig: SupervisionRig, eventually: Eventually) -> dict[str, str]:
     seeder = await web.auth.store.find_user("seeder")  # made by seed_call, without a name
     assert seeder is not None
     await web.auth.store.update_user(seeder.id, display_name="Черговий супервізор")
-    await dispute(rig, stored.number)
+    numbers["listen"] = "/" + await dispute(rig, stored.number)
     worker = dead_letter_worker(web)
     try:
         await worker.workers[0].run_once()

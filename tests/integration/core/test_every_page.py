@@ -165,9 +165,11 @@ async def phone_widths(browser: Browser, site: Site, codes: set[str]) -> dict[st
     """How far each contractor and public page scrolls sideways at 390 px (0: not at all)."""
     context = await browser.new_context(viewport=PHONE, locale="uk-UA")
     public = await context.new_page()
-    await public.goto(site.live.url + "/login")
-    wide = {"/login": await overflow(public)}
-    assert not await problems_of(public, codes, Axe())
+    wide = {}
+    for path in ("/login", site.numbers["listen"]):
+        await public.goto(site.live.url + path)
+        wide[path] = await overflow(public)
+        assert not await problems_of(public, codes, Axe()), path
     await context.close()
     page = await signed_in(browser, site, "voda", PHONE)
     for template in ROLE_PAGES["contractor"]:
