@@ -104,7 +104,7 @@ async def test_the_operator_links_a_duplicate_instead_of_sending_it(
     await expect(offer).to_contain_text("Передано виконавцю")
     await offer.locator("button.link-duplicate").click()
     await expect(page.locator("#form-message")).to_contain_text(
-        f"Звернення {number} зв’язано як дублікат {first}")
+        f"Звернення {number} позначено як дублікат звернення {first}")
     await expect(page.locator("#form-status")).to_have_text("Дублікат")
     await expect(page.locator("#duplicates")).to_be_hidden()
     routing = await routing_services_of(city.rig).appeal_router.routing(number)
