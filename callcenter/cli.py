@@ -1,4 +1,4 @@
-"""`callcenter` command line: serve, demo, db, appeals, recordings.
+"""`callcenter` command line: serve, demo, db, appeals, recordings, privacy.
 
 Exit codes: 0 done; 1 the command found something for a person (see each command's help);
 2 configuration error; 3 AMI login refused; 4 database unavailable; 5 the HTTP port could not
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import sys
@@ -29,6 +30,7 @@ from callcenter.core.ami.link import AmiAuthError
 from callcenter.core.database import Database
 from callcenter.core.errors import DomainError, StoreUnavailable
 from callcenter.core.web.listening import HttpPortUnavailable
+from callcenter.open311 import cli as open311_cli
 from callcenter.recordings.service.archive import Archive
 from callcenter.recordings.service.upkeep import (
     PurgeReport,
@@ -37,6 +39,7 @@ from callcenter.recordings.service.upkeep import (
     VerifyReport,
 )
 from callcenter.recordings.store.upkeep import SqlRecordingUpkeep
+from callcenter.residents import cli as residents_cli
 from callcenter.routing import cli as routing_cli
 from callcenter.users import cli as user_commands
 
@@ -53,9 +56,15 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("serve", help="run the AMI listener and the web server")
     sub.add_parser("listen", help="run only the AMI listener (pops go to `web` processes)")
     sub.add_parser("web", help="run only the web server (more web processes beside one serve)")
-    demo = sub.add_parser("demo", help="run everything against the built-in PBX (SQLite)")
-    demo.add_argument("--calls", type=int, help="stop after this many calls")
-    demo.add_argument("--interval", type=float, help="seconds between calls")
+    demo = sub.add_parser("demo", help="the whole hotline in one process against the built-in "
+                                       "PBX, on the configured database")
+    demo.add_argument("--calls", type=_positive, help="stop after this many calls")
+    demo.add_argument("--interval", type=_seconds,
+                      help="seconds between calls at an ordinary hour (default [demo] interval)")
+    demo.add_argument("--speed", type=_seconds, default=96.0,
+                      help="simulated seconds per real second (default 96: a day in 15 min)")
+    demo.add_argument("--seed", type=int, default=1580, help="the day's random seed")
+    demo.add_argument("--port", type=_positive, help="HTTP port (default [http] port)")
     db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_command",
                                                                      required=True)
     db.add_parser("upgrade", help="apply migrations up to the newest")
@@ -71,6 +80,8 @@ def parser() -> argparse.ArgumentParser:
     users_parser(sub)
     add_recordings_commands(sub)
     routing_cli.add_commands(sub)
+    residents_cli.add_commands(sub)
+    open311_cli.add_commands(sub)
     return p
 
 
@@ -127,6 +138,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"not a positive number: {text!r}")
+    return value
+
+
 def _since(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text)
@@ -136,12 +157,12 @@ def _since(text: str) -> datetime:
 
 def load_config(args: argparse.Namespace) -> configuration.Config:
     config = configuration.load(args.config)
-    if args.command == "demo" and not args.database:
-        args.database = _app().DEMO_DATABASE
     if args.database:
         config = config.replace(database=configuration.DatabaseConfig(url=args.database))
     if args.command == "demo" and args.interval:
         config = config.replace(demo=configuration.DemoConfig(interval=args.interval))
+    if args.command == "demo" and args.port:
+        config = config.replace(http=dataclasses.replace(config.http, port=args.port))
     return config
 
 
@@ -195,9 +216,21 @@ def _app() -> ModuleType:
     return callcenter.main
 
 
+# Commands that work on the tables but never migrate them: a database that is not there or
+# not migrated is named as such (SchemaNotReady), not as "unavailable".
+NEED_SCHEMA = frozenset({"appeals", "recordings", "contractors", "outbox",
+                         "escalation"})
+
+
 def run_command(args: argparse.Namespace, config: configuration.Config) -> int:
+    if args.command in NEED_SCHEMA:
+        asyncio.run(migrate.require_schema(config.database.url))
     if args.command in routing_cli.COMMANDS:
         return routing_cli.run(args, config)
+    if args.command in residents_cli.COMMANDS:
+        return residents_cli.run(args, config)
+    if args.command in open311_cli.COMMANDS:
+        return open311_cli.run(args, config)
     if args.command == "listen":
         from callcenter.calls.wiring import listen  # no web framework in this process
 
@@ -209,7 +242,10 @@ def run_command(args: argparse.Namespace, config: configuration.Config) -> int:
     elif args.command == "users":
         return user_commands.run(args, config)
     elif args.command == "demo":
-        _run(_app().demo(config, calls=args.calls))
+        from callcenter.demo.run import DemoOptions, demo
+
+        _run(demo(config, DemoOptions(calls=args.calls, interval=config.demo.interval,
+                                      speed=args.speed, seed=args.seed)))
     elif args.command == "db":
         run_db(args.db_command, config.database.url, config.database.owner_url)
     elif args.command == "recordings":

@@ -18,9 +18,11 @@ from fastapi import APIRouter, FastAPI
 from callcenter.appeals import api as appeal_api
 from callcenter.appeals import pages as operator_pages
 from callcenter.appeals.model.photos import PhotoRules
+from callcenter.appeals.service.filing import AppealFiling
 from callcenter.appeals.service.operators import AppealRules, Appeals, OnRegistered
 from callcenter.appeals.service.photos import AppealPhotos
 from callcenter.appeals.store.appeals import SqlAppealStore
+from callcenter.appeals.store.filing import SqlFilingStore
 from callcenter.calls.wiring import Listener, build_listener, build_recordings, run_until_signal
 from callcenter.contractors import pages as contractor_pages
 from callcenter.contractors.api import admin as admin_contractors
@@ -39,12 +41,19 @@ from callcenter.core.web.listening import open_http_sockets
 from callcenter.core.web.metrics import Metrics
 from callcenter.delivery import api as outbox_api
 from callcenter.delivery import pages as outbox_pages
+from callcenter.delivery.model.residents import appeal_filed
+from callcenter.open311 import api as open311_api
+from callcenter.open311 import pages as open311_pages
+from callcenter.open311.service import ApiKeys, Open311
+from callcenter.open311.store import SqlOpen311Store
 from callcenter.pops.api import board as board_routes
 from callcenter.pops.api import operator as pop_routes
 from callcenter.pops.api.operator import PopWeb
 from callcenter.pops.api.sockets import SocketRegistry
 from callcenter.pops.store.board import figures_since, signed_in_operators
 from callcenter.pops.wiring import PopSide, web_pops
+from callcenter.portal import pages as portal_pages
+from callcenter.portal.wiring import build_portal
 from callcenter.recordings.api import disputes as dispute_api
 from callcenter.recordings.api import replay as replay_api
 from callcenter.recordings.pages import listen as listen_pages
@@ -58,6 +67,9 @@ from callcenter.recordings.store.disputes import SqlDisputeStore
 from callcenter.recordings.store.replay import SqlReplayStore
 from callcenter.reference import api as reference_api
 from callcenter.reference.service import Reference, load_reference
+from callcenter.residents import api as residents_api
+from callcenter.residents import pages as residents_pages
+from callcenter.residents.wiring import build_sms, build_statuses, registered_hook
 from callcenter.routing import api as routing_api
 from callcenter.routing import pages as overdue_pages
 from callcenter.routing.wiring import (
@@ -67,13 +79,11 @@ from callcenter.routing.wiring import (
     build_worker,
     prepare,
 )
-from callcenter.simulator.pbx import SimulatedPbx
 from callcenter.users import api as users_api
 from callcenter.users import pages as users_pages
 from callcenter.users.wiring import build_auth
 
 log = structlog.get_logger("callcenter")
-DEMO_DATABASE = "sqlite+aiosqlite:///var/demo.db"
 
 
 def web_parts(pops: PopSide, metrics: Metrics) -> tuple[list[APIRouter], PopWeb]:
@@ -111,6 +121,8 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
     routers, pop_web = web_parts(pops, metrics)
     reference = load_reference(config.reference)
     attachments = Archive(Path(config.attachments.dir))
+    sms = build_sms(config, db)
+    routing_services.answers.on_done = sms.appeal_done
     parts = WebParts(auth=build_auth(config, db), readiness=readiness, metrics=metrics,
                      secure_cookies=config.http.secure_cookies,
                      allowed_origins=config.http.allowed_origins,
@@ -122,11 +134,15 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                               outbox_api.router, overdue_pages.router,
                               contractor_api.router, contractor_pages.router,
                               admin_contractors.router, admin_contractors.pages,
-                              users_pages.router],
+                              users_pages.router, residents_api.router, residents_pages.router,
+                              portal_pages.router, open311_api.router, open311_pages.pages],
+                     error_formats={open311_api.PREFIX.rsplit("/", 1)[0] + "/":
+                                    open311_api.open311_errors},
                      state={"pops": pop_web, "reference": reference,
                             "appeals": build_appeals(
                                 config, db, reference,
-                                on_registered=routing_services.appeal_router.route_number),
+                                on_registered=registered_hook(
+                                    routing_services.appeal_router.route_number, sms)),
                             "supervision": build_supervision(config, db),
                             "routing_services": routing_services,
                             "contractor_desk": build_contractor_desk(config, db, routing_services,
@@ -134,8 +150,34 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                             "appeal_photos": AppealPhotos(
                                 SqlAppealStore(db, pbx=config.pbx.name,
                                                timezone=config.timezone), attachments),
-                            "contractors_admin": ContractorsAdmin(SqlContractorStore(db))})
+                            "contractors_admin": ContractorsAdmin(SqlContractorStore(db)),
+                            "public_statuses": build_statuses(config, db),
+                            **residents_side(config, db, reference, routing_services,
+                                             attachments)})
     return create_app(parts)
+
+
+def build_filing(config: Config, db: Database, reference: Reference,
+                 routing_services: RoutingServices) -> AppealFiling:
+    """Appeals filed from outside (portal, Open311): routed at once as an operator's save is,
+    an e-mail confirmation through the outbox when the resident gave an address."""
+    rules = AppealRules(categories=reference.categories, streets=reference.streets,
+                        timezone=config.timezone, area_code=config.pbx.area_code)
+    base = config.notify.public_base_url
+    return AppealFiling(SqlFilingStore(db, timezone=config.timezone), rules,
+                        on_registered=routing_services.appeal_router.route_number,
+                        confirmation=lambda number, email: appeal_filed(
+                            number, email, public_base_url=base))
+
+
+def residents_side(config: Config, db: Database, reference: Reference,
+                   routing_services: RoutingServices, attachments: Archive) -> dict[str, object]:
+    """The portal's and Open311's services for the web app's state."""
+    filing = build_filing(config, db, reference, routing_services)
+    return {"portal": build_portal(config, filing, attachments),
+            "open311": Open311(SqlOpen311Store(db), filing, reference.categories,
+                               timezone=config.timezone),
+            "open311_keys": ApiKeys(SqlOpen311Store(db))}
 
 
 def build_appeals(config: Config, db: Database, reference: Reference, *,
@@ -299,29 +341,3 @@ async def serve_web(config: Config) -> None:
 
     with reload_on_hangup(app):
         await run_until_signal(both, db.close)
-
-
-async def demo(config: Config, *, calls: int | None = None) -> None:
-    """Everything on SQLite against the built-in PBX on loopback."""
-    logs.configure(fmt=config.log.format, level=config.log.level)
-    async with SimulatedPbx(username=config.ami.username, secret=config.ami.secret) as pbx:
-        config = config.replace(ami=dataclasses.replace(config.ami, host="127.0.0.1",
-                                                        port=pbx.port))
-        await prepare(config)
-        listener = build_listener(config)
-        log.info("demo_started", pbx=f"127.0.0.1:{pbx.port}", database=config.database.url,
-                 see="callcenter --database " + config.database.url + " appeals list")
-
-        async def both() -> None:
-            async with asyncio.TaskGroup() as group:
-                listener_task = group.create_task(listener.run())
-                while not listener.link.logged_in:
-                    await asyncio.sleep(0.05)
-                await pbx.play_demo(interval=config.demo.interval, calls=calls,
-                                    spool=Path(config.recordings.spool_dir))
-                await pbx.wait_idle()
-                # time for the last recordings to settle and be stored
-                await asyncio.sleep(config.recordings.settle_seconds + 2.0)
-                listener_task.cancel()
-
-        await run_until_signal(both, listener.drain)

@@ -37,7 +37,22 @@ SCRIPT_TEXTS = {
     "ring_timed_out": N_("Not answered"),
     "ended": N_("Call ended: %(outcome)s"),
     "paused": N_("Paused"),
-    "paused_until": N_("Paused until %(time)s"),
+    "pause_manual": N_("On a break · %(time)s"),
+    "pause_phone": N_("Paused from the phone · %(time)s"),
+    "pause_wrap_up": N_("Finishing the call · %(time)s left"),
+    "take_break": N_("Take a break"),
+    "server_unreachable": N_("The server cannot be reached: try again in a moment."),
+    "back_to_work": N_("Back to work"),
+    "ready_now": N_("Ready for calls"),
+    "talking_for": N_("talking %(time)s"),
+    "ringing_title": N_("☎ Call: %(caller)s"),
+    "notify_title": N_("Incoming call"),
+    "notify_body": N_("%(caller)s · appeal %(number)s"),
+    "unfinished": N_("Earlier calls without a completed form: %(count)s"),
+    "unfinished_more": N_("…and %(count)s more"),
+    "form_this_call": N_("this call"),
+    "form_other_appeal": N_("in the form: another appeal, not this call"),
+    "no_category": N_("No category matches these words."),
     "withheld": N_("Number withheld"),
     "nothing": N_("None."),
     "no_answer_yet": N_("no answer yet"),
@@ -79,15 +94,32 @@ SCRIPT_TEXTS = {
     "not_routed": N_("Not sent to a contractor yet: it will be sent automatically within a "
                      "minute."),
     "call_now": N_("Call right now, then press \"Handed off\":"),
-    "other_services": N_("Other emergency services:"),
+    "other_services": N_("Other emergency services"),
     "handed_off": N_("Handed off"),
     "handoff_recorded": N_("Hand-off recorded"),
+    "not_reached": N_("Could not get through"),
+    "not_reached_recorded": N_("Recorded: could not get through"),
     "duplicates_found": N_("Open appeals with this category at this address: link this one "
                            "to it instead of sending it again?"),
     "link_duplicate": N_("Link as a duplicate"),
     "linked": N_("Appeal %(number)s is linked as a duplicate of %(original)s: it is not sent "
                  "again."),
 }
+
+
+# The page's keyboard shortcuts (keys.js), listed in its help (`?`).
+SHORTCUTS = (
+    ("Ctrl+Enter", N_("Save the appeal")),
+    ("Alt+N", N_("A new appeal from this call")),
+    ("Alt+O", N_("Open the ringing call's appeal in the form")),
+    ("Alt+C", N_("Choose the category (type a word, arrows, Enter)")),
+    ("Alt+F", N_("Find an appeal")),
+    ("Alt+D", N_("City services directory")),
+    ("Alt+P", N_("Take a break / back to work")),
+    ("Alt+M", N_("Ring sound on / off")),
+    ("?", N_("These shortcuts")),
+    ("Esc", N_("Close a list or this help")),
+)
 
 
 def script_texts(language: str) -> dict[str, str]:
@@ -102,6 +134,7 @@ async def operator_page(request: Request,
     return render(request, "appeals/operator.html", principal=user,
                   categories=reference_of(request).categories.choices(lang_of(request)),
                   statuses=Labels(language).statuses(), texts=script_texts(language),
+                  shortcuts=[(keys, gettext(language, what)) for keys, what in SHORTCUTS],
                   timezone=appeals_of(request).rules.timezone)
 
 

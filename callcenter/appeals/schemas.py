@@ -46,6 +46,8 @@ class CompleteRequest(BaseModel):
     emergency: bool | None = Field(default=None, description="null: the category's default")
     consultation: bool = Field(default=False,
                                description="consultation only: answered on the spot, closed")
+    sms_refused: bool = Field(default=False,
+                              description="the resident does not want SMS about this appeal")
 
     def form(self) -> AppealForm:
         return AppealForm(**self.model_dump())
@@ -139,6 +141,9 @@ class AppealView(AppealRow):
     siblings: list[SiblingView]
     history: list[HistoryView]
     photos: list[PhotoView] = Field(description="the contractors' photos, oldest first")
+    answer: str | None = Field(
+        default=None, description="the contractor's answer meant for the resident (what was "
+                                  "done), as the operator reads it out; null until answered")
 
 
 class SearchResult(BaseModel):
@@ -191,7 +196,7 @@ class Views:
                                   status_label=self.labels.status(s.status))
                       for s in item.siblings],
             history=[self.history(h) for h in item.history],
-            photos=[self.photo(item.number, p) for p in item.photos])
+            photos=[self.photo(item.number, p) for p in item.photos], answer=item.answer)
 
     def call(self, call: CallInfo) -> CallView:
         return CallView(call_id=call.call_id, line=call.line, trunk=call.trunk,

@@ -162,6 +162,25 @@ class AttachmentsConfig:
 
 
 @dataclass(frozen=True)
+class PortalConfig:
+    """The residents' web form (`/portal`) and its spam protection (no third party)."""
+
+    photos_max: int = 5  # bytes and pixels as [attachments]
+    # A form sent sooner than this after the page was served is a robot's.
+    min_fill_seconds: float = 3.0
+    max_form_age_hours: float = 24.0
+    # Per client address: this many appeals freely, then a wait from `first_delay` doubling
+    # to `max_delay`; an address quiet for `forget_after` seconds starts clean.
+    free_per_address: int = 5
+    first_delay: float = 60.0
+    max_delay: float = 3600.0
+    forget_after: float = 3600.0
+    # Signs the fill-time stamp; empty: a random key per process (several web processes
+    # behind one balancer need one shared key here).
+    secret: str = ""
+
+
+@dataclass(frozen=True)
 class SmtpConfig:
     host: str = "127.0.0.1"
     port: int = 25
@@ -190,6 +209,36 @@ class NotifyConfig:
     public_base_url: str = "http://127.0.0.1:8580"
     webhook_timeout: float = 10.0
     supervisor_emails: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PublicConfig:
+    """The residents' status page and API (no sign-in), and the links SMS carry."""
+
+    base_url: str = "http://127.0.0.1:8580"  # the status link: <base_url>/s/<number>
+    free_failures_per_address: int = 10  # wrong tries a client address has before it waits ...
+    address_first_delay: float = 60.0    # ... this long, doubling with each failure ...
+    address_max_delay: float = 3600.0    # ... up to this
+    free_failures_per_number: int = 5    # wrong tries at one appeal number before the number
+    number_first_delay: float = 2.0      # binds an address that failed as often: growing delays
+    number_max_delay: float = 600.0
+    forget_after: float = 3600.0         # a key with no failure this long starts clean
+
+
+@dataclass(frozen=True)
+class SmsConfig:
+    """SMS to residents through an HTTP gateway (empty url: no SMS is sent)."""
+
+    url: str = ""
+    token: str = ""  # better: CALLCENTER_SMS__TOKEN in the environment
+    sender: str = "1580"
+    timeout: float = 10.0
+    texts: str = "config/sms.toml"
+
+
+@dataclass(frozen=True)
+class PrivacyConfig:
+    keep_years: int = 5  # residents' data of appeals closed longer ago is anonymized
 
 
 def _default_trunks() -> tuple[Trunk, ...]:
@@ -221,8 +270,12 @@ class Config:
     routing: RoutingConfig = field(default_factory=RoutingConfig)
     attachments: AttachmentsConfig = field(default_factory=AttachmentsConfig)
     smtp: SmtpConfig = field(default_factory=SmtpConfig)
+    portal: PortalConfig = field(default_factory=PortalConfig)
     outbox: OutboxConfig = field(default_factory=OutboxConfig)
     notify: NotifyConfig = field(default_factory=NotifyConfig)
+    public: PublicConfig = field(default_factory=PublicConfig)
+    sms: SmsConfig = field(default_factory=SmsConfig)
+    privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     trunks: tuple[Trunk, ...] = field(default_factory=_default_trunks)
 
     def replace(self, **changes: Any) -> Config:
@@ -407,6 +460,40 @@ def _validate(config: Config) -> None:
         raise ConfigError("attachments.photo_max_bytes, photos_max and photo_max_pixels: expected "
                           "at least 1")
     _validate_delivery(config)
+    _validate_residents(config)
+    _validate_portal(config.portal)
+
+
+def _validate_residents(config: Config) -> None:
+    public = config.public
+    if not public.base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"public.base_url: expected an http(s) URL, got {public.base_url!r}")
+    if min(public.free_failures_per_address, public.free_failures_per_number) < 0:
+        raise ConfigError("public.free_failures_per_address and free_failures_per_number: "
+                          "expected at least 0")
+    if not (0 < public.address_first_delay <= public.address_max_delay
+            and 0 < public.number_first_delay <= public.number_max_delay):
+        raise ConfigError("public: expected 0 < first delay <= max delay")
+    if public.forget_after < max(public.address_max_delay, public.number_max_delay):
+        raise ConfigError("public.forget_after: expected at least the longest max delay")
+    if config.sms.url and not config.sms.url.startswith(("http://", "https://")):
+        raise ConfigError(f"sms.url: expected an http(s) URL, got {config.sms.url!r}")
+    if config.sms.timeout <= 0:
+        raise ConfigError("sms.timeout: expected > 0")
+    if config.privacy.keep_years < 1:
+        raise ConfigError(f"privacy.keep_years: expected at least 1, got "
+                          f"{config.privacy.keep_years}")
+
+
+def _validate_portal(portal: PortalConfig) -> None:
+    if portal.photos_max < 0 or portal.free_per_address < 1:
+        raise ConfigError("portal.photos_max: expected at least 0; portal.free_per_address: "
+                          "at least 1")
+    if portal.min_fill_seconds < 0 or portal.max_form_age_hours <= 0:
+        raise ConfigError("portal.min_fill_seconds: expected at least 0; "
+                          "portal.max_form_age_hours: more than 0")
+    if not 0 < portal.first_delay <= portal.max_delay <= portal.forget_after:
+        raise ConfigError("portal: expected 0 < first_delay <= max_delay <= forget_after")
 
 
 def _validate_sign_in(http: HttpConfig) -> None:
@@ -429,7 +516,7 @@ def _validate_delivery(config: Config) -> None:
     if min(outbox.poll_interval, outbox.sweep_interval, smtp.timeout,
            notify.webhook_timeout) <= 0:
         raise ConfigError("outbox intervals, smtp.timeout, notify.webhook_timeout: expected > 0")
-    slowest = max(smtp.timeout, notify.webhook_timeout)
+    slowest = max(smtp.timeout, notify.webhook_timeout, config.sms.timeout)
     if outbox.lease < 2 * slowest:
         raise ConfigError(f"outbox.lease: expected at least twice the slowest send timeout "
                           f"({2 * slowest:g} s), got {outbox.lease:g}")

@@ -22,6 +22,12 @@ class StoreUnavailable(DomainError):
     error_id = "store_unavailable"
 
 
+class SchemaNotReady(DomainError):
+    """The database answers but holds no tables yet, or older ones: names the command to run."""
+
+    error_id = "schema_not_ready"
+
+
 class ReferenceDataError(DomainError):
     """A reference data file (categories, streets, directory) has a bad entry; names it."""
 

@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import TypeVar
 
 from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from alembic import command
 from callcenter.core.database import make_engine
 from callcenter.core.database_faults import classify, describe
-from callcenter.core.errors import StoreUnavailable
+from callcenter.core.errors import SchemaNotReady, StoreUnavailable
 from callcenter.core.pacing import DatabaseOutage
 
 T = TypeVar("T")
@@ -114,6 +116,41 @@ def _unavailable(exc: Exception) -> StoreUnavailable:
     if isinstance(exc, StoreUnavailable):
         return exc
     return StoreUnavailable(f"database unavailable: {describe(exc)}")
+
+
+async def require_schema(url: str) -> None:
+    """For commands that only read or add rows: the database must exist and be migrated to
+    this version's head; otherwise SchemaNotReady names `callcenter db upgrade` (an SQLite
+    file that is not there is not created by asking)."""
+    parsed = make_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    path = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    if path and path != ":memory:" and not Path(path).exists():
+        raise SchemaNotReady(f"there is no database at {path}: `callcenter db upgrade` creates "
+                             "it (`callcenter demo` fills it with a demo day)")
+    try:
+        current = await current_revision(url)
+    except Exception as exc:  # a command does not wait: it says so (exit 4)
+        if not isinstance(exc, StoreUnavailable) and classify(exc) is None:
+            raise
+        raise _unavailable(exc) from exc
+    heads = ScriptDirectory.from_config(alembic_config(url)).get_heads()
+    if current is None:
+        raise SchemaNotReady(f"the database {shown} was never migrated (it has no tables "
+                             "yet): run `callcenter db upgrade`")
+    if current not in heads:
+        raise SchemaNotReady(f"the database {shown} is at migration {current}, this version "
+                             f"needs {', '.join(heads)}: run `callcenter db upgrade`")
+
+
+async def current_revision(url: str) -> str | None:
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_revision())
+    finally:
+        await engine.dispose()
 
 
 def downgrade(url: str, revision: str) -> None:

@@ -95,3 +95,43 @@ def mask(number: str | None) -> str | None:
     if not number or len(number) < 8:
         return number and "***"
     return number[:6] + "***" + number[-4:]
+
+
+def _parsed(text: str) -> phonenumbers.PhoneNumber | None:
+    try:
+        return phonenumbers.parse(text, _REGION)
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def _short(text: str) -> bool:
+    """A service number such as 104, 112 or 1580 (written 15-80 too)."""
+    from phonenumbers import shortnumberinfo  # small; only where short numbers are judged
+
+    digits = "".join(ch for ch in text if ch.isdigit())
+    number = _parsed(digits) if 2 < len(digits) < 7 else None
+    return number is not None and shortnumberinfo.is_valid_short_number_for_region(number,
+                                                                                    _REGION)
+
+
+def is_dialable(text: str) -> bool:
+    """A phone an operator can dial: a valid number (+380342000159, 0342 55 12 34,
+    0 800 50 40 20) or a Ukrainian service number (104, 112, 1580); never `abc`."""
+    if any(ch.isalpha() for ch in text) or not any(ch.isdigit() for ch in text):
+        return False
+    number = _parsed(text)
+    return (number is not None and phonenumbers.is_valid_number(number)) or _short(text)
+
+
+def readable(text: str | None) -> str | None:
+    """A phone as people read it aloud: `+380342000159` -> `0342 000 159`,
+    `+380671234567` -> `067 123 4567`, a foreign one in the international format, a service
+    number (`104`) and anything unparsable as written."""
+    if not text:
+        return text
+    number = _parsed(text)
+    if number is None or not phonenumbers.is_valid_number(number):
+        return text.strip()
+    kind = (phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 380
+            else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(number, kind)

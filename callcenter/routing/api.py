@@ -78,9 +78,10 @@ async def appeal_routing(number: Number, request: Request, _user: Desk) -> Routi
 async def record_handoff(number: Number, body: HandoffRequest, request: Request,
                          user: Desk) -> ContactView:
     """The operator passed the appeal to a service (104, 101, ..., the contractor's
-    dispatcher): written to the appeal's history."""
+    dispatcher), or with `reached: false` could not get through: written to the appeal's
+    history either way."""
     found = await appeal_router_of(request).hand_off(number, code=body.code, actor=user.username,
-                                                  comment=body.comment)
+                                                  comment=body.comment, reached=body.reached)
     return contact(found)
 
 

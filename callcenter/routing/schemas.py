@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from callcenter.core.phones import readable
 from callcenter.core.web.i18n import N_, gettext
 from callcenter.core.web.labels import Labels
 from callcenter.routing.model.policy import EmergencyContact
@@ -20,6 +21,8 @@ class ContactView(BaseModel):
     code: str
     label: str
     phone: str | None
+    phone_display: str | None = Field(
+        default=None, description="the phone as people read it (0342 000 159, 104)")
 
 
 class ContractorView(BaseModel):
@@ -27,6 +30,9 @@ class ContractorView(BaseModel):
     name: str
     phone: str | None
     night_phone: str | None
+    phone_display: str | None = Field(default=None, description="`phone` as people read it")
+    night_phone_display: str | None = Field(default=None,
+                                            description="`night_phone` as people read it")
 
 
 class RoutingView(BaseModel):
@@ -42,7 +48,8 @@ class RoutingView(BaseModel):
     priority_label: str
     reason: str | None
     emergency_contacts: list[ContactView] = Field(
-        description="whom to call now (the rule's services and the contractor's dispatcher)")
+        description="whom to call now: the services the rule names for this category and the "
+                    "contractor's dispatcher (the operator's page shows only these at once)")
     services: list[ContactView] = Field(description="every emergency service of the rules")
 
 
@@ -53,6 +60,9 @@ class HandoffRequest(BaseModel):
                       description="a code of the appeal's `emergency_contacts` or `services` "
                                   "(GET .../routing); any other is refused (422)")
     comment: str = Field(default="", max_length=500)
+    reached: bool = Field(default=True,
+                          description="false: the operator could not get through (written to "
+                                      "the history as `handoff_failed`, not `handoff`)")
 
 
 class DuplicateView(BaseModel):
@@ -118,13 +128,16 @@ class RoutingViews:
             number=appeal.number, status=appeal.status,
             status_label=self.labels.status(appeal.status), routed=a is not None,
             contractor=ContractorView(code=c.code, name=c.name, phone=c.phone,
-                                      night_phone=c.night_phone) if c else None,
+                                      night_phone=c.night_phone, phone_display=readable(c.phone),
+                                      night_phone_display=readable(c.night_phone))
+            if c else None,
             deadline=self.time(a.deadline) if a else None,
             priority=a.priority if a else None,
             priority_label=self.priority(a.priority if a else None),
             reason=a.reason if a else None,
             emergency_contacts=[contact(e) for e in (a.emergency_contacts if a else ())],
-            services=[ContactView(code=s.code, label=s.label, phone=s.phone)
+            services=[ContactView(code=s.code, label=s.label, phone=s.phone,
+                                  phone_display=readable(s.phone))
                       for s in rules.services.values()])
 
     def duplicate(self, card: AppealCard) -> DuplicateView:
@@ -142,4 +155,5 @@ class RoutingViews:
 
 
 def contact(item: EmergencyContact) -> ContactView:
-    return ContactView(code=item.code, label=item.label, phone=item.phone)
+    return ContactView(code=item.code, label=item.label, phone=item.phone,
+                       phone_display=readable(item.phone))

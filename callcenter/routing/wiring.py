@@ -33,6 +33,7 @@ from callcenter.core.errors import ReferenceDataError
 from callcenter.core.pacing import Supervisor
 from callcenter.delivery.model.notices import Notifier
 from callcenter.delivery.senders.email import SmtpSettings
+from callcenter.delivery.senders.sms import SmsSettings
 from callcenter.delivery.senders.transport import ChannelTransport
 from callcenter.delivery.service.admin import OutboxAdmin
 from callcenter.delivery.service.worker import OutboxWorker, WorkerSettings
@@ -118,6 +119,11 @@ def smtp_settings(config: Config) -> SmtpSettings:
     return SmtpSettings(**dataclasses.asdict(config.smtp))
 
 
+def sms_settings(config: Config) -> SmsSettings:
+    s = config.sms
+    return SmsSettings(url=s.url, token=s.token, sender=s.sender, timeout=s.timeout)
+
+
 def worker_settings(config: Config) -> WorkerSettings:
     o = config.outbox
     return WorkerSettings(max_attempts=o.max_attempts, backoff_base=o.backoff_base,
@@ -168,7 +174,8 @@ def build_worker(config: Config, *, name: str | None = None,
             config, Database(config.database.url, echo=config.database.echo))
     db = routing_services.db
     transport = ChannelTransport(smtp_settings(config),
-                                 webhook_timeout=config.notify.webhook_timeout)
+                                 webhook_timeout=config.notify.webhook_timeout,
+                                 sms=sms_settings(config))
     count = 1 if db.dialect == "sqlite" else config.outbox.workers
     store = SqlOutboxStore(db)
     name = name or default_name()

@@ -23,7 +23,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CARD_FIELDS = {"call_id", "entered_at", "caller", "caller_name", "line", "trunk", "carrier",
-               "appeal", "previous_appeals", "open_appeals", "addresses"}
+               "appeal", "previous_appeals", "open_appeals", "unfinished_appeals",
+               "unfinished_total", "addresses"}
 APPEAL_FIELDS = {"number", "opened_at", "status", "category", "address", "answer"}
 
 
@@ -96,7 +97,8 @@ def check_schema(message: dict[str, Any]) -> None:
     if card is None:
         return
     assert set(card) == CARD_FIELDS, set(card) ^ CARD_FIELDS
-    for appeal in (*card["previous_appeals"], *card["open_appeals"]):
+    for appeal in (*card["previous_appeals"], *card["open_appeals"],
+                   *card["unfinished_appeals"]):
         assert set(appeal) == APPEAL_FIELDS, set(appeal) ^ APPEAL_FIELDS
 
 
@@ -109,7 +111,7 @@ def pop(call_id: str, number: str, *, caller: str = "+380671234567") -> dict[str
             "number": "2025-000321", "opened_at": "2025-12-01T09:00:00+00:00",
             "status": "done", "category": "heating_none", "address": "вул. Галицька, 5, кв. 3",
             "answer": "Подачу тепла відновлено <b>о 15:00</b>"}],
-        "open_appeals": [],
+        "open_appeals": [], "unfinished_appeals": [], "unfinished_total": 0,
         "addresses": ["вул. Галицька, 5, кв. 3"],
     }
     return {"type": "pop", "call_id": call_id, "seat": "PJSIP/op1001",

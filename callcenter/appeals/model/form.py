@@ -50,6 +50,7 @@ class AppealForm:
     contact_phone: str = ""
     emergency: bool | None = None  # None: the category's default
     consultation: bool = False  # "consultation only": answered on the spot, closed at once
+    sms_refused: bool = False  # the resident does not want SMS about this appeal
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,7 @@ class Completion:
     contact_name: str | None
     contact_phone: str | None  # E.164
     emergency: bool
+    sms_refused: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +108,8 @@ def check_form(form: AppealForm, *, categories: CategoryBook, streets: StreetInd
         category=category.code, street=_street_name(street), street_unlisted=_unlisted(street),
         house=house, flat=flat, address=format_address(street, house, flat) if street else None,
         description=description, contact_name=contact_name or None,
-        contact_phone=contact_phone, emergency=_emergency(form, category))
+        contact_phone=contact_phone, emergency=_emergency(form, category),
+        sms_refused=form.sms_refused)
 
 
 def _street_name(street: Street | str | None) -> str | None:

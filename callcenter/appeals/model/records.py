@@ -101,6 +101,7 @@ class AppealDetails:
     siblings: list[SiblingAppeal]
     history: list[HistoryItem]
     photos: list[Photo] = field(default_factory=list)  # the contractors' photos, oldest first
+    answer: str | None = None  # the contractor's answer meant for the resident
 
     @property
     def number(self) -> str:

@@ -65,6 +65,20 @@ def utc_now() -> datetime:
 OnRegistered = Callable[[str], Awaitable[object]]
 
 
+async def route_after_registration(on_registered: OnRegistered | None, number: str) -> None:
+    """Route a registered appeal now; a failure is logged, never raised (the appeal is
+    registered already and the routing sweep retries). Operators' saves and filings alike."""
+    if on_registered is None:
+        return
+    try:
+        await on_registered(number)
+    except DomainError as exc:  # e.g. no contractors imported: a reason, not a traceback
+        log.warning("routing_after_registration_failed", number=number, reason=str(exc),
+                    error_id=exc.error_id)
+    except Exception:
+        log.exception("routing_after_registration_failed", number=number)
+
+
 class Appeals:
     def __init__(self, store: AppealStore, rules: AppealRules, *,
                  clock: Callable[[], datetime] = utc_now,
@@ -95,15 +109,7 @@ class Appeals:
         return await self.details(number)
 
     async def _registered(self, number: str) -> None:
-        if self.on_registered is None:
-            return
-        try:  # the appeal is registered already; the routing sweep retries
-            await self.on_registered(number)
-        except DomainError as exc:  # e.g. no contractors imported: a reason, not a traceback
-            log.warning("routing_after_registration_failed", number=number, reason=str(exc),
-                        error_id=exc.error_id)
-        except Exception:
-            log.exception("routing_after_registration_failed", number=number)
+        await route_after_registration(self.on_registered, number)
 
     async def add_appeal_from_call(self, call_id: str, user: Principal) -> AppealDetails:
         """Another appeal from the same call (a resident with two problems)."""

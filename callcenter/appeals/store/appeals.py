@@ -69,7 +69,8 @@ class SqlAppealStore:
                         address=completion.address, description=completion.description,
                         contact_name=completion.contact_name,
                         contact_phone=completion.contact_phone,
-                        emergency=completion.emergency, completed_by=user_id,
+                        emergency=completion.emergency, sms_refused=completion.sms_refused,
+                        completed_by=user_id,
                         completed_at=at, updated_at=at, version=Appeal.version + 1,
                         search_address=keys.address, search_name=keys.name,
                         search_text=keys.text, search_phone=keys.phone)

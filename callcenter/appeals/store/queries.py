@@ -122,7 +122,7 @@ async def appeal_details(db: Database, number: str) -> AppealDetails | None:
         completed_by=completed_by, completed_at=appeal.completed_at,
         call=_call_info(call, recordings.get(call.id, ())) if call else None,
         siblings=[SiblingAppeal(number, status) for number, status in siblings],
-        history=[history_item(r) for r in history], photos=photos)
+        history=[history_item(r) for r in history], photos=photos, answer=appeal.answer)
 
 
 async def appeal_photos(db: Database, number: str) -> list[Photo]:

@@ -10,9 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
-from starlette.datastructures import FormData, UploadFile
-from starlette.exceptions import HTTPException
-from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.datastructures import UploadFile
 
 from callcenter.appeals.model.photos import (
     HEAD,
@@ -34,7 +32,7 @@ from callcenter.core.errors import InvalidTransition
 from callcenter.core.web.bounds import BodyDay, Offset, RowId
 from callcenter.core.web.errors import http_errors, raises
 from callcenter.core.web.photo_files import PHOTO_RESPONSES, photo_response
-from callcenter.core.web.request_text import REFUSED
+from callcenter.core.web.request_text import strict_form
 from callcenter.routing.model.records import NotWithContractor, TextRequired
 from callcenter.users.access import only
 from callcenter.users.model import Principal, Role
@@ -237,36 +235,6 @@ async def done(number: Number, request: Request, user: Contractor) -> AppealDeta
     finally:
         await form.close()
     return await _answered(request, number)
-
-
-class StrictParser(MultiPartParser):
-    """Starlette's multipart parser, refusing a text field that is not UTF-8 (Starlette
-    would decode it as Latin-1 and store mojibake) or holds control characters (a NUL cannot
-    be stored: see callcenter/core/web/request_text.py)."""
-
-    def on_part_end(self) -> None:
-        part = self._current_part
-        if part.file is None:
-            try:
-                text = part.data.decode("utf-8")
-            except UnicodeDecodeError:
-                raise MultiPartException("a form field is not UTF-8 text") from None
-            if REFUSED.search(text):
-                raise MultiPartException("a form field holds control characters")
-        super().on_part_end()
-
-
-async def strict_form(request: Request, *, max_files: int) -> FormData:
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise HTTPException(415, "send multipart/form-data")
-    try:
-        stream = request.stream()
-        parser = StrictParser(request.headers, stream, max_files=max_files, max_fields=20)
-        return await parser.parse()
-    except MultiPartException as exc:
-        raise HTTPException(400, exc.message) from None
-    except RuntimeError:  # the CSRF check read the form already (no header): Starlette's
-        return await request.form()
 
 
 def _text(value: object) -> str:

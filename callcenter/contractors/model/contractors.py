@@ -15,6 +15,7 @@ from typing import Any
 
 from callcenter.core.errors import DomainError
 from callcenter.core.parsed_toml import Problems, strings
+from callcenter.core.phones import is_dialable
 from callcenter.delivery.model.outbox import CHANNELS, EMAIL, WEBHOOK
 
 KINDS = ("utility", "housing", "city_department", "coordinator")
@@ -148,6 +149,10 @@ def check_contractor(c: Contractor) -> None:
         value = getattr(c, key)
         if value is not None and not EMAIL_ADDRESS.match(value):
             raise ValueError(f"{key}: not an e-mail address: {value!r}")
+    for key in ("phone", "night_phone"):  # operators are told to dial them
+        value = getattr(c, key)
+        if value is not None and not is_dialable(value):
+            raise ValueError(f"{key}: not a phone number: {value!r}")
     if EMAIL in c.channels and not c.email:
         raise ValueError("channels: e-mail delivery needs `email`")
     if c.webhook_url is not None and not c.webhook_url.startswith(("https://", "http://")):

@@ -8,7 +8,7 @@ the appeal, apart from internal notes, which go to the history only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime
 
 import structlog
@@ -31,11 +31,18 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+# Told the id of each appeal the contractor reported done, once it is committed (the
+# composition root gives the residents' SMS here).
+OnDone = Callable[[int], Awaitable[object]]
+
+
 class ContractorAnswers:
     def __init__(self, *, store: RoutingStore,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now,
+                 on_done: OnDone | None = None) -> None:
         self.store = store
         self.clock = clock
+        self.on_done = on_done
 
     async def take_into_work(self, appeal_id: int, *, contractor_id: int, actor: str,
                              comment: str = "") -> None:
@@ -71,6 +78,11 @@ class ContractorAnswers:
             await tx.set_answer(appeal_id, answer.strip())
             if photos:
                 await tx.attach(appeal_id, photos, at=now, actor=actor)
+        if self.on_done is not None:
+            try:  # the answer is stored; what follows must not undo it
+                await self.on_done(appeal_id)
+            except Exception:
+                log.exception("after_done_failed", appeal_id=appeal_id)
 
     async def not_ours(self, appeal_id: int, *, contractor_id: int, actor: str,
                        comment: str) -> None:

@@ -31,6 +31,8 @@ class WebParts:
     allowed_origins: tuple[str, ...] = ()
     routers: list[APIRouter] = field(default_factory=list)
     state: dict[str, object] = field(default_factory=dict)
+    # A protocol's own error format by path prefix (Open311: /open311/), see errors.error_body.
+    error_formats: dict[str, errors.ErrorFormat] = field(default_factory=dict)
 
 
 def create_app(parts: WebParts) -> FastAPI:
@@ -41,6 +43,7 @@ def create_app(parts: WebParts) -> FastAPI:
     app.state.metrics = parts.metrics
     app.state.secure_cookies = parts.secure_cookies
     app.state.allowed_origins = parts.allowed_origins
+    app.state.error_formats = parts.error_formats
     for name, value in parts.state.items():
         setattr(app.state, name, value)
     errors.install(app)

@@ -7,6 +7,7 @@ language; a page request that is not signed in is sent to the sign-in page inste
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -56,6 +57,7 @@ from callcenter.recordings.model.replay import (
     RecordingUnavailable,
     ReplayNotAuthorized,
 )
+from callcenter.residents.model.status import StatusNotFound, StatusThrottled
 from callcenter.routing.model.records import (
     AppealNotFound as NoAppealToAnswer,
 )
@@ -88,6 +90,10 @@ class ErrorRule:
 RULES: list[tuple[type[Exception], ErrorRule]] = [
     (SignInThrottled, ErrorRule(429, N_("Too many failed sign-ins. Wait a little and try "
                                         "again."))),
+    (StatusThrottled, ErrorRule(429, N_("Too many unsuccessful tries. Wait a little and try "
+                                        "again."))),
+    (StatusNotFound, ErrorRule(404, N_("Nothing found. Check the appeal number and the "
+                                       "digits or e-mail."))),
     (SignInFailed, ErrorRule(401, N_("Wrong user name or password."))),
     (NotSignedIn, ErrorRule(401, N_("Please sign in."))),
     (CsrfFailed, ErrorRule(403, N_("The form is out of date. Reload the page and try again."))),
@@ -167,12 +173,21 @@ PROBLEMS = {
     "contractor_kind": N_("Choose the kind from the list."),
     "contractor_email": N_("This is not an e-mail address."),
     "contractor_manager_email": N_("This is not an e-mail address."),
+    "contractor_phone": N_("This is not a phone number. Examples: 0342 55 12 34, "
+                           "+380 67 123 45 67, 104."),
+    "contractor_night_phone": N_("This is not a phone number. Examples: 0342 55 12 34, "
+                                 "+380 67 123 45 67, 104."),
     "contractor_channels": N_("E-mail delivery needs an e-mail address; webhook delivery "
                               "needs a URL and a secret reference."),
     "contractor_webhook_url": N_("Expected an http:// or https:// address."),
     "contractor_webhook_secret_ref": N_("Expected env:VARIABLE or file:/path (where the "
                                         "secret lives), never the secret itself."),
     "contractor_exists": N_("A contractor with this code exists already."),
+    "not_offered": N_("This category cannot be filed here. Call 1580, or in an emergency "
+                      "101, 104 or 112."),
+    "invalid_email": N_("This is not an e-mail address."),
+    "phone_or_email_required": N_("Give a phone number or an e-mail address, so that we "
+                                  "can reach you."),
 }
 UNDOABLE = N_("The request cannot be done.")
 INTERNAL = N_("Something went wrong on our side. It has been logged.")
@@ -182,6 +197,11 @@ HTTP_MESSAGES = {404: N_("Not found."), 405: N_("This method is not allowed here
 
 
 def rule_for(exc: Exception) -> ErrorRule:
+    """The table's rule; an error of a protocol that words its own refusals (Open311) carries
+    its `http_status` and is answered with its own text."""
+    status = getattr(exc, "http_status", None)
+    if isinstance(status, int):
+        return ErrorRule(status, str(exc))
     return rule_of(type(exc))
 
 
@@ -242,9 +262,26 @@ def wants_page(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
+# Renders an error in a protocol's own format: (request, status, error_id, text, details).
+ErrorFormat = Callable[[Request, int, str, str, Any], Response]
+
+
+def error_format(request: Request) -> ErrorFormat | None:
+    """The error format of the path's protocol (Open311 answers in its own), if it has one:
+    `app.state.error_formats` maps a path prefix to it."""
+    app = request.scope.get("app")
+    formats: dict[str, ErrorFormat] = getattr(getattr(app, "state", None), "error_formats",
+                                              None) or {}
+    path = request.url.path
+    return next((f for prefix, f in formats.items() if path.startswith(prefix)), None)
+
+
 def error_body(request: Request, error_id: str, message: str, details: Any = None,
-               status: int = 400) -> JSONResponse:
+               status: int = 400) -> Response:
     text = gettext(language_of(request), message)
+    custom = error_format(request)
+    if custom is not None:
+        return custom(request, status, error_id, text, details)
     content: dict[str, Any] = {"error_id": error_id, "message": text}
     if details:
         content["details"] = details

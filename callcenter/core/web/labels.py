@@ -61,6 +61,7 @@ ACTIONS = {
     "contractor_link_revoked": N_("Link to the recording revoked"),
     "legal_hold_released": N_("Deletion ban lifted"),
     "recording_missing": N_("Recording not found"),
+    "handoff_failed": N_("Could not get through"),
 }
 ACTORS = {"system": N_("System"), "escalation": N_("System"), "outbox": N_("Delivery service"),
           "1580": N_("Hotline 1580"), "operator": N_("Operator")}

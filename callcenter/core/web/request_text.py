@@ -9,7 +9,8 @@ once for every endpoint, pages included:
   a character is refused: 422 naming the field, before any handler runs;
 - in a JSON body it is dropped from every string, the rule the operator's form always had for
   its text (a paste with a stray control character is not lost), so every JSON field gets it;
-- the multipart parser of the contractors' answers refuses them in its text fields itself.
+- a multipart form read with `strict_form` (the contractors' answers, the portal) refuses
+  them in its text fields, and a text field that is not UTF-8.
 
 A JSON or form body larger than `MAX_BODY` is refused with 413 before it is parsed.
 """
@@ -22,6 +23,9 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl
 
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -147,3 +151,34 @@ async def refuse(scope: Scope, receive: Receive, send: Send, field: str) -> None
     response = error_body(request, "validation", N_("Some fields are not filled in correctly."),
                           details, status=422)
     await response(scope, receive, send)
+
+
+class StrictParser(MultiPartParser):
+    """Starlette's multipart parser, refusing a text field that is not UTF-8 (Starlette
+    would decode it as Latin-1 and store mojibake) or holds control characters (a NUL cannot
+    be stored: see above)."""
+
+    def on_part_end(self) -> None:
+        part = self._current_part
+        if part.file is None:
+            try:
+                text = part.data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise MultiPartException("a form field is not UTF-8 text") from None
+            if REFUSED.search(text):
+                raise MultiPartException("a form field holds control characters")
+        super().on_part_end()
+
+
+async def strict_form(request: Request, *, max_files: int, max_fields: int = 20) -> FormData:
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise HTTPException(415, "send multipart/form-data")
+    try:
+        stream = request.stream()
+        parser = StrictParser(request.headers, stream, max_files=max_files,
+                              max_fields=max_fields)
+        return await parser.parse()
+    except MultiPartException as exc:
+        raise HTTPException(400, exc.message) from None
+    except RuntimeError:  # the CSRF check read the form already (no header): Starlette's
+        return await request.form()

@@ -15,8 +15,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-EMAIL, WEBHOOK = "email", "webhook"
-CHANNELS = (EMAIL, WEBHOOK)
+EMAIL, WEBHOOK, SMS = "email", "webhook", "sms"
+CHANNELS = (EMAIL, WEBHOOK)  # a contractor's channels; SMS goes to residents only
 
 
 class OutboxState(StrEnum):

@@ -1,4 +1,5 @@
-"""The e-mails contractors, managers and supervisors read: Ukrainian text from a payload."""
+"""The e-mails contractors, managers, supervisors and residents read: Ukrainian text from a
+payload."""
 
 from __future__ import annotations
 
@@ -24,7 +25,21 @@ INTROS = {
 }
 
 
+# To residents: the confirmation of an appeal filed on the portal.
+RESIDENT_SUBJECTS = {"resident.filed": "Ваше звернення {number} зареєстровано"}
+RESIDENT_BODIES = {"resident.filed": (
+    "Дякуємо! Ваше звернення до гарячої лінії 1580 зареєстровано і передано виконавцю.\n\n"
+    "Номер звернення: {number}\n\n"
+    "Перевірити, що з ним, можна тут: {status_url}\n"
+    "Знадобляться номер звернення і ця адреса електронної пошти.\n\n"
+    "--\n"
+    "Автоматичний лист гарячої лінії 1580. Якщо ви не подавали звернення, просто видаліть "
+    "цей лист.\n")}
+
+
 def subject(payload: Mapping[str, Any]) -> str:
+    if payload["event"] in RESIDENT_SUBJECTS:
+        return RESIDENT_SUBJECTS[payload["event"]].format(number=payload["appeal"]["number"])
     appeal = payload["appeal"]
     text = SUBJECTS.get(payload["event"], "Звернення {number}").format(
         number=appeal["number"], contractor=payload["contractor"]["name"])
@@ -35,6 +50,9 @@ def subject(payload: Mapping[str, Any]) -> str:
 
 
 def body(payload: Mapping[str, Any]) -> str:
+    if payload["event"] in RESIDENT_BODIES:
+        return RESIDENT_BODIES[payload["event"]].format(number=payload["appeal"]["number"],
+                                                        status_url=payload["status_url"])
     appeal, assignment = payload["appeal"], payload["assignment"]
     intro = INTROS.get(payload["event"], "").format(contractor=payload["contractor"]["name"],
                                                     note=payload.get("note", ""))

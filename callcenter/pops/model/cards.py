@@ -15,6 +15,7 @@ from callcenter.calls.model.facts import CallEntered
 Message = dict[str, Any]
 PREVIOUS_LIMIT = 10
 OPEN_LIMIT = 20
+UNFINISHED_LIMIT = 5  # the caller's earlier calls whose form was never completed
 ADDRESS_LIMIT = 10
 
 
@@ -33,7 +34,7 @@ class AppealLine:
     status: str
     category: str | None
     address: str | None
-    answer: str | None = None  # the contractor's answer, once appeals carry one
+    answer: str | None = None  # the contractor's answer meant for the resident
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +43,11 @@ class CallHistory:
 
     appeal_number: str | None
     appeal_status: str | None
-    previous: tuple[AppealLine, ...] = ()
-    open: tuple[AppealLine, ...] = ()
+    previous: tuple[AppealLine, ...] = ()  # finished: final, or done by the contractor
+    open: tuple[AppealLine, ...] = ()  # still being worked on
     addresses: tuple[str, ...] = ()
+    unfinished: tuple[AppealLine, ...] = ()  # earlier calls' forms never completed
+    unfinished_total: int = 0
 
 
 def appeal_line(line: AppealLine) -> Message:
@@ -57,14 +60,16 @@ def minimal_card(fact: CallEntered) -> Message:
     return {"call_id": fact.call_id, "entered_at": iso(fact.at), "caller": fact.caller,
             "caller_name": fact.caller_name, "line": fact.line, "trunk": fact.trunk,
             "carrier": fact.carrier, "appeal": None, "previous_appeals": [],
-            "open_appeals": [], "addresses": [], "complete": False}
+            "open_appeals": [], "unfinished_appeals": [], "unfinished_total": 0,
+            "addresses": [], "complete": False}
 
 
 def bare_card(call_id: str) -> Message:
     """A card for a call this process did not see enter (e.g. started before a restart)."""
     return {"call_id": call_id, "entered_at": None, "caller": None, "caller_name": None,
             "line": None, "trunk": None, "carrier": None, "appeal": None,
-            "previous_appeals": [], "open_appeals": [], "addresses": [], "complete": False}
+            "previous_appeals": [], "open_appeals": [], "unfinished_appeals": [],
+            "unfinished_total": 0, "addresses": [], "complete": False}
 
 
 def full_card(card: Message, history: CallHistory) -> Message:
@@ -74,6 +79,9 @@ def full_card(card: Message, history: CallHistory) -> Message:
     return {**card, "appeal": appeal,
             "previous_appeals": [appeal_line(a) for a in history.previous[:PREVIOUS_LIMIT]],
             "open_appeals": [appeal_line(a) for a in history.open[:OPEN_LIMIT]],
+            "unfinished_appeals": [appeal_line(a)
+                                   for a in history.unfinished[:UNFINISHED_LIMIT]],
+            "unfinished_total": max(history.unfinished_total, len(history.unfinished)),
             "addresses": list(history.addresses[:ADDRESS_LIMIT]), "complete": True}
 
 

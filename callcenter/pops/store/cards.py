@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.appeals.model import statuses as appeals
@@ -14,18 +14,23 @@ from callcenter.core.database import Database
 from callcenter.pops.model.cards import (
     OPEN_LIMIT,
     PREVIOUS_LIMIT,
+    UNFINISHED_LIMIT,
     AppealLine,
     CallHistory,
     distinct_addresses,
 )
 
-RECENT_ROWS = 50  # the caller's most recent appeals read for "previous" and addresses
-FINAL = [status.value for status in appeals.FINAL]
+RECENT_ROWS = 50  # the caller's most recent appeals read for addresses
+# Each of the caller's other appeals is listed once: finished (final, or the contractor has
+# done its part: the answer is there to read out), unfinished (an earlier call's form never
+# completed: the page folds them away) or open (everything else: still being worked on).
+FINISHED = sorted({*appeals.FINAL, appeals.Status.DONE, appeals.Status.ON_CHECK})
+UNFINISHED = sorted(appeals.COMPLETABLE)
 
 
 def _line(appeal: Appeal) -> AppealLine:
     return AppealLine(number=appeal.number, opened_at=appeal.opened_at, status=appeal.status,
-                      category=appeal.category, address=appeal.address)
+                      category=appeal.category, address=appeal.address, answer=appeal.answer)
 
 
 class SqlCardSource:
@@ -52,10 +57,20 @@ class SqlCardSource:
         others = (Appeal.caller == caller) & ((Appeal.call_id != call_pk)
                                               | Appeal.call_id.is_(None))
         newest = (Appeal.opened_at.desc(), Appeal.id.desc())
-        recent = [_line(a) for a in await session.scalars(
-            select(Appeal).where(others).order_by(*newest).limit(RECENT_ROWS))]
-        still_open = [_line(a) for a in await session.scalars(
-            select(Appeal).where(others, Appeal.status.not_in(FINAL))
-            .order_by(*newest).limit(OPEN_LIMIT))]
-        return CallHistory(number, status, previous=tuple(recent[:PREVIOUS_LIMIT]),
-                           open=tuple(still_open), addresses=distinct_addresses(recent))
+
+        async def lines(where: ColumnElement[bool], limit: int) -> list[AppealLine]:
+            query = select(Appeal).where(others, where).order_by(*newest).limit(limit)
+            return [_line(a) for a in await session.scalars(query)]
+
+        recent = await lines(true(), RECENT_ROWS)
+        unfinished = Appeal.status.in_(UNFINISHED)
+        unfinished_total = await session.scalar(
+            select(func.count()).select_from(Appeal).where(others, unfinished))
+        return CallHistory(
+            number, status,
+            previous=tuple(await lines(Appeal.status.in_(FINISHED), PREVIOUS_LIMIT)),
+            open=tuple(await lines(Appeal.status.not_in([*FINISHED, *UNFINISHED]),
+                                   OPEN_LIMIT)),
+            addresses=distinct_addresses(recent),
+            unfinished=tuple(await lines(unfinished, UNFINISHED_LIMIT)),
+            unfinished_total=unfinished_total or 0)

@@ -3,7 +3,9 @@
 Each category belongs to a group (water supply, heating, ...), has a Ukrainian and an English
 name, an `emergency` default (gas smell, people stuck in a lift, ...: the operator may still
 change the priority of one appeal), keywords operators may type to find it, and how much
-address its appeals need (`house`, `street` or `none`, by default its group's). Exactly one
+address its appeals need (`house`, `street` or `none`, by default its group's), and whether
+residents may file it themselves on the portal and through Open311 (`portal`; never an
+emergency: those are called in). Exactly one
 category is the consultation ("information request"): an appeal answered on the spot.
 """
 
@@ -56,9 +58,15 @@ class Category:
     consultation: bool = False
     keywords: tuple[str, ...] = ()
     address: AddressNeed = "none"
+    portal: bool = False  # residents may file it themselves (the portal, Open311)
 
     def name(self, lang: Lang) -> str:
         return self.name_en if lang == "en" else self.name_uk
+
+    @property
+    def public(self) -> bool:
+        """Offered to residents: marked `portal`, and never an emergency (call instead)."""
+        return self.portal and not self.emergency and not self.consultation
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +78,7 @@ class Choice:
     emergency: bool
     consultation: bool = False
     address: AddressNeed = "none"
+    search: str = ""  # folded names and keywords, for the category search on the page
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +118,15 @@ class CategoryBook:
     def choices(self, lang: Lang = "uk") -> tuple[ChoiceGroup, ...]:
         return tuple(
             ChoiceGroup(group.name(lang), tuple(
-                Choice(c.code, c.name(lang), c.emergency, c.consultation, c.address)
+                Choice(c.code, c.name(lang), c.emergency, c.consultation, c.address,
+                       " ".join(self._keys[c.code]))
                 for c in self.categories if c.group == group.code))
             for group in self.groups)
+
+    @property
+    def public(self) -> tuple[Category, ...]:
+        """The categories residents may file themselves (`Category.public`), in file order."""
+        return tuple(c for c in self.categories if c.public)
 
     def matching(self, query: str) -> tuple[Category, ...]:
         """Categories with a word (of a name or keyword) beginning with each word of `query`."""
@@ -144,7 +159,7 @@ def _group(entry: Entry) -> CategoryGroup:
 
 def _category(entry: Entry, groups: dict[str, CategoryGroup]) -> Category:
     entry.reject_unknown(("code", "group", "name_uk", "name_en", "emergency", "consultation",
-                          "keywords", "address"))
+                          "keywords", "address", "portal"))
     group = entry.text("group")
     if group not in groups:
         raise entry.fail(f"group: {group!r} is not one of the [[groups]]")
@@ -153,7 +168,7 @@ def _category(entry: Entry, groups: dict[str, CategoryGroup]) -> Category:
     return Category(code=_code(entry), group=group, name_uk=entry.text("name_uk"),
                     name_en=entry.text("name_en"), emergency=entry.flag("emergency"),
                     consultation=consultation, keywords=entry.texts("keywords"),
-                    address=address)
+                    address=address, portal=entry.flag("portal"))
 
 
 def _address(entry: Entry, default: AddressNeed) -> AddressNeed:

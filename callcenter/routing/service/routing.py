@@ -180,12 +180,16 @@ class AppealRouter:
             await tx.link_duplicate(appeal.id, original.id)
 
     async def record_handoff(self, appeal_id: int, *, contact: EmergencyContact, actor: str,
-                             comment: str = "") -> None:
-        """The operator passed an emergency to a service (104, 101, ... or a dispatcher)."""
+                             comment: str = "", reached: bool = True) -> None:
+        """The operator passed an emergency to a service (104, 101, ... or a dispatcher), or
+        (`reached` false) could not get through to it."""
         async with self.store.transaction() as tx:
             await _appeal(tx, appeal_id)
             text = f"{contact.label} {contact.phone or ''}".strip()
-            await tx.note(appeal_id, at=self.clock(), actor=actor, action="handoff",
+            if not reached:
+                text = f"не вдалося додзвонитися: {text}"
+            await tx.note(appeal_id, at=self.clock(), actor=actor,
+                          action="handoff" if reached else "handoff_failed",
                           comment=f"{text}{': ' + comment if comment else ''}")
 
     async def routing(self, number: str) -> CurrentRouting:
@@ -222,14 +226,14 @@ class AppealRouter:
         waited out): nothing stays `registered` for long."""
         await every(interval, stop, self.route_registered, postponed="routing_sweep_postponed")
 
-    async def hand_off(self, number: str, *, code: str, actor: str,
-                       comment: str = "") -> EmergencyContact:
+    async def hand_off(self, number: str, *, code: str, actor: str, comment: str = "",
+                       reached: bool = True) -> EmergencyContact:
         """Record that the operator passed the appeal to `code` (one of its emergency
-        contacts, or any service of the rules such as 112)."""
+        contacts, or any service of the rules such as 112), or could not get through."""
         current = await self.routing(number)
         contact = self._contact(current, code)
         await self.record_handoff(current.appeal.id, contact=contact, actor=actor,
-                                  comment=comment.strip())
+                                  comment=comment.strip(), reached=reached)
         return contact
 
     def _contact(self, current: CurrentRouting, code: str) -> EmergencyContact:

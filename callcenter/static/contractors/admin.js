@@ -61,6 +61,13 @@
     return body;
   }
 
+  // A field as the form names it ("Night dispatcher's phone"), never its code.
+  function fieldName(field) {
+    const input = form.elements[field];
+    const label = input && input.closest ? input.closest("label") : null;
+    return label && label.firstChild ? label.firstChild.textContent.trim() : field;
+  }
+
   for (const button of root.querySelectorAll("button.edit")) {
     button.addEventListener("click", async () => {
       const result = await api("GET", `/api/admin/contractors/${encodeURIComponent(button.dataset.code)}`);
@@ -83,7 +90,7 @@
       window.location.reload();
       return;
     }
-    const details = (result.data.details || []).map((d) => `${d.field}: ${d.problem}`).join(" ");
+    const details = (result.data.details || []).map((d) => `${fieldName(d.field)}: ${d.problem}`).join(" ");
     error.textContent = [result.data.message || T.failed, details].filter(Boolean).join(" ");
     error.hidden = false;
   });

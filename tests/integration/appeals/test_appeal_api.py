@@ -247,3 +247,27 @@ async def test_the_api_is_documented(web: WebRig) -> None:
     call = schema["components"]["schemas"]["CallView"]["properties"]
     assert "as Asterisk announced it" in call["recording_path"]["description"]
     assert "archived" in call["recordings"]["description"]
+
+
+async def test_the_contractors_answer_reaches_the_api_the_page_and_openapi(web: WebRig) -> None:
+    """What the contractor answered for the resident is what the operator reads out."""
+    from sqlalchemy import update
+
+    from callcenter.appeals.tables import Appeal
+
+    number = await seed_call(web)
+    async with await operator(web) as client:
+        before = (await client.get(f"/api/appeals/{number}")).json()
+        async with web.db.transaction() as session:
+            await session.execute(update(Appeal).where(Appeal.number == number).values(
+                status="done", answer="Трубу замінено, воду подано о 15:00"))
+        after = (await client.get(f"/api/appeals/{number}")).json()
+        page = (await client.get(f"/appeals/{number}")).text
+        schema = (await client.get("/openapi.json")).json()
+    assert before["answer"] is None
+    assert after["answer"] == "Трубу замінено, воду подано о 15:00"
+    assert 'id="appeal-answer"' in page and "Трубу замінено, воду подано о 15:00" in page
+    view = schema["paths"]["/api/appeals/{number}"]["get"]["responses"]["200"]
+    name = view["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    answer = schema["components"]["schemas"][name]["properties"]["answer"]
+    assert "resident" in answer["description"]

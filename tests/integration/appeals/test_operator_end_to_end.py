@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.async_api import expect
 
+from tests.integration.appeals.test_operator_page import choose_category
 from tests.integration.browser import chromium, sign_in
 from tests.integration.pop_stack import pop_stack
 
@@ -36,7 +37,7 @@ async def test_a_ringing_call_pops_is_completed_and_found(
         await expect(page.locator("#form-number")).to_have_text(number)
 
         await stack.pbx.finish_call(call_id)  # answered at op1001, then hung up
-        await page.select_option("#f-category", "water_none")
+        await choose_category(page, "нема води", "Відсутнє холодне водопостачання")
         await page.fill("#f-street", "вул. Незалежності")
         await page.fill("#f-house", "12а")
         await page.fill("#f-description", "Немає холодної води з ранку")

@@ -67,6 +67,8 @@ async def test_add_read_and_change(desk: Desk) -> None:
     ({"kind": "bakery"}, "kind"),
     ({"code": "Bad Code"}, "code"),
     ({"channels": ["pigeon"]}, "channels"),
+    ({"night_phone": "abc"}, "night_phone"),  # operators are told to dial it
+    ({"phone": "12"}, "phone"),
 ])
 async def test_invalid_contractors_are_422_in_ukrainian(desk: Desk, change: dict[str, object],
                                                         field: str) -> None:
@@ -80,6 +82,26 @@ async def test_invalid_contractors_are_422_in_ukrainian(desk: Desk, change: dict
     assert body["details"][0]["field"] == field
     assert english.json()["message"] == "Some fields are not filled in correctly."
     assert await SqlContractorStore(desk.web.db).get("liftservice") is None
+
+
+async def test_a_phone_must_be_one_an_operator_can_dial(desk: Desk) -> None:
+    """"abc" as a night dispatcher's phone is refused with a clear Ukrainian message; real
+    numbers in any usual writing and service numbers are kept."""
+    async with desk.web.client(await desk.web.token("root", "admin")) as client:
+        refused = await client.put("/api/admin/contractors/uk", json={
+            "name": "УК «Центр»", "kind": "housing", "channels": ["email"],
+            "email": "uk@uk.example.com", "night_phone": "abc"})
+        kept = await client.put("/api/admin/contractors/uk", json={
+            "name": "УК «Центр»", "kind": "housing", "channels": ["email"],
+            "email": "uk@uk.example.com", "phone": "0 800 50 40 20",
+            "night_phone": "+380 (342) 55-12-34"})
+    assert refused.status_code == 422, refused.text
+    [problem] = refused.json()["details"]
+    assert (problem["field"], problem["code"]) == ("night_phone", "contractor_night_phone")
+    assert problem["problem"].startswith("Це не номер телефону.")
+    assert kept.status_code == 200, kept.text
+    stored = await SqlContractorStore(desk.web.db).get("uk")
+    assert stored is not None and stored.night_phone == "+380 (342) 55-12-34"
 
 
 async def test_the_import_leaves_an_admins_edit_alone(desk: Desk, tmp_path: Path) -> None:
@@ -122,6 +144,15 @@ async def test_the_admin_page_edits_a_contractor(desk: Desk, tmp_path: Path) -> 
         form = page.locator("#contractor-form")
         await expect(form.locator("input[name=email]")).to_have_value("uk@uk.example.com")
         await form.locator("input[name=name]").fill("УК «Центр-2»")
+        await form.locator("input[name=email]").fill("not an address")
+        await form.locator("button[type=submit]").click()
+        await expect(form.locator(".error")).to_contain_text("Це не адреса електронної пошти.")
+        await form.locator("input[name=email]").fill("office@uk.example.com")
+        await form.locator("input[name=night_phone]").fill("abc")
+        await form.locator("button[type=submit]").click()
+        await expect(form.locator(".error")).to_contain_text(
+            "Телефон нічного диспетчера: Це не номер телефону.")
+        await form.locator("input[name=night_phone]").fill("0342 55 12 34")
         await form.locator("input[name=email]").fill("not an address")
         await form.locator("button[type=submit]").click()
         await expect(form.locator(".error")).to_contain_text("Це не адреса електронної пошти.")

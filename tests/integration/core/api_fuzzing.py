@@ -61,7 +61,7 @@ class Findings:
 
 
 def fuzz(url: str, token: str | None, operations: set[tuple[str, str]],
-         findings: Findings) -> None:
+         findings: Findings, settings: hypothesis.settings = SETTINGS) -> None:
     """Every operation of the set, as the token's user (blocking: run it in a thread)."""
     schema = schemathesis.openapi.from_url(url + "/openapi.json")
     session = requests.Session()
@@ -71,7 +71,7 @@ def fuzz(url: str, token: str | None, operations: set[tuple[str, str]],
         if (operation.method.upper(), operation.path) in operations:
             check = _checker(url, session, headers, findings)
             create_test(operation=operation, test_func=check, config=HypothesisTestConfig(
-                project=schema.config, modes=MODES, settings=SETTINGS))()
+                project=schema.config, modes=MODES, settings=settings))()
 
 
 def _checker(url: str, session: requests.Session, headers: dict[str, str],

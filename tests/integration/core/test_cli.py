@@ -33,9 +33,10 @@ def callcenter(*args: str, cwd: Path, env: dict[str, str] | None = None,
 
 
 def test_demo_then_appeals_list_json(tmp_path: Path) -> None:
-    demo = callcenter("demo", "--calls", "3", "--interval", "0.2", cwd=tmp_path)
+    demo = callcenter("demo", "--calls", "3", "--interval", "0.2", "--port", str(free_port()),
+                      cwd=tmp_path)
     assert demo.returncode == 0, demo.stderr
-    url = f"sqlite+aiosqlite:///{tmp_path}/var/demo.db"
+    url = f"sqlite+aiosqlite:///{tmp_path}/var/callcenter.db"
     listing = callcenter("--database", url, "appeals", "list", "--json", cwd=tmp_path)
     assert listing.returncode == 0, listing.stderr
     rows = json.loads(listing.stdout)

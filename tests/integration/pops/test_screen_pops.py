@@ -121,14 +121,23 @@ async def test_an_operator_signing_in_while_the_phone_rings_gets_the_pop(
 
 async def test_the_card_carries_the_callers_history(database_url: str, tmp_path: Path,
                                                     eventually: Any) -> None:
+    """Each earlier appeal is listed once: finished ones with the contractor's answer, open
+    ones, and earlier calls' forms never completed apart (the page folds them away)."""
     async with pop_stack(database_url, tmp_path, eventually=eventually) as stack:
         ws, _ = await hello_of(stack, "olena", "PJSIP/op1001")
-        first = await stack.pbx.play("pjsip-vodafone-abandoned", caller="0501234567", **fast())
-        await receive_until(ws, "ended")
-        earlier = await eventually(lambda: _appeal_of(stack, first))
+        earlier = []
+        for _ in range(3):
+            first = await stack.pbx.play("pjsip-vodafone-abandoned", caller="0501234567",
+                                         **fast())
+            await receive_until(ws, "ended")
+            earlier.append(await eventually(lambda first=first: _appeal_of(stack, first)))
+        done, working, missed = earlier
         async with stack.listener.db.transaction() as session:
-            await session.execute(update(Appeal).where(Appeal.number == earlier).values(
-                category="water", address="вул. Незалежності, 12А, кв. 5"))
+            await session.execute(update(Appeal).where(Appeal.number == done).values(
+                status="done", category="water", address="вул. Незалежності, 12А, кв. 5",
+                answer="Трубу замінено, воду подано"))
+            await session.execute(update(Appeal).where(Appeal.number == working).values(
+                status="in_work", category="water"))
         second = stack.pbx.start_call("pjsip-landline-answered", caller="0501234567",
                                       **LONG_RING)
         seen = await receive_until(ws, "pop")
@@ -141,9 +150,11 @@ async def test_the_card_carries_the_callers_history(database_url: str, tmp_path:
         await stack.pbx.finish_call(second)
     assert card["appeal"] == {"number": own, "status": "new"}
     [previous] = card["previous_appeals"]
-    assert (previous["number"], previous["status"]) == (earlier, "missed")
-    assert (previous["category"], previous["answer"]) == ("water", None)
-    assert card["open_appeals"] == [previous]  # a missed call awaits a call-back
+    assert (previous["number"], previous["status"]) == (done, "done")
+    assert (previous["category"], previous["answer"]) == ("water", "Трубу замінено, воду подано")
+    assert [a["number"] for a in card["open_appeals"]] == [working]
+    assert [a["number"] for a in card["unfinished_appeals"]] == [missed]
+    assert card["unfinished_total"] == 1
     assert card["addresses"] == ["вул. Незалежності, 12А, кв. 5"]
 
 

@@ -36,6 +36,8 @@ async def test_a_completed_appeal_is_routed_at_once_with_whom_to_call(web: WebRi
                                 json={"code": "gas", "comment": "диспетчер прийняв"})
         common = await client.post(f"/api/appeals/{number}/handoffs", json={"code": "common"})
         unknown = await client.post(f"/api/appeals/{number}/handoffs", json={"code": "nope"})
+        busy = await client.post(f"/api/appeals/{number}/handoffs",
+                                 json={"code": "dispatcher", "reached": False})
         history = (await client.get(f"/api/appeals/{number}")).json()["history"]
     assert (view["status"], view["status_label"]) == ("assigned", "Передано виконавцю")
     assert routing["routed"] and routing["contractor"]["code"] == "gas"
@@ -43,6 +45,9 @@ async def test_a_completed_appeal_is_routed_at_once_with_whom_to_call(web: WebRi
     assert routing["deadline"].endswith(("+02:00", "+03:00"))
     assert [(c["code"], c["phone"]) for c in routing["emergency_contacts"]] == [
         ("gas", "104"), ("dispatcher", "+380342000232")]
+    assert [c["phone_display"] for c in routing["emergency_contacts"]] == ["104",
+                                                                         "0342 000 232"]
+    assert routing["contractor"]["night_phone_display"] == "0342 000 232"
     assert "common" in {s["code"] for s in routing["services"]}
     assert (gas.status_code, gas.json()["phone"]) == (201, "104")
     assert (common.status_code, common.json()["phone"]) == (201, "112")
@@ -50,6 +55,10 @@ async def test_a_completed_appeal_is_routed_at_once_with_whom_to_call(web: WebRi
     handoffs = [h["comment"] for h in history if h["action"] == "handoff"]
     assert handoffs == ["Аварійна газова служба 104: диспетчер прийняв",
                         "Єдиний номер екстрених служб 112"]
+    assert busy.status_code == 201, busy.text
+    [failed] = [h for h in history if h["action"] == "handoff_failed"]
+    assert failed["action_label"] == "Не вдалося додзвонитися"
+    assert failed["comment"].startswith("не вдалося додзвонитися: ")
 
 
 async def test_a_routing_failure_keeps_the_appeal_registered_for_the_sweep(

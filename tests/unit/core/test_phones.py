@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from callcenter.core import phones
 from callcenter.core.phones import carrier_of, mask, normalize
 
 
@@ -92,3 +93,23 @@ def test_the_ukrainian_carriers_are_those_of_phonenumbers() -> None:
 def test_a_foreign_mobile_number_still_gets_its_carrier() -> None:
     assert carrier_of("+48601234567") is not None  # Poland: looked up in phonenumbers
     assert carrier_of("+380441234567") is None  # Kyiv landline
+
+
+@pytest.mark.parametrize("text", ["+380342000159", "0342 55 12 34", "+380 (67) 123-45-67",
+                                  "0 800 50 40 20", "104", "112", "15-80", "+48 22 123 45 67"])
+def test_phones_an_operator_can_dial(text: str) -> None:
+    assert phones.is_dialable(text)
+
+
+@pytest.mark.parametrize("text", ["abc", "", "12", "555", "0342", "+380 abc 12 34",
+                                  "nine one one"])
+def test_not_phones(text: str) -> None:
+    assert not phones.is_dialable(text)
+
+
+@pytest.mark.parametrize("text, read", [
+    ("+380342000159", "0342 000 159"), ("+380671234567", "067 123 4567"),
+    ("104", "104"), ("+48221234567", "+48 22 123 45 67"), ("not a phone", "not a phone"),
+    (None, None)])
+def test_phones_as_people_read_them(text: str | None, read: str | None) -> None:
+    assert phones.readable(text) == read

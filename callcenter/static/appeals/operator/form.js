@@ -1,6 +1,7 @@
 // The appeal form: which appeal it holds, its fields, loading an appeal, messages, and the
 // draft kept in sessionStorage until the server confirms the save.
 import { $, T, api, debounce, el, fmt, signInLink } from "./tools.js";
+import { focusCategory, syncCategory } from "./categories.js";
 
 export const formNode = $("appeal-form");
 export const fields = {
@@ -8,10 +9,11 @@ export const fields = {
   street: $("f-street"), house: $("f-house"), flat: $("f-flat"),
   street_unlisted: $("f-unlisted"), description: $("f-description"),
   contact_name: $("f-contact-name"), contact_phone: $("f-contact-phone"),
+  sms_refused: $("f-sms-refused"),
 };
 const TEXT_FIELDS = ["category", "street", "house", "flat", "description", "contact_name",
                      "contact_phone"];
-const CHECKS = ["emergency", "consultation", "street_unlisted"];
+const CHECKS = ["emergency", "consultation", "street_unlisted", "sms_refused"];
 export const form = { number: null, version: null, callId: null, status: null,
                       completable: false, dirty: false, busy: false, emergencyTouched: false,
                       siblings: [] };
@@ -34,6 +36,7 @@ export function values() {
 export function fill(found) {
   for (const name of TEXT_FIELDS) fields[name].value = found[name] || "";
   for (const name of CHECKS) fields[name].checked = Boolean(found[name]);
+  syncCategory();
   markNeeds();
 }
 
@@ -42,7 +45,7 @@ export function valuesOf(view) {
            house: view.house || "", flat: view.flat || "", description: view.description || "",
            contact_name: view.contact_name || "", contact_phone: view.contact_phone || "",
            emergency: view.emergency, consultation: view.status === "consultation",
-           street_unlisted: view.street_unlisted };
+           street_unlisted: view.street_unlisted, sms_refused: Boolean(view.sms_refused) };
 }
 
 export function say(text, kind, ...extra) {
@@ -61,7 +64,7 @@ export function showFieldErrors(details) {
   for (const detail of details || []) {
     const slot = formNode.querySelector(`.field-error[data-field="${detail.field}"]`);
     if (slot) slot.textContent = detail.problem;
-    const input = fields[detail.field];
+    const input = detail.field === "category" ? $("f-category-input") : fields[detail.field];
     if (input) {
       input.setAttribute("aria-invalid", "true");
       first = first || input;
@@ -87,6 +90,7 @@ export function showAppeal(view) {
     el("button", { type: "button", class: "chip", text: `${sibling.number} · ${sibling.status_label}`,
                    onclick: () => switchTo(sibling.number) })));
   formNode.dispatchEvent(new CustomEvent("cc-appeal", { detail: view }));  // routing.js
+  formNode.dispatchEvent(new CustomEvent("cc-form"));  // pop.js: which number is which
 }
 
 export function clearForm() {
@@ -99,6 +103,7 @@ export function clearForm() {
   $("form-fields").disabled = true;
   $("save").disabled = true;
   $("add-another").disabled = true;
+  formNode.dispatchEvent(new CustomEvent("cc-form"));
 }
 
 async function fetchAppeal(number) {
@@ -111,7 +116,8 @@ async function fetchAppeal(number) {
   return result.data;
 }
 
-export async function loadAppeal(number, keep) {
+// `focus` false: leave the focus where it is (a returning caller's history in the pop).
+export async function loadAppeal(number, keep, focus = true) {
   const view = await fetchAppeal(number);
   if (!view) return null;
   showAppeal(view);
@@ -124,7 +130,7 @@ export async function loadAppeal(number, keep) {
     clearErrors();
   }
   if (!view.completable && keep) say(fmt(T.not_completable, { status: view.status_label }), "error");
-  if (view.completable && !keep) fields.category.focus();
+  if (view.completable && !keep && focus) focusCategory();
   return view;
 }
 
@@ -186,8 +192,12 @@ export function changed() {
   saveDraftSoon();
 }
 
-formNode.addEventListener("input", changed);
-formNode.addEventListener("change", changed);
+// Words typed to find a category change nothing until one is picked (the select's change).
+const typedChange = (event) => {
+  if (event.target.id !== "f-category-input") changed();
+};
+formNode.addEventListener("input", typedChange);
+formNode.addEventListener("change", typedChange);
 
 export async function restoreDraft() {
   let draft = null;

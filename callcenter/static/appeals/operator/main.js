@@ -9,6 +9,7 @@ import { save } from "./saving.js";
 import { askDirectory } from "./search.js";
 import "./streets.js";
 import "./routing.js";
+import "./keys.js";
 
 const connection = new Connection(handle);
 window.ccOperator = { handle, connection, loadAppeal, form, save, fields };

@@ -1,5 +1,6 @@
-// After saving: where the appeal went (contractor, deadline), whom to call right now with a
-// "handed off" button per service, and, while the form is being filled in, the offer to link
+// After saving: where the appeal went (contractor, deadline), whom to call right now (only
+// the services the rule names for the category) with "handed off" and "could not get
+// through" per service, and, while the form is being filled in, the offer to link
 // the appeal to an open one with the same category and address instead of sending it again.
 import { $, T, api, debounce, el, fmt, when } from "./tools.js";
 import { fields, form, formNode, loadAppeal, say } from "./form.js";
@@ -27,12 +28,14 @@ export async function showRouting(number) {
   } else if (!r.routed) {
     parts.push(el("p", { class: "warn", text: T.not_routed }));
   } else {
-    const phone = r.contractor.phone ? ` · ${r.contractor.phone}` : "";
+    const c = r.contractor;
+    const phone = c.phone ? ` · ${c.phone_display || c.phone}` : "";
     parts.push(el("p", { class: "contractor", text: fmt(T.routed_to, {
-      contractor: r.contractor.name + phone }) }));
+      contractor: c.name + phone }) }));
     parts.push(el("p", { class: "deadline", text: fmt(T.routed_deadline, {
       deadline: when(r.deadline), priority: r.priority_label }) }));
   }
+  // Only the services the rule names for this category, at once; the others folded away.
   const known = new Set(r.emergency_contacts.map((c) => c.code));
   if (r.emergency_contacts.length) {
     parts.push(el("p", { class: "call-now", text: T.call_now }),
@@ -40,7 +43,8 @@ export async function showRouting(number) {
   }
   const others = r.services.filter((s) => !known.has(s.code));
   if (r.priority === "emergency" && others.length) {
-    parts.push(el("p", { text: T.other_services }), contactList(number, others));
+    parts.push(el("details", { class: "other-services" },
+                  el("summary", { text: T.other_services }), contactList(number, others)));
   }
   box.replaceChildren(...parts);
   box.hidden = false;
@@ -48,25 +52,39 @@ export async function showRouting(number) {
 
 function contactList(number, contacts) {
   return el("ul", { class: "contacts" }, ...contacts.map((c) => {
-    const button = el("button", { type: "button", class: "handoff", "data-code": c.code,
-                                  text: T.handed_off });
+    const reached = el("button", { type: "button", class: "handoff", "data-code": c.code,
+                                   text: T.handed_off });
+    const missed = el("button", { type: "button", class: "not-reached-button",
+                                  "data-code": c.code, text: T.not_reached });
+    const phone = c.phone
+      ? el("a", { href: "tel:" + c.phone.replace(/[^\d+]/g, ""), text: c.phone_display || c.phone })
+      : "—";
     const item = el("li", { "data-code": c.code },
                     el("span", { text: `${c.label}: ` }),
-                    el("strong", { class: "phone", text: c.phone || "—" }), " ", button);
-    button.addEventListener("click", () => handOff(number, c, item, button));
+                    el("strong", { class: "phone" }, phone), " ", reached, " ", missed);
+    reached.addEventListener("click", () => handOff(number, c, item, true));
+    missed.addEventListener("click", () => handOff(number, c, item, false));
     return item;
   }));
 }
 
-async function handOff(number, contact, item, button) {
-  button.disabled = true;
+async function handOff(number, contact, item, reached) {
+  const buttons = item.querySelectorAll("button");
+  for (const button of buttons) button.disabled = true;
   const result = await api("POST", `/api/appeals/${encodeURIComponent(number)}/handoffs`,
-                           { code: contact.code });
-  if (result.ok) {
-    button.replaceWith(el("span", { class: "handed", text: T.handoff_recorded }));
-  } else {
-    button.disabled = false;
+                           { code: contact.code, reached });
+  if (!result.ok) {
+    for (const button of buttons) button.disabled = false;
     say((result.data && result.data.message) || T.failed, "error");
+    return;
+  }
+  if (reached) {
+    for (const button of buttons) button.remove();
+    item.append(el("span", { class: "handed", text: T.handoff_recorded }));
+  } else {
+    for (const button of buttons) button.disabled = false;  // try again, then "handed off"
+    item.querySelectorAll(".not-reached").forEach((node) => node.remove());
+    item.append(el("span", { class: "not-reached", text: " " + T.not_reached_recorded }));
   }
 }
 

@@ -1,5 +1,6 @@
 // Saving the form, and what the page says when a save fails (the text always stays).
 import { $, T, api, el, fmt, signInLink } from "./tools.js";
+import { focusCategory } from "./categories.js";
 import { clearErrors, fields, fill, form, formNode, saveDraft, dropDraft, say, showAppeal,
          showFieldErrors, switchTo, values, valuesOf } from "./form.js";
 
@@ -76,7 +77,7 @@ formNode.addEventListener("keydown", (event) => {
 
 function focusNext(current) {
   const order = Array.from(formNode.querySelectorAll("input, select, textarea"))
-    .filter((node) => !node.disabled && node.type !== "hidden");
+    .filter((node) => !node.disabled && !node.hidden && node.type !== "hidden");
   const next = order[order.indexOf(current) + 1];
   if (next) next.focus();
 }
@@ -100,7 +101,7 @@ $("add-another").addEventListener("click", async () => {
   form.dirty = false;
   clearErrors();
   say(fmt(T.added, { number: result.data.number }), "ok");
-  fields.category.focus();
+  focusCategory();
 });
 
 $("load-form").addEventListener("submit", async (event) => {

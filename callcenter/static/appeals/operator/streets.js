@@ -33,7 +33,8 @@ function highlight(index) {
 function showSuggestions(items) {
   suggest.items = items;
   if (!items.length) {
-    streetList.replaceChildren(el("li", { class: "muted", text: T.no_streets }));
+    streetList.replaceChildren(el("li", { class: "muted", role: "option", "aria-disabled": "true",
+                                          text: T.no_streets }));
   } else {
     streetList.replaceChildren(...items.map((item, index) => el("li", {
       role: "option", id: "street-" + index, "aria-selected": "false",

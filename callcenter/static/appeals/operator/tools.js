@@ -36,6 +36,15 @@ export function when(iso) {
   }
 }
 
+// 75 -> "1:15", 3725 -> "1:02:05" (a timer, never negative)
+export function clock(seconds) {
+  const total = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+}
+
 export function debounce(action, ms) {
   let timer = null;
   return (...args) => {
