@@ -34,7 +34,8 @@ LINKS = [("/supervisor/disputes", N_("Disputes and recordings")),
          ("/supervisor/board", N_("Operators' board")),
          ("/supervisor/overdue", N_("Overdue appeals")),
          ("/supervisor/outbox", N_("Deliveries to contractors"))]
-ADMIN_LINKS = [("/admin/contractors", N_("Contractors")), ("/admin/users", N_("Users"))]
+ADMIN_LINKS = [("/admin/contractors", N_("Contractors")), ("/admin/users", N_("Users")),
+               ("/admin/open311", N_("Open311 keys"))]
 
 
 @router.get("/supervisor", response_class=HTMLResponse)

@@ -37,14 +37,15 @@ DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 # Brand, product and format names a Ukrainian page may show as they are.
 ALLOWED = {"kyivstar", "vodafone", "lifecell", "mp3", "wav", "sha-256", "open311", "en", "uk",
-           "jpeg", "png", "webp", "zip", "ip", "ctrl", "enter", "esc", "alt", "shift", "tab"}
+           "jpeg", "png", "webp", "zip", "ip", "sms", "ctrl", "enter", "esc", "alt", "shift", "tab"}
 LATIN = re.compile(r"[A-Za-z][A-Za-z0-9_.\-/]*")
 # E-mail addresses, web addresses and SHA-256 sums are data, not words.
-SKIPPED = re.compile(r"\S+@\S+|https?://\S+|\b[0-9a-f]{32,64}\b")
+SKIPPED = re.compile(r"\S+@\S+|https?://\S+|(?<!\w)/[\w/.\-]+|\b[0-9a-f]{32,64}\b")
 # An admin's identifiers (sign-in names, contractor codes, a new password), marked on the page
-# with data-identifier, are what the admin types; they are left out of the text read.
+# with data-identifier, are what the admin types, and keys (<kbd>) are the keyboard's: both
+# are left out of the text read.
 VISIBLE_TEXT = """() => {
-  const marked = [...document.querySelectorAll("[data-identifier]")];
+  const marked = [...document.querySelectorAll("[data-identifier], kbd")];
   marked.forEach((el) => { el.dataset.wasHidden = el.hidden; el.hidden = true; });
   const text = document.title + "\\n" + document.body.innerText;
   marked.forEach((el) => { el.hidden = el.dataset.wasHidden === "true"; });
@@ -56,7 +57,7 @@ ROLE_PAGES = {
                    "/supervisor/overdue", "/supervisor/outbox",
                    "/supervisor/appeals/{recorded}/recordings", "/appeals/{done}",
                    "/operator"],
-    "admin": ["/supervisor", "/admin/contractors", "/admin/users"],
+    "admin": ["/supervisor", "/admin/contractors", "/admin/users", "/admin/open311"],
     "contractor": ["/contractor", "/contractor/appeals/{taken}", "/contractor/appeals/{done}",
                    "/contractor/appeals/{recorded}"],
 }
@@ -166,7 +167,7 @@ async def phone_widths(browser: Browser, site: Site, codes: set[str]) -> dict[st
     context = await browser.new_context(viewport=PHONE, locale="uk-UA")
     public = await context.new_page()
     wide = {}
-    for path in ("/login", site.numbers["listen"]):
+    for path in ("/login", "/portal", "/status", site.numbers["listen"]):
         await public.goto(site.live.url + path)
         wide[path] = await overflow(public)
         assert not await problems_of(public, codes, Axe()), path
