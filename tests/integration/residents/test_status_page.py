@@ -60,7 +60,7 @@ async def test_a_resident_checks_an_appeal_on_a_phone(city: Residents,
         await page.fill("#status-key", "4568")
         await page.click("#status-form button[type=submit]")
         await expect(page.locator("#status-problem")).to_have_text(
-            "Нічого не знайдено. Перевірте номер звернення та цифри або e-mail.")
+            "Нічого не знайдено. Перевірте номер звернення та цифри або адресу електронної пошти.")
         await fits(page)
         if "sqlite" in database_url:
             await page.screenshot(path="/tmp/status-form-390.png", full_page=True)
