@@ -50,7 +50,7 @@ from callcenter.pops.api import board as board_routes
 from callcenter.pops.api import operator as pop_routes
 from callcenter.pops.api.operator import PopWeb
 from callcenter.pops.api.sockets import SocketRegistry
-from callcenter.pops.store.board import signed_in_operators
+from callcenter.pops.store.board import figures_since, signed_in_operators
 from callcenter.pops.wiring import PopSide, web_pops
 from callcenter.portal import pages as portal_pages
 from callcenter.portal.wiring import build_portal
@@ -80,6 +80,7 @@ from callcenter.routing.wiring import (
     prepare,
 )
 from callcenter.users import api as users_api
+from callcenter.users import pages as users_pages
 from callcenter.users.wiring import build_auth
 
 log = structlog.get_logger("callcenter")
@@ -91,7 +92,8 @@ def web_parts(pops: PopSide, metrics: Metrics) -> tuple[list[APIRouter], PopWeb]
     pops.relay.sockets = sockets
 
     parts = PopWeb(pops.relay, sockets, pops.pauses,
-                   board_routes.CachedOperators(lambda now: signed_in_operators(pops.db, now)))
+                   board_routes.CachedOperators(lambda now: signed_in_operators(pops.db, now)),
+                   lambda since: figures_since(pops.db, since))
     return [pop_routes.router, board_routes.router], parts
 
 
@@ -132,7 +134,7 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                               outbox_api.router, overdue_pages.router,
                               contractor_api.router, contractor_pages.router,
                               admin_contractors.router, admin_contractors.pages,
-                              residents_api.router, residents_pages.router,
+                              users_pages.router, residents_api.router, residents_pages.router,
                               portal_pages.router, open311_api.router, open311_pages.pages],
                      error_formats={open311_api.PREFIX.rsplit("/", 1)[0] + "/":
                                     open311_api.open311_errors},

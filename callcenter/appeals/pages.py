@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse
@@ -10,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from callcenter.appeals.api import appeals_of, reference_of, views_of
 from callcenter.appeals.model.records import AppealNotFound
 from callcenter.core.web.i18n import N_, gettext, lang_of, language_of
-from callcenter.core.web.labels import Labels
+from callcenter.core.web.labels import Labels, local_time, names_of
 from callcenter.core.web.pages import render
 from callcenter.users.access import allow, desk
 from callcenter.users.model import Principal, Role
@@ -31,7 +32,7 @@ SCRIPT_TEXTS = {
     "ws_no_seat": N_("You have no seat (phone), so calls cannot pop up: sign out and pick a "
                      "seat at sign-in."),
     "ringing": N_("Ringing"),
-    "answered": N_("Answered"),
+    "answered": N_("Call in progress"),
     "taken": N_("Taken by %(seat)s"),
     "ring_timed_out": N_("Not answered"),
     "ended": N_("Call ended: %(outcome)s"),
@@ -145,6 +146,7 @@ async def appeal_page(request: Request, number: Annotated[str, Path(max_length=2
     except AppealNotFound:
         return render(request, "appeals/appeal_missing.html", principal=user, number=number,
                       status=404)
-    labels = Labels(language_of(request))
+    labels = Labels(language_of(request), await names_of(request))
+    zone = ZoneInfo(appeals_of(request).rules.timezone)
     return render(request, "appeals/appeal.html", principal=user, appeal=views_of(request)
-                  .appeal(details), labels=labels)
+                  .appeal(details), labels=labels, at=local_time(zone))

@@ -15,7 +15,7 @@ from callcenter.contractors.api.desk import desk_of
 from callcenter.contractors.model.desk import ContractorAppealNotFound, parse_statuses
 from callcenter.core.web.bounds import Offset
 from callcenter.core.web.i18n import N_, gettext, language_of
-from callcenter.core.web.labels import STATUSES, Labels
+from callcenter.core.web.labels import STATUSES, Labels, local_time, names_of
 from callcenter.core.web.pages import render
 from callcenter.routing.model.records import WITH_CONTRACTOR
 from callcenter.users.access import only
@@ -25,32 +25,37 @@ router = APIRouter(include_in_schema=False)
 Contractor = Annotated[Principal, Depends(only(Role.CONTRACTOR))]
 FILTERS = ("assigned", "in_work", "returned", "clarification", "redirected", "done")
 PAGE = 50
-PRIORITIES = {"emergency": N_("Emergency"), "urgent": N_("Urgent"), "normal": N_("Normal")}
-ACTIONS = {"in_work": N_("Taken into work"), "planned": N_("Planned date"),
-           "done": N_("Done"), "not_ours": N_("Not ours"),
-           "clarification": N_("Question to the hotline")}
+ACTIONS = {"take": N_("Taken into work"), "plan": N_("Planned date set"),
+           "done": N_("Marked done"), "not-ours": N_("Returned to the hotline as not ours"),
+           "clarify": N_("Question sent to the hotline")}
 SCRIPT_TEXTS = {
     "saving": N_("Saving…"), "saved": N_("Saved."),
     "failed": N_("Not saved. Check the form and try again."),
     "network_failed": N_("The server does not answer. Your input is kept; try again."),
 }
+# The answer most likely next, by status: its form comes first and open.
+NEXT = {"assigned": "take", "returned": "take", "redirected": "take", "in_work": "done",
+        "clarification": "done"}
+FORMS = ("take", "plan", "done", "not-ours", "clarify")
 
 
-def local_time(zone: tzinfo) -> Any:
-    def show(value: datetime | None) -> str:
-        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else ""
-    return show
-
-
-def words(request: Request) -> dict[str, Any]:
+async def words(request: Request) -> dict[str, Any]:
     language = language_of(request)
-    labels = Labels(language)
-    return {"status_label": labels.status,
-            "priority_label": lambda code: gettext(language, PRIORITIES[code])
-            if code in PRIORITIES else (code or ""),
-            "action_label": lambda code: gettext(language, ACTIONS[code])
-            if code in ACTIONS else labels.status(code),
+    labels = Labels(language, await names_of(request))
+    return {"labels": labels, "status_label": labels.status,
+            "priority_label": labels.priority, "action_label": labels.action,
+            "local": local_time(zone_of(request)), "now": datetime.now(UTC),
             "texts": {k: gettext(language, v) for k, v in SCRIPT_TEXTS.items()}}
+
+
+def saved_message(request: Request) -> str:
+    action = request.query_params.get("saved", "")
+    return gettext(language_of(request), ACTIONS[action]) if action in ACTIONS else ""
+
+
+def forms_in_order(status: str) -> list[str]:
+    first = NEXT.get(status, "take")
+    return [first, *(f for f in FORMS if f != first)]
 
 
 def zone_of(request: Request) -> tzinfo:
@@ -65,8 +70,7 @@ async def appeals_page(request: Request, user: Contractor,
     statuses = [s.value for s in parse_statuses(chosen)]
     page = await desk_of(request).appeals(user, statuses=statuses, limit=PAGE, offset=offset)
     return render(request, "contractors/contractor.html", principal=user, page=page, chosen=chosen,
-                  filters=FILTERS, local=local_time(zone_of(request)),
-                  now=datetime.now(UTC), **words(request))
+                  filters=FILTERS, open_statuses=WITH_CONTRACTOR, **await words(request))
 
 
 @router.get("/contractor/appeals/{number}", response_class=HTMLResponse)
@@ -81,6 +85,7 @@ async def appeal_page(request: Request, number: Annotated[str, Path(max_length=2
     zone = zone_of(request)
     return render(request, "contractors/contractor_appeal.html", principal=user, d=details,
                   a=details.appeal, can_answer=details.appeal.status in WITH_CONTRACTOR,
-                  today=datetime.now(zone).date().isoformat(), local=local_time(zone),
-                  photo_max_mb=round(desk.photo_rules.max_bytes / (1 << 20), 1),
-                  photos_max=desk.photo_rules.max_count, **words(request))
+                  today=datetime.now(zone).date().isoformat(),
+                  forms=forms_in_order(details.appeal.status), saved=saved_message(request),
+                  photo_max_bytes=desk.photo_rules.max_bytes,
+                  photos_max=desk.photo_rules.max_count, **await words(request))

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from callcenter.core.errors import DomainError
 from callcenter.core.web.errors import rule_for
 from callcenter.core.web.i18n import gettext, language_of
+from callcenter.core.web.labels import Labels, names_of
 from callcenter.core.web.pages import render
 from callcenter.routing.api import appeal_router_of, escalation_of, views_of
 from callcenter.users.access import Oversight
@@ -45,5 +46,6 @@ async def _overdue(request: Request, user: Principal, *, reassigned: str = "",
                    error: str = "", status: int = 200) -> HTMLResponse:
     views = views_of(request)
     items = [views.overdue(item) for item in await escalation_of(request).overdue()]
+    labels = Labels(language_of(request), await names_of(request))
     return render(request, "routing/supervisor_overdue.html", principal=user, items=items,
-                  reassigned=reassigned, error=error, status=status)
+                  reassigned=reassigned, error=error, status=status, labels=labels)

@@ -157,6 +157,19 @@ class Auth:
         user = await self._existing(username)
         await self.store.update_user(user.id, default_seat=check_seat(seat))
 
+    async def users(self) -> list[UserRecord]:
+        return await self.store.list_users()
+
+    async def display_names(self) -> dict[str, str]:
+        """User name -> display name, and the same for each usual seat (for pages, which
+        name people instead of showing user names and seats)."""
+        names: dict[str, str] = {}
+        for user in await self.store.list_users():
+            names[user.username] = user.display_name
+            if user.default_seat:
+                names[user.default_seat] = user.display_name
+        return names
+
     async def revoke_all(self, username: str) -> int:
         user = await self._existing(username)
         return await self.store.revoke_user_sessions(user.id, self._clock())

@@ -18,6 +18,7 @@ from callcenter.contractors.model.contractors import (
 from callcenter.contractors.service.admin import ContractorsAdmin
 from callcenter.core.web.errors import raises
 from callcenter.core.web.i18n import N_, gettext, language_of
+from callcenter.core.web.labels import Labels
 from callcenter.core.web.pages import render
 from callcenter.delivery.model.outbox import CHANNELS
 from callcenter.routing.model.records import ContractorMissing
@@ -120,5 +121,5 @@ async def contractors_page(request: Request, user: Admin) -> HTMLResponse:
     kinds = {k: gettext(language, KIND_LABELS.get(k, k)) for k in KINDS}
     found: list[Any] = [view_of(c) for c in await admin_of(request).all()]
     return render(request, "contractors/admin_contractors.html", principal=user, contractors=found,
-                  kinds=kinds, channels=CHANNELS,
+                  kinds=kinds, channels=CHANNELS, channel_label=Labels(language).channel,
                   texts={k: gettext(language, v) for k, v in SCRIPT_TEXTS.items()})

@@ -292,6 +292,8 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, NotSignedIn) and wants_page(request):
         target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
         return RedirectResponse(f"/login?next={target}", status_code=303)
+    if isinstance(exc, Forbidden) and wants_page(request) and request.method == "GET":
+        return RedirectResponse("/", status_code=303)  # another role's page: to one's home
     rule = rule_for(exc)
     error_id = getattr(exc, "error_id", "internal")
     headers = retry_header(exc, rule.status)

@@ -9,16 +9,19 @@ import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request, WebSocket
 from fastapi.responses import Response
 
 from callcenter.core.errors import StoreUnavailable
+from callcenter.core.web.i18n import gettext, language_of
+from callcenter.core.web.labels import LINES
 from callcenter.core.web.pages import render
 from callcenter.pops.api.operator import OperatorsAt, PopWeb, pops_of
 from callcenter.pops.api.socket_auth import admit, allow_socket, keep_session
 from callcenter.pops.api.sockets import close_quietly, first_of, read_pings
-from callcenter.pops.model.board import Operator
+from callcenter.pops.model.board import DailyFigures, Operator
 from callcenter.users.access import allow
 from callcenter.users.model import Principal, Role
 
@@ -90,4 +93,10 @@ async def push(websocket: WebSocket, parts: PopWeb, changed: asyncio.Event) -> N
 @router.get("/supervisor/board", include_in_schema=False)
 async def board_page(request: Request,
                      user: Annotated[Principal, Depends(allow(Role.SUPERVISOR))]) -> Response:
-    return render(request, "pops/board.html", principal=user)
+    parts = pops_of(request.app)
+    zone = ZoneInfo(request.app.state.supervision.timezone)
+    midnight = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    figures = await parts.figures(midnight) if parts.figures is not None else DailyFigures()
+    language = language_of(request)
+    lines = {code: gettext(language, word) for code, word in LINES.items()}
+    return render(request, "pops/board.html", principal=user, figures=figures, lines=lines)

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from callcenter.core.web.errors import raises
 from callcenter.pops.api.socket_auth import admit, allow_socket, keep_session
 from callcenter.pops.api.sockets import Outbox, SocketRegistry, serve_outbox
-from callcenter.pops.model.board import Operator
+from callcenter.pops.model.board import DailyFigures, Operator
 from callcenter.pops.model.pausing import NoSeat, PauseState, PbxUnavailable, SeatNotInQueue
 from callcenter.pops.service.pausing import PauseControl
 from callcenter.pops.service.relay import PopRelay
@@ -33,6 +33,7 @@ class PopWeb:
     sockets: SocketRegistry
     pauses: PauseControl
     operators: OperatorsAt
+    figures: Callable[[datetime], Awaitable[DailyFigures]] | None = None
 
 
 def pops_of(app: Any) -> PopWeb:

@@ -141,3 +141,29 @@ def _waiting_json(waiting: Waiting, position: int) -> Message:
             "caller_name": waiting.caller_name, "line": waiting.line, "trunk": waiting.trunk,
             "carrier": waiting.carrier, "waiting_since": iso(waiting.since),
             "position": position}
+
+
+@dataclass(frozen=True, slots=True)
+class DailyFigures:
+    """Today's calls for the board: answered share = answered / entered the queue."""
+
+    queued: int = 0
+    answered: int = 0
+    abandoned: int = 0
+    failed: int = 0
+    wait_seconds: float | None = None  # the average wait of the answered calls
+
+    @property
+    def answered_share(self) -> int | None:
+        return round(100 * self.answered / self.queued) if self.queued else None
+
+
+def daily_figures(calls: list[tuple[datetime | None, datetime | None, str]]) -> DailyFigures:
+    """From (queued_at, answered_at, outcome) of the calls that entered the queue today."""
+    waits = [(answered - queued).total_seconds() for queued, answered, _ in calls
+             if queued is not None and answered is not None]
+    return DailyFigures(
+        queued=len(calls), answered=len(waits),
+        abandoned=sum(1 for *_, outcome in calls if outcome == "abandoned"),
+        failed=sum(1 for *_, outcome in calls if outcome == "failed"),
+        wait_seconds=sum(waits) / len(waits) if waits else None)

@@ -1,4 +1,4 @@
-"""Read side of the supervisors' board: who is signed in at which seat."""
+"""Read side of the supervisors' board: who is signed in at which seat, today's figures."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from callcenter.calls.tables import Call
 from callcenter.core.database import Database
-from callcenter.pops.model.board import Operator
+from callcenter.pops.model.board import DailyFigures, Operator, daily_figures
 from callcenter.users.tables import User, UserSession
 
 
@@ -21,3 +22,12 @@ async def signed_in_operators(db: Database, now: datetime) -> dict[str, Operator
     async with db.reading() as session:
         rows = (await session.execute(query)).all()
     return {seat: Operator(username, display) for seat, username, display in rows if seat}
+
+
+async def figures_since(db: Database, since: datetime) -> DailyFigures:
+    """The board's daily figures over the calls that entered the queue since `since`."""
+    query = (select(Call.queued_at, Call.answered_at, Call.outcome)
+             .where(Call.queued_at.is_not(None), Call.queued_at >= since))
+    async with db.reading() as session:
+        rows = (await session.execute(query)).all()
+    return daily_figures([(q, a, o) for q, a, o in rows])

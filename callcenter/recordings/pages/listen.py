@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from callcenter.core.errors import DomainError, StoreUnavailable
 from callcenter.core.web.errors import raises, rule_for
 from callcenter.core.web.i18n import gettext, language_of
+from callcenter.core.web.labels import Labels, names_of
 from callcenter.core.web.pages import render
 from callcenter.recordings.api.replay import AUDIO_RESPONSES, PLAY_ERRORS, audio_response
 from callcenter.recordings.model.disputes import LinkExpired, LinkNotFound, LinkRevoked
@@ -46,7 +47,8 @@ async def listen_page(token: Token, request: Request) -> HTMLResponse:
     response = render(request, "recordings/listen.html",
                       link=Views(s).link(view.link, datetime.now(UTC)),
                       recordings=[Views(s).recording(r) for r in view.recordings],
-                      token=token, texts=script_texts(language_of(request)))
+                      token=token, texts=script_texts(language_of(request)),
+                      labels=Labels(language_of(request), await names_of(request)))
     response.headers.update(PRIVATE)
     return response
 

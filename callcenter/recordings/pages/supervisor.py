@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from callcenter.appeals.service.operators import Appeals
 from callcenter.core.web.i18n import N_, gettext, language_of
-from callcenter.core.web.labels import Labels
+from callcenter.core.web.labels import Labels, local_time, names_of
 from callcenter.core.web.pages import render
 from callcenter.recordings.model.replay import AppealNotFound
 from callcenter.recordings.pages.texts import (
@@ -32,12 +34,15 @@ LINKS = [("/supervisor/disputes", N_("Disputes and recordings")),
          ("/supervisor/board", N_("Operators' board")),
          ("/supervisor/overdue", N_("Overdue appeals")),
          ("/supervisor/outbox", N_("Deliveries to contractors"))]
+ADMIN_LINKS = [("/admin/contractors", N_("Contractors")), ("/admin/users", N_("Users")),
+               ("/admin/open311", N_("Open311 keys"))]
 
 
 @router.get("/supervisor", response_class=HTMLResponse)
 async def landing(request: Request, user: Supervisor) -> HTMLResponse:
     language = language_of(request)
-    links = [{"href": href, "label": gettext(language, label)} for href, label in LINKS]
+    shown = LINKS + (ADMIN_LINKS if user.role is Role.ADMIN else [])
+    links = [{"href": href, "label": gettext(language, label)} for href, label in shown]
     return render(request, "recordings/home.html", principal=user, links=links)
 
 
@@ -45,7 +50,8 @@ async def landing(request: Request, user: Supervisor) -> HTMLResponse:
 async def disputes_page(request: Request, user: Supervisor) -> HTMLResponse:
     s = supervision_of(request)
     views = Views(s)
-    return render(request, "recordings/supervisor_disputes.html", principal=user,
+    words = Labels(language_of(request), await names_of(request))
+    return render(request, "recordings/supervisor_disputes.html", principal=user, labels=words,
                   disputes=[views.dispute(d) for d in await s.disputes.open_list()],
                   appeals=await s.replays.appeals_with_recordings(),
                   local=s.local, states=labels(language_of(request), DISPUTE_STATES),
@@ -78,10 +84,12 @@ async def recordings_page(request: Request, number: Annotated[str, Path(max_leng
     audit = await s.replays.store.audit_of([r.id for r in recordings])
     disputes = await s.disputes.of_appeal(number)
     now = datetime.now(UTC)
+    words = Labels(language, await names_of(request))
+    appeals: Appeals = request.app.state.appeals
     return render(
         request, "recordings/supervisor_recordings.html", principal=user,
-        appeal=views.appeal(appeal),
-        appeal_status=Labels(language).status(appeal.status),
+        appeal=views.appeal(appeal), details=await appeals.details(number), labels=words,
+        appeal_status=words.status(appeal.status), at=local_time(ZoneInfo(s.timezone)),
         recordings=[views.recording(r) for r in recordings],
         audit={r.id: [views.audit(a) for a in audit if a.recording_id == r.id]
                for r in recordings},

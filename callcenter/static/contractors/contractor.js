@@ -49,7 +49,8 @@
     button.textContent = button.dataset.label;
     if (response && response.ok) {
       document.getElementById("answer-status").textContent = T.saved;
-      window.location.reload();
+      // Back to the page with what was saved named at the top (the confirmation).
+      window.location.assign(`${window.location.pathname}?saved=${form.dataset.action}`);
       return;
     }
     let data = {};

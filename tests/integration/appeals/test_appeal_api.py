@@ -50,13 +50,13 @@ async def test_complete_then_read_the_appeal(web: WebRig) -> None:
         assert done.status_code == 200, done.text
         view = done.json()
     assert (view["status"], view["status_label"], view["version"]) == (
-        "registered", "Зареєстроване", 2)
+        "registered", "Зареєстровано", 2)
     assert view["category_name"] == "Відсутнє холодне водопостачання"
     assert view["address"] == "вул. Незалежності, 12А, кв. 5"
     assert view["opened_at"].endswith("+02:00")  # the configured timezone's offset
     assert (view["completed_by"], view["final"], view["completable"]) == (
         "olena", False, False)
-    assert [h["action_label"] for h in view["history"]] == ["Відкрито", "Форму заповнено"]
+    assert [h["action_label"] for h in view["history"]] == ["Звернення створено", "Форму заповнено"]
 
 
 SPOOLED = "/var/spool/asterisk/monitor/1795907974.0.wav"
@@ -102,7 +102,7 @@ async def test_validation_problems_are_per_field_and_in_ukrainian(web: WebRig) -
     assert set(problems) == {"street", "house", "description"}
     assert problems["street"]["code"] == "unknown_street"
     assert problems["street"]["problem"].startswith("Такої вулиці немає у списку.")
-    assert problems["house"]["problem"] == "Це поле обов'язкове."
+    assert problems["house"]["problem"] == "Це поле обов’язкове."
     assert english.json()["details"] == [{"field": "category", "code": "unknown_category",
                                           "problem": "Choose a category from the list."}]
 
@@ -167,7 +167,7 @@ async def test_search_through_the_api(web: WebRig) -> None:
                                                        "date_to": "2026-03-01"})
         bad_date = await client.get("/api/appeals", params={"date_from": "2 March"})
     assert [i["number"] for i in found["items"]] == [number]
-    assert found["total"] == 1 and found["items"][0]["status_label"] == "Зареєстроване"
+    assert found["total"] == 1 and found["items"][0]["status_label"] == "Зареєстровано"
     assert [i["number"] for i in by_phone["items"]] == [number]
     assert bad.status_code == 422
     assert bad.json()["details"][0]["problem"] == "Такого статусу немає."

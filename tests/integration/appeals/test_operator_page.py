@@ -55,7 +55,7 @@ async def open_page(browser: BrowserContext, live: LiveWeb) -> tuple[Page, FakeP
     pops = FakePops()
     await pops.attach(page)
     await sign_in(page, live)
-    await expect(page.locator("#conn-state")).to_have_text("На зв'язку")
+    await expect(page.locator("#conn-state")).to_have_text("На зв’язку")
     return page, pops
 
 
@@ -98,7 +98,7 @@ async def test_pop_complete_find_and_switch_language(browser: BrowserContext, de
     await expect(page.locator("#form-number")).to_have_text(number)
     pops.send({"type": "answered", "call_id": "1795907974.0", "seat": "PJSIP/op1001",
                "at": "2026-03-02T08:00:05+00:00"})
-    await expect(page.locator("#pop-state")).to_have_text("Прийнято")
+    await expect(page.locator("#pop-state")).to_have_text("Розмова триває")
     await expect(page.locator("#pop-history")).to_be_focused()  # a returning caller
 
     # an address used before fills the address fields
@@ -126,7 +126,7 @@ async def test_pop_complete_find_and_switch_language(browser: BrowserContext, de
     await page.press("#f-description", "Control+Enter")
     await expect(page.locator("#form-message")).to_contain_text(
         f"Звернення {number} зареєстровано")
-    await expect(page.locator("#form-status")).to_have_text("Зареєстроване")
+    await expect(page.locator("#form-status")).to_have_text("Зареєстровано")
     await expect(page.locator("#f-category-input")).to_be_disabled()
     stored = await desk.rig.app.state.appeals.details(number)
     assert (stored.status, stored.summary.address) == ("registered",
@@ -138,7 +138,7 @@ async def test_pop_complete_find_and_switch_language(browser: BrowserContext, de
     row = page.locator("#search-results tbody tr")
     await expect(row).to_have_count(1)
     await expect(row).to_contain_text(number)
-    await expect(row).to_contain_text("Зареєстроване")
+    await expect(row).to_contain_text("Зареєстровано")
     await page.fill("#directory-q", "газ")
     await expect(page.locator("#directory-results")).to_contain_text("104")
     await page.screenshot(path=str(tmp_path / "operator-page.png"), full_page=True)
@@ -167,7 +167,7 @@ async def test_a_failed_save_keeps_everything_typed(browser: BrowserContext,
     # 422: the problem is shown next to the field, in Ukrainian
     await page.click("#save")
     await expect(page.locator(".field-error[data-field=description]")).to_have_text(
-        "Це поле обов'язкове.")
+        "Це поле обов’язкове.")
     await expect(page.locator("#f-description")).to_be_focused()
     await page.fill("#f-description", "Тече труба в підвалі")
 
@@ -184,7 +184,7 @@ async def test_a_failed_save_keeps_everything_typed(browser: BrowserContext,
     await page.click("#save")
     message = page.locator("#form-message")
     await expect(message).to_contain_text("Хтось інший змінив це звернення")
-    await expect(message).to_contain_text("Статус звернення зараз: Пропущене.")
+    await expect(message).to_contain_text("Статус звернення зараз: Пропущений дзвінок.")
     for selector, value in (("#f-street", "вул. Незалежності"), ("#f-house", "12а"),
                             ("#f-flat", "5"), ("#f-description", "Тече труба в підвалі")):
         await expect(page.locator(selector)).to_have_value(value)
@@ -266,7 +266,7 @@ async def test_a_pop_never_overwrites_unsaved_text(browser: BrowserContext,
     pops.send({"type": "taken", "call_id": "1795907979.0", "by_seat": "PJSIP/op1002",
                "at": "2026-03-02T08:00:06+00:00"})
     await expect(page.locator("#pop-state")).to_have_text(
-        "Прийняв інший оператор: PJSIP/op1002")
+        "Дзвінок прийняв інший оператор")  # no seat on the page
     pops.send({"type": "ended", "call_id": "1795907979.0", "outcome": "abandoned",
                "at": "2026-03-02T08:00:09+00:00"})
     await expect(page.locator("#pop-state")).to_have_text(
@@ -280,9 +280,9 @@ async def test_the_socket_comes_back_and_says_when_it_cannot(browser: BrowserCon
     await pops.attach(page)
     await sign_in(page, desk)
     banner = page.locator("#banner")
-    await expect(banner).to_contain_text("Немає зв'язку з сервером")
-    await expect(page.locator("#conn-state")).to_have_text("Немає зв'язку")
-    await expect(page.locator("#conn-state")).to_have_text("На зв'язку", timeout=15_000)
+    await expect(banner).to_contain_text("Немає зв’язку з сервером")
+    await expect(page.locator("#conn-state")).to_have_text("Немає зв’язку")
+    await expect(page.locator("#conn-state")).to_have_text("На зв’язку", timeout=15_000)
     await expect(banner).to_be_hidden()
     assert len(pops.sockets) == 2
 
@@ -291,7 +291,7 @@ async def test_the_socket_comes_back_and_says_when_it_cannot(browser: BrowserCon
     await no_seat.attach(refused)
     await refused.goto(desk.url + "/operator")
     await expect(refused.locator("#banner")).to_contain_text("виберіть робоче місце")
-    await expect(refused.locator("#conn-state")).to_have_text("Немає зв'язку")
+    await expect(refused.locator("#conn-state")).to_have_text("Немає зв’язку")
     assert len(no_seat.sockets) == 1  # no retrying a refusal
 
 

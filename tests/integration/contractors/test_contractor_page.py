@@ -49,10 +49,12 @@ async def test_a_contractor_answers_an_appeal_in_the_browser(desk: Desk,
         await page.click("#take-form button[type=submit]")
         await expect(page.locator("#appeal-status")).to_have_text("У роботі")
 
+        await expect(page.locator("#saved")).to_have_text("Збережено: Взято в роботу.")
+        await page.click("details.answer-choice summary:has-text('Встановити планову дату')")
         await page.fill("#plan-form input[name=date]", planned.isoformat())
         await page.fill("#plan-form input[name=comment]", "чекаємо матеріали")
         await page.click("#plan-form button[type=submit]")
-        await expect(page.locator("#planned-date")).to_have_text(planned.isoformat())
+        await expect(page.locator("#planned-date")).to_have_text(planned.strftime("%d.%m.%Y"))
 
         done = page.locator("#done-form")
         await done.locator("textarea[name=answer]").fill("Дах залатано, протікання немає.")
@@ -66,7 +68,7 @@ async def test_a_contractor_answers_an_appeal_in_the_browser(desk: Desk,
         await done.locator("input[name=photos]").set_input_files(
             [{"name": "roof.png", "mimeType": "image/png", "buffer": PNG}])
         await done.locator("button[type=submit]").click()
-        await expect(page.locator("#appeal-status")).to_have_text("Виконане")
+        await expect(page.locator("#appeal-status")).to_have_text("Виконано")
         await expect(page.locator("#resident-answer")).to_have_text(
             "Дах залатано, протікання немає.")
         await expect(page.locator("#photos img")).to_have_count(1)

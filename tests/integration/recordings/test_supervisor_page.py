@@ -14,6 +14,7 @@ import pytest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tests.integration.replay_rig import Eventually, Stored, SupervisionRig, make_supervision
+from tests.integration.routing_web import import_sample_contractors
 from tests.web_rig import PASSWORD, LiveWeb, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -123,8 +124,9 @@ async def test_a_supervisor_replays_and_seeks_in_chromium(rig: SupervisionRig,
             audio_url = after["src"]
 
             operator = await sign_in(await browser.new_page(), live, "olena", "/operator")
-            for url in (live.url + page_url, audio_url,
-                        f"{live.url}/api/recordings/{stored.recording_id}/audit"):
+            await operator.goto(live.url + page_url)  # another role's page: home instead
+            assert operator.url == live.url + "/operator"
+            for url in (audio_url, f"{live.url}/api/recordings/{stored.recording_id}/audit"):
                 response = await operator.goto(url)
                 assert response is not None and response.status == 403, url
         finally:
@@ -141,6 +143,7 @@ async def test_a_dispute_and_a_contractor_link_through_the_page(rig: Supervision
     from playwright.async_api import async_playwright
 
     stored: Stored = await rig.stored(eventually, seconds=4.0)
+    await import_sample_contractors(rig.web)
     await rig.web.user("svitlana", "supervisor")
     page_url = f"/supervisor/appeals/{stored.number}/recordings"
     async with serving(rig.web) as live, async_playwright() as playwright:
@@ -148,7 +151,7 @@ async def test_a_dispute_and_a_contractor_link_through_the_page(rig: Supervision
         try:
             page = await sign_in(await browser.new_page(), live, "svitlana", page_url)
             page.on("dialog", lambda dialog: dialog.accept())
-            await page.fill("#open-dispute input[name=contractor]", "vodokanal")
+            await page.select_option("#open-dispute select[name=contractor]", "vodokanal")
             await page.fill("#open-dispute textarea[name=claim]", "Кажуть, про підвал не чули")
             async with page.expect_navigation():
                 await page.click("#open-dispute button[type=submit]")

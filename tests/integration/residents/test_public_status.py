@@ -44,7 +44,7 @@ async def test_the_right_pair_sees_the_status_and_nothing_private(city: Resident
         english = await client.post(API + "?lang=en", json={"number": number, "key": "4567"})
     assert found.status_code == 200, found.text
     view = found.json()
-    assert (view["number"], view["status"], view["status_text"]) == (number, "done", "Виконане")
+    assert (view["number"], view["status"], view["status_text"]) == (number, "done", "Виконано")
     assert english.json()["status_text"] == "Done"
     assert view["category_name"] == "Протікання даху"
     assert view["address"] == "вулиця Галицька, 3"  # never the flat

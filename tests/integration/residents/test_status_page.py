@@ -60,7 +60,7 @@ async def test_a_resident_checks_an_appeal_on_a_phone(city: Residents,
         await page.fill("#status-key", "4568")
         await page.click("#status-form button[type=submit]")
         await expect(page.locator("#status-problem")).to_have_text(
-            "Нічого не знайдено. Перевірте номер звернення та цифри або e-mail.")
+            "Нічого не знайдено. Перевірте номер звернення та цифри або адресу електронної пошти.")
         await fits(page)
         if "sqlite" in database_url:
             await page.screenshot(path="/tmp/status-form-390.png", full_page=True)
@@ -68,7 +68,7 @@ async def test_a_resident_checks_an_appeal_on_a_phone(city: Residents,
         await page.fill("#status-number", number.replace("-", " "))  # as a phone types it
         await page.fill("#status-key", "4567")
         await page.click("#status-form button[type=submit]")
-        await expect(page.locator("#status-text")).to_have_text("Передане виконавцю")
+        await expect(page.locator("#status-text")).to_have_text("Передано виконавцю")
         await expect(page.locator("#status-category")).to_have_text("Протікання даху")
         await expect(page.locator("#status-address")).to_have_text("вулиця Галицька, 3")
         await expect(page.locator("#status-contractor")).to_have_text("УК «Центр»")

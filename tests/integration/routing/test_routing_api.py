@@ -39,9 +39,9 @@ async def test_a_completed_appeal_is_routed_at_once_with_whom_to_call(web: WebRi
         busy = await client.post(f"/api/appeals/{number}/handoffs",
                                  json={"code": "dispatcher", "reached": False})
         history = (await client.get(f"/api/appeals/{number}")).json()["history"]
-    assert (view["status"], view["status_label"]) == ("assigned", "Передане виконавцю")
+    assert (view["status"], view["status_label"]) == ("assigned", "Передано виконавцю")
     assert routing["routed"] and routing["contractor"]["code"] == "gas"
-    assert (routing["priority"], routing["priority_label"]) == ("emergency", "Аварійне")
+    assert (routing["priority"], routing["priority_label"]) == ("emergency", "Аварійний")
     assert routing["deadline"].endswith(("+02:00", "+03:00"))
     assert [(c["code"], c["phone"]) for c in routing["emergency_contacts"]] == [
         ("gas", "104"), ("dispatcher", "+380342000232")]
@@ -90,7 +90,7 @@ async def test_a_duplicate_is_offered_and_linked_instead_of_sent(web: WebRig) ->
         itself = await client.post(f"/api/appeals/{first}/link", json={"original": first})
         again = await client.get(f"/api/appeals/{second}")
     assert [d["number"] for d in offered.json()] == [first]
-    assert offered.json()[0]["status_label"] == "Передане виконавцю"
+    assert offered.json()[0]["status_label"] == "Передано виконавцю"
     assert other_place.json() == []
     assert linked.status_code == 200, linked.text
     assert (linked.json()["status"], linked.json()["routed"]) == ("duplicate", False)
@@ -113,7 +113,7 @@ async def test_overdue_appeals_are_listed_and_reassigned(web: WebRig) -> None:
                                  json={"contractor": "ads", "reason": "газовики не їдуть"})
         routing = (await client.get(f"/api/appeals/{number}/routing")).json()
     assert [(o["number"], o["contractor"], o["status_label"]) for o in overdue] == [
-        (number, "gas", "Передане виконавцю")]
+        (number, "gas", "Передано виконавцю")]
     assert no_reason.status_code == 422
     assert (nobody.status_code, nobody.json()["error_id"]) == (422, "contractor_not_found")
     assert done.status_code == 200, done.text

@@ -48,7 +48,7 @@ async def test_a_wrong_password_and_an_unknown_user_look_the_same(web: WebRig) -
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json() == unknown.json()
     assert wrong.json()["error_id"] == "sign_in_failed"
-    assert wrong.json()["message"] == "Неправильне ім'я користувача або пароль."
+    assert wrong.json()["message"] == "Неправильне ім’я користувача або пароль."
 
 
 async def test_repeated_failures_slow_this_client_down(web: WebRig) -> None:
@@ -85,7 +85,7 @@ async def test_validation_errors_name_the_field_in_ukrainian(web: WebRig) -> Non
     assert response.status_code == 422
     assert response.json()["error_id"] == "validation"
     assert response.json()["details"] == [{"field": "password", "code": "missing",
-                                           "problem": "Це поле обов'язкове."}]
+                                           "problem": "Це поле обов’язкове."}]
     assert english.json()["details"][0]["problem"] == "This field is required."
 
 
@@ -124,7 +124,7 @@ async def test_a_wrong_password_keeps_the_form(web: WebRig) -> None:
     async with web.client() as client:
         response = await sign_in_by_form(client, "olena", "guess")
     assert response.status_code == 401
-    assert "Неправильне ім'я користувача або пароль." in response.text.replace("&#39;", "'")
+    assert "Неправильне ім’я користувача або пароль." in response.text
     assert 'value="olena"' in response.text
 
 

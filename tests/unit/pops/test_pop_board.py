@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from callcenter.pops.model import cards as pops
-from callcenter.pops.model.board import Board, Operator
+from callcenter.pops.model.board import Board, Operator, daily_figures
 
 T0 = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
 A, B = "PJSIP/op1001", "PJSIP/op1002"
@@ -83,3 +83,13 @@ def test_reset_forgets_calls_but_not_pauses() -> None:
     assert seats(board) == {A: ("offline", "2026-11-29T10:00:03.000Z", None),
                             B: ("paused", "2026-11-29T10:00:02.000Z", None)}
     assert board.snapshot({}, at(4))["waiting"] == []
+
+
+def test_daily_figures_answered_share_is_of_the_calls_that_entered_the_queue() -> None:
+    t = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
+    figures = daily_figures([(t, t + timedelta(seconds=20), "answered"),
+                             (t, t + timedelta(seconds=40), "answered"),
+                             (t, None, "abandoned"), (t, None, "failed")])
+    assert (figures.queued, figures.answered, figures.abandoned, figures.failed) == (4, 2, 1, 1)
+    assert figures.answered_share == 50 and figures.wait_seconds == 30
+    assert daily_figures([]).answered_share is None
