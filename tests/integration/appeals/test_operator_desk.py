@@ -230,7 +230,7 @@ async def test_pause_and_resume_from_the_page_reach_asterisk(database_url: str, 
         page = await browser.new_page()
         await page.set_viewport_size(SCREEN)
         await sign_in(page, stack.live)
-        await expect(page.locator("#conn-state")).to_have_text("На зв'язку")
+        await expect(page.locator("#conn-state")).to_have_text("На зв’язку")
         member = stack.pbx.queue.members["pjsip/op1001"]
 
         await page.click("#pause-toggle")
@@ -267,7 +267,7 @@ async def test_a_reload_during_a_call_shows_it_talking_without_a_ring(
                          "at": "2026-03-02T08:00:00.000Z"},
                "current": current})
     await expect(page.locator("#pop-number")).to_have_text(number)
-    await expect(page.locator("#pop-state")).to_have_text("Прийнято")
+    await expect(page.locator("#pop-state")).to_have_text("Розмова триває")
     await expect(page.locator("#pop-timer")).to_contain_text("розмова")
     await expect(page.locator("#pause-state")).to_contain_text("Перерва · ")
     await expect(page.locator("#operator")).not_to_have_class(re.compile(r"\bringing\b"))

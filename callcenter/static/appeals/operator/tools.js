@@ -26,11 +26,15 @@ export function el(tag, props, ...children) {
   return node;
 }
 
+// "06.12.2026 19:44" in the hotline's zone: the one date format of every page
 export function when(iso) {
   if (!iso) return "";
   try {
-    return new Date(iso).toLocaleString(LOCALE, { timeZone: TIMEZONE, dateStyle: "short",
-                                                  timeStyle: "short" });
+    const parts = Object.fromEntries(new Intl.DateTimeFormat("en-GB", {
+      timeZone: TIMEZONE, day: "2-digit", month: "2-digit", year: "numeric",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+    }).formatToParts(new Date(iso)).map((part) => [part.type, part.value]));
+    return `${parts.day}.${parts.month}.${parts.year} ${parts.hour}:${parts.minute}`;
   } catch (error) {
     return iso;
   }
