@@ -58,10 +58,16 @@ class MailRules:
     max_message_bytes: int = 10_000_000
     max_attachments: int = 10
     max_recipients: int = 20
+    # the domains of the Message-IDs we make (our address's and the sending relay's
+    # `from_address`); empty: our address's
+    domains: tuple[str, ...] = ()
 
     @property
-    def domain(self) -> str:
-        return self.address.rpartition("@")[2]
+    def our_domains(self) -> frozenset[str]:
+        return frozenset(d.lower() for d in (*self.domains, self.address.rpartition("@")[2]))
+
+    def ours(self, message_id: str) -> bool:
+        return message_id.rpartition("@")[2].lower() in self.our_domains
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,10 +245,9 @@ def is_loop(message: Message, rules: MailRules) -> bool:
     if header_text(message, LOOP_HEADER):
         return True
     own = _MESSAGE_ID.search(header_text(message, "Message-ID"))
-    if own and own.group(1).lower().endswith("@" + rules.domain):
+    if own and rules.ours(own.group(1)):
         return True
-    ours = {i for i in referred_ids(message) if i.lower().endswith("@" + rules.domain)}
-    return len(ours) > 1
+    return len({i for i in referred_ids(message) if rules.ours(i)}) > 1
 
 
 def referred_ids(message: Message) -> list[str]:
@@ -254,9 +259,8 @@ def appeal_number(message: Message, subject: str, rules: MailRules) -> str | Non
     """The appeal a reply is about: from a Message-ID we made (In-Reply-To, References),
     else a number in the subject."""
     for ref in reversed(referred_ids(message)):
-        local, _, domain = ref.rpartition("@")
-        found = _OUR_ID.fullmatch(local)
-        if found and domain.lower() == rules.domain:
+        found = _OUR_ID.fullmatch(ref.rpartition("@")[0])
+        if found and rules.ours(ref):
             return found.group(1)
     match = NUMBER.search(subject)
     return match.group(1) if match else None

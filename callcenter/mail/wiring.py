@@ -4,6 +4,7 @@ mail store; the receiver `[mail] mode` names (smtp, imap) around it; `callcenter
 from __future__ import annotations
 
 from dataclasses import dataclass
+from email.utils import parseaddr
 from pathlib import Path
 
 from callcenter.appeals.service.filing import AppealFiling
@@ -26,8 +27,10 @@ from callcenter.routing.wiring import prepare
 
 def mail_rules(config: Config) -> MailRules:
     m = config.mail
+    relay = parseaddr(config.smtp.from_address)[1].rpartition("@")[2]
     return MailRules(address=m.address.strip().lower(), max_message_bytes=m.max_message_bytes,
-                     max_attachments=m.max_attachments, max_recipients=m.max_recipients)
+                     max_attachments=m.max_attachments, max_recipients=m.max_recipients,
+                     domains=(relay,) if relay else ())
 
 
 def build_intake(config: Config, db: Database) -> MailIntake:

@@ -153,3 +153,10 @@ def test_archives_are_kept_as_they_came_never_unpacked() -> None:
     assert got.attachments[0].data == bomb.getvalue()
     assert got.attachments[0].filename == "passwd.zip"
     assert got.text == "див. вкладення"
+
+
+def test_our_relay_domain_names_the_appeal_too() -> None:
+    rules = MailRules(address="1580@city.example.org", domains=("relay.example.org",))
+    raw = mail(In_Reply_To="<2026-000099.abcdef@relay.example.org>")
+    found = read(raw, rules)
+    assert isinstance(found, Letter) and found.number == "2026-000099"
