@@ -84,11 +84,10 @@ def build_receiver(config: Config, db: Database) -> MailReceiver | None:
 
 async def run_mail(config: Config) -> None:
     """`callcenter mail`: migrate, then receive mail until SIGINT/SIGTERM."""
+    if config.mail.mode == "off":
+        raise ConfigError("mail.mode is off: set smtp or imap (CALLCENTER_MAIL__MODE)")
     logs.configure(fmt=config.log.format, level=config.log.level)
     await prepare(config)
     db = Database(config.database.url, echo=config.database.echo)
-    receiver = build_receiver(config, db)
-    if receiver is None:
-        await db.close()
-        raise ConfigError("mail.mode is off: set smtp or imap (CALLCENTER_MAIL__MODE)")
+    receiver = MailReceiver(config, build_intake(config, db))
     await run_until_signal(receiver.run, db.close)
