@@ -141,6 +141,8 @@ def read(raw: bytes, rules: MailRules, *, envelope_sender: str | None = None
     message = parse(raw)
     key = message_key(message, raw)
     name, sender = sender_of(message)
+    if not sender and envelope_sender and "@" in envelope_sender:
+        sender = envelope_sender.strip().lower()  # no From: the envelope's sender answers
     skipped = skip_reason(message, rules, sender=sender, envelope_sender=envelope_sender)
     if skipped:
         return Skipped(key, skipped, sender)

@@ -160,3 +160,11 @@ def test_our_relay_domain_names_the_appeal_too() -> None:
     raw = mail(In_Reply_To="<2026-000099.abcdef@relay.example.org>")
     found = read(raw, rules)
     assert isinstance(found, Letter) and found.number == "2026-000099"
+
+
+def test_without_from_the_envelope_sender_is_the_sender() -> None:
+    raw = b"Subject: =?utf-8?b?0JvRltGE0YI=?=\r\n\r\nno headers to speak of\r\n"
+    assert skipped(raw) == "no_sender"
+    got = letter(raw, envelope_sender="Petro@Example.org")
+    assert (got.sender, got.subject, got.text) == ("petro@example.org", "Ліфт",
+                                                   "no headers to speak of")
