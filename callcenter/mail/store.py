@@ -49,7 +49,7 @@ class SqlMailStore:
                     return None
                 await self._letter(session, letter, files, appeal_id=appeal_id,
                                    kind="reply", at=at)
-                await add_history(session, appeal_id, at=at, actor=f"email:{letter.sender}",
+                await add_history(session, appeal_id, at=at, actor="email",
                                   action="resident_mail", comment=reply_note(letter, files))
         except IntegrityError:
             raise LetterTakenBefore(await self.taken(letter.key) or "?") from None
@@ -135,6 +135,8 @@ class _NewLetter:
 
 
 def reply_note(letter: Letter, files: Sequence[StoredFile]) -> str:
+    """The history's comment: who wrote (in the comment, so the privacy purge scrubs it with
+    the rest), what, and the attachments' names."""
     text = letter.description[:REPLY_NOTE_MAX]
     names = ", ".join(f.filename for f in files)
-    return text + (f"\n[attachments: {names}]" if names else "")
+    return f"{letter.sender}:\n{text}" + (f"\n[attachments: {names}]" if names else "")

@@ -63,7 +63,7 @@ async def test_serve_takes_mail_and_the_reply_finds_its_appeal(
         await aiosmtplib.send(reply, hostname="127.0.0.1", port=port)
         history = await rig.history(appeal.number)
         assert [h.comment for h in history if h.action == "resident_mail"] == [
-            "Re: лист\n\nДодаю: тече й на сходах"]
+            "maria@example.org:\nRe: лист\n\nДодаю: тече й на сходах"]
         assert len(await rig.appeals()) == 1
     finally:
         task.cancel()

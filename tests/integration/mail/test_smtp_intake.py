@@ -105,3 +105,26 @@ async def test_limits_are_refused_with_a_reason_and_nothing_stored(
         assert "recipients" in str(crowd.value)
         assert await rig.appeals() == [] and await rig.letters() == 0
         assert rig.stored_files() == []
+
+
+async def test_the_privacy_purge_clears_the_letters(database_url: str, tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from callcenter.mail.tables import MailLetter
+    from callcenter.residents.store.privacy import SqlPrivacyStore
+
+    async with smtp_receiver(database_url, tmp_path) as rig:
+        await send(rig.port, letter("Пишу з адреси petro@example.org, тел. 067 123 45 67"))
+        [appeal] = await rig.appeals()
+        await send(rig.port, letter("Ще: дзвоніть на 0671234567", msgid="<m9@example.org>",
+                                    subject=f"Re: {appeal.number}"))
+        await SqlPrivacyStore(rig.db, area_code="342").anonymize(
+            appeal.id, at=appeal.opened_at, actor="test", reason="resident's request")
+        async with rig.db.reading() as session:
+            letters = (await session.scalars(select(MailLetter))).all()
+        assert [(m.sender, m.sender_name) for m in letters] == [("", "")] * 2
+        assert all("petro@" not in m.text and "123 45 67" not in m.text
+                   and "0671234567" not in m.text for m in letters)
+        notes = [h.comment for h in await rig.history(appeal.number)
+                 if h.action == "resident_mail"]
+        assert notes and all("petro@" not in n and "0671234567" not in n for n in notes)
