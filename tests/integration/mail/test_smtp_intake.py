@@ -128,3 +128,26 @@ async def test_the_privacy_purge_clears_the_letters(database_url: str, tmp_path:
         notes = [h.comment for h in await rig.history(appeal.number)
                  if h.action == "resident_mail"]
         assert notes and all("petro@" not in n and "0671234567" not in n for n in notes)
+
+
+async def test_malformed_mail_is_stored_as_text(database_url: str, tmp_path: Path) -> None:
+    """Broken MIME (no closing boundary, an unknown charset), raw 8-bit Windows-1251
+    headers, no Message-ID and no Date: still one appeal, its text readable."""
+    raw = (b"From: " + "Степан".encode("cp1251") + b" <stepan@example.org>\r\n"
+           b"To: " + OURS.encode() + b"\r\n"
+           b"Subject: " + "Зламана лавка".encode("cp1251") + b"\r\n"
+           b"MIME-Version: 1.0\r\n"
+           b"Content-Type: multipart/mixed; boundary=\"xx\"\r\n\r\n"
+           b"--xx\r\nContent-Type: text/plain; charset=x-nonsense\r\n\r\n"
+           b"bench in the park is broken\r\n--xx\r\nContent-Type: application/zip\r\n"
+           b"Content-Transfer-Encoding: base64\r\n\r\n!!!not base64!!!\r\n")
+    async with smtp_receiver(database_url, tmp_path) as rig:
+        await aiosmtplib.send(raw, sender="stepan@example.org", recipients=[OURS],
+                              hostname="127.0.0.1", port=rig.port)
+        await aiosmtplib.send(raw, sender="stepan@example.org", recipients=[OURS],
+                              hostname="127.0.0.1", port=rig.port)  # the same bytes again
+        [appeal] = await rig.appeals()
+        assert appeal.contact_email == "stepan@example.org"
+        assert appeal.contact_name == "Степан"
+        assert appeal.description.startswith("Зламана лавка\n\nbench in the park is broken")
+        assert await rig.letters() == 1
