@@ -118,7 +118,7 @@ async def intake_run(label: str, url: str, directory: Path, args: argparse.Names
     finally:
         await db.close()
     rate = args.letters / seconds
-    print(ROW.format(f"(b) receiver -> {label}: appeal new, acknowledged", f"{rate:.0f}",
+    print(ROW.format(f"(b) receiver -> {label}: new appeal + ack", f"{rate:.0f}",
                      f"{rate / base:.2f}", verdict))
     return ok
 
