@@ -56,6 +56,8 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("serve", help="run the AMI listener and the web server")
     sub.add_parser("listen", help="run only the AMI listener (pops go to `web` processes)")
     sub.add_parser("web", help="run only the web server (more web processes beside one serve)")
+    sub.add_parser("mail", help="receive mail to the hotline ([mail] mode: smtp or imap): "
+                                "letters become appeals")
     demo = sub.add_parser("demo", help="the whole hotline in one process against the built-in "
                                        "PBX, on the configured database")
     demo.add_argument("--calls", type=_positive, help="stop after this many calls")
@@ -239,6 +241,10 @@ def run_command(args: argparse.Namespace, config: configuration.Config) -> int:
         _run(_app().serve(config))
     elif args.command == "web":
         _run(_app().serve_web(config))
+    elif args.command == "mail":
+        from callcenter.mail.wiring import run_mail
+
+        _run(run_mail(config))
     elif args.command == "users":
         return user_commands.run(args, config)
     elif args.command == "demo":

@@ -42,6 +42,8 @@ from callcenter.core.web.metrics import Metrics
 from callcenter.delivery import api as outbox_api
 from callcenter.delivery import pages as outbox_pages
 from callcenter.delivery.model.residents import appeal_filed
+from callcenter.mail import api as mail_api
+from callcenter.mail.wiring import MailReceiver, build_letters, build_receiver
 from callcenter.open311 import api as open311_api
 from callcenter.open311 import pages as open311_pages
 from callcenter.open311.service import ApiKeys, Open311
@@ -135,7 +137,8 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                               contractor_api.router, contractor_pages.router,
                               admin_contractors.router, admin_contractors.pages,
                               users_pages.router, residents_api.router, residents_pages.router,
-                              portal_pages.router, open311_api.router, open311_pages.pages],
+                              portal_pages.router, open311_api.router, open311_pages.pages,
+                              mail_api.router],
                      error_formats={open311_api.PREFIX.rsplit("/", 1)[0] + "/":
                                     open311_api.open311_errors},
                      state={"pops": pop_web, "reference": reference,
@@ -152,6 +155,7 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                                                timezone=config.timezone), attachments),
                             "contractors_admin": ContractorsAdmin(SqlContractorStore(db)),
                             "public_statuses": build_statuses(config, db),
+                            "mail_letters": build_letters(config, db),
                             **residents_side(config, db, reference, routing_services,
                                              attachments)})
     return create_app(parts)
@@ -256,6 +260,7 @@ class Server:
     app: FastAPI
     worker: Worker | None
     http_sockets: list[socket.socket] | None = None  # opened by `serve` before the rest
+    mail: MailReceiver | None = None  # `[mail] mode` smtp or imap
 
     worker_stop: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
     worker_done: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
@@ -267,6 +272,8 @@ class Server:
                               name="http")
             if self.worker is not None:
                 group.create_task(self._work(self.worker), name="worker")
+            if self.mail is not None:
+                group.create_task(self.mail.run(), name="mail")
 
     async def _work(self, worker: Worker) -> None:
         try:
@@ -297,7 +304,8 @@ def build_server(config: Config, *, http_sockets: list[socket.socket] | None = N
     app = build_web(config, listener.db, listener=listener, routing_services=routing_services)
     worker = (build_worker(config, routing_services=routing_services,
                            supervisor=listener.supervisor) if config.outbox.in_serve else None)
-    return Server(config, listener, app, worker, http_sockets)
+    return Server(config, listener, app, worker, http_sockets,
+                  mail=build_receiver(config, listener.db))
 
 
 @contextlib.contextmanager
@@ -319,7 +327,8 @@ async def serve(config: Config) -> None:
     server = build_server(config, http_sockets=http_sockets)
     log.info("serving", ami=f"{config.ami.host}:{config.ami.port}", pbx=config.pbx.name,
              http=f"http://{config.http.host}:{config.http.port}/",
-             outbox_workers=len(server.worker.workers) if server.worker else 0)
+             outbox_workers=len(server.worker.workers) if server.worker else 0,
+             mail=config.mail.mode)
     with reload_on_hangup(server.app):
         await run_until_signal(server.run, server.stop, first=server.finish_work)
 

@@ -15,16 +15,18 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.appeals.model import statuses as appeals
+from callcenter.appeals.model.filing import NewFiling
 from callcenter.appeals.model.listing import HistoryItem
 from callcenter.appeals.model.photos import Photo
 from callcenter.appeals.model.search import search_keys
 from callcenter.appeals.tables import Appeal, AppealAttachmentRow, AppealCounter, AppealHistory
-from callcenter.core.database import Database
+from callcenter.core.database import Database, insert_ignore
 from callcenter.core.tables import Base
 
 SYSTEM = "system"
 APPEALS = Base.metadata.tables[Appeal.__tablename__]
 HISTORY = Base.metadata.tables[AppealHistory.__tablename__]
+COUNTERS = Base.metadata.tables[AppealCounter.__tablename__]
 
 
 class OpenedAppeal(NamedTuple):
@@ -67,6 +69,37 @@ async def open_appeal(session: AsyncSession, *, timezone: str, channel: appeals.
         to_status=status, comment=comment))
     assert appeal_id is not None
     return OpenedAppeal(int(appeal_id), number)
+
+
+async def file_new(session: AsyncSession, dialect: str, filing: NewFiling, *, timezone: str,
+                   at: datetime, actor: str) -> OpenedAppeal:
+    """Open an appeal `new` from outside (a letter): its text and contact, no category; the
+    search keys find it by the sender's name, address and words."""
+    await session.execute(insert_ignore(dialect, COUNTERS)
+                          .values(year=appeals.year_of(at, timezone), last=0))
+    opened = await open_appeal(session, timezone=timezone, channel=filing.channel,
+                               opened_at=at, call_pk=None, automatic=False, caller=None,
+                               caller_name=None, actor=actor,
+                               comment=f"filed through {filing.channel.value}")
+    keys = search_keys(address=None, caller=None, caller_name=None,
+                       contact_name=filing.contact_name, contact_phone=None,
+                       description=" ".join(p for p in (filing.description,
+                                                         filing.contact_email) if p))
+    await session.execute(
+        update(Appeal).where(Appeal.id == opened.id)
+        .values(description=filing.description, contact_name=filing.contact_name or None,
+                contact_email=filing.contact_email, search_name=keys.name,
+                search_text=keys.text)
+        .execution_options(synchronize_session=False))
+    return opened
+
+
+async def add_history(session: AsyncSession, appeal_id: int, *, at: datetime, actor: str,
+                      action: str, comment: str) -> None:
+    """A history row that changes no status (a note, a resident's letter)."""
+    await session.execute(insert(AppealHistory).values(
+        appeal_id=appeal_id, at=at, actor=actor, action=action, from_status=None,
+        to_status=None, comment=comment))
 
 
 def caller_keys(caller: str | None, caller_name: str | None) -> dict[str, str]:

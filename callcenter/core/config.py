@@ -181,6 +181,30 @@ class PortalConfig:
 
 
 @dataclass(frozen=True)
+class MailConfig:
+    """Mail to the hotline (`callcenter mail`, and inside `serve` unless `off`): a built-in
+    SMTP receiver or polling an IMAP mailbox; every letter becomes an appeal."""
+
+    mode: str = "off"  # off | smtp | imap
+    address: str = "1580@1580.example.org"  # the hotline's address: mail from it is ours
+    # smtp: where our receiver listens (aiosmtpd)
+    host: str = "127.0.0.1"
+    port: int = 2525
+    # limits (both modes)
+    max_message_bytes: int = 10_000_000
+    max_attachments: int = 10
+    max_recipients: int = 20
+    # imap: the mailbox polled (read letters are flagged as seen, never deleted)
+    imap_host: str = "127.0.0.1"
+    imap_port: int = 993
+    imap_tls: bool = True
+    imap_user: str = ""
+    imap_password: str = ""
+    imap_folder: str = "INBOX"
+    poll_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
 class SmtpConfig:
     host: str = "127.0.0.1"
     port: int = 25
@@ -271,6 +295,7 @@ class Config:
     attachments: AttachmentsConfig = field(default_factory=AttachmentsConfig)
     smtp: SmtpConfig = field(default_factory=SmtpConfig)
     portal: PortalConfig = field(default_factory=PortalConfig)
+    mail: MailConfig = field(default_factory=MailConfig)
     outbox: OutboxConfig = field(default_factory=OutboxConfig)
     notify: NotifyConfig = field(default_factory=NotifyConfig)
     public: PublicConfig = field(default_factory=PublicConfig)
@@ -462,6 +487,21 @@ def _validate(config: Config) -> None:
     _validate_delivery(config)
     _validate_residents(config)
     _validate_portal(config.portal)
+    _validate_mail(config.mail)
+
+
+def _validate_mail(mail: MailConfig) -> None:
+    if mail.mode not in {"off", "smtp", "imap"}:
+        raise ConfigError(f"mail.mode: expected off, smtp or imap, got {mail.mode!r}")
+    if "@" not in mail.address:
+        raise ConfigError(f"mail.address: expected an e-mail address, got {mail.address!r}")
+    if not 0 <= mail.port < 65536 or not 0 < mail.imap_port < 65536:
+        raise ConfigError("mail.port and mail.imap_port: expected a port number")
+    if min(mail.max_message_bytes, mail.max_attachments + 1, mail.max_recipients) < 1:
+        raise ConfigError("mail.max_message_bytes and max_recipients: expected at least 1; "
+                          "mail.max_attachments: at least 0")
+    if mail.poll_seconds <= 0:
+        raise ConfigError("mail.poll_seconds: expected more than 0")
 
 
 def _validate_residents(config: Config) -> None:

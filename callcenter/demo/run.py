@@ -8,9 +8,12 @@ import dataclasses
 import os
 import random
 import secrets
+import socket
 from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
 
+import aiosmtplib
 import structlog
 from sqlalchemy import func, inspect, select, update
 from sqlalchemy.engine import make_url
@@ -48,6 +51,17 @@ PBX_NAME = "demo"  # the demo's calls are on this PBX: how it knows its own appe
 PEOPLE_EVERY = 2.0  # seconds between the demo people's rounds
 RESIDENTS_DOMAIN = "demo.example.com"  # the demo's residents who write on the portal
 PORTAL_EVERY = 6  # one portal appeal per so many calls
+MAIL_EVERY = 5  # one resident's e-mail per so many calls
+DEMO_LETTERS = (
+    ("Не працює ліфт", "Добрий день! У нашому під'їзді вже другий день не працює ліфт, "
+                       "на дев'ятому поверсі живуть літні люди. Допоможіть, будь ласка."),
+    ("Сміття у дворі", "Біля нашого будинку переповнені контейнери, сміття лежить на "
+                       "землі. Прошу вжити заходів."),
+    ("Немає гарячої води", "Третій день у квартирі немає гарячої води, ніхто нічого не "
+                           "пояснює. Коли дадуть?"),
+    ("Яма на дорозі", "На перехресті біля школи глибока яма, машини об'їжджають її по "
+                      "тротуару. Фото додаю."),
+)
 
 
 @dataclass(frozen=True)
@@ -78,7 +92,10 @@ async def demo(config: Config, options: DemoOptions) -> None:
 
 def demo_config(config: Config, *, pbx_port: int, smtp_port: int) -> Config:
     base = f"http://{config.http.host}:{config.http.port}"
+    relay = config.smtp.from_address.rpartition("@")[2].strip("> ") or "1580.example.org"
     return config.replace(
+        mail=dataclasses.replace(config.mail, mode="smtp", host="127.0.0.1", port=free_port(),
+                                 address=f"1580@{relay}"),
         pbx=dataclasses.replace(config.pbx, name=PBX_NAME, queue_log=""),
         ami=dataclasses.replace(config.ami, host="127.0.0.1", port=pbx_port),
         smtp=dataclasses.replace(config.smtp, host="127.0.0.1", port=smtp_port,
@@ -87,6 +104,13 @@ def demo_config(config: Config, *, pbx_port: int, smtp_port: int) -> Config:
         public=dataclasses.replace(config.public, base_url=base),
         sms=dataclasses.replace(config.sms, url=base + "/demo/sms",
                                 token=os.environ[pages.SMS_TOKEN_ENV]))
+
+
+def free_port() -> int:
+    """A loopback port free right now, for the demo's mail receiver."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 async def refuse_foreign(url: str) -> None:
@@ -182,6 +206,8 @@ class Hotline:
             placed += 1
             if placed % PORTAL_EVERY == 0:
                 await self.resident_writes(placed // PORTAL_EVERY)
+            if placed % MAIL_EVERY == 2:
+                await self.resident_mails(placed // MAIL_EVERY)
 
     def place(self, caller: Caller, scenario: str) -> str:
         ring = self.random.uniform(3.0, 8.0)
@@ -206,6 +232,24 @@ class Hotline:
             return
         log.info("demo_resident_filed", number=number,
                  status=f"{self.base}/status (e-mail resident{index}@{RESIDENTS_DOMAIN})")
+
+    async def resident_mails(self, index: int) -> None:
+        """A demo resident writes to the hotline's address, through the demo's own SMTP
+        receiver: the letter waits in the operators' list (`Letters to complete`)."""
+        subject, text = self.random.choice(DEMO_LETTERS)
+        letter = EmailMessage()
+        letter["From"] = f"Мешканка {index} (демо) <writer{index}@{RESIDENTS_DOMAIN}>"
+        letter["To"] = self.config.mail.address
+        letter["Subject"] = subject
+        letter["Message-ID"] = f"<demo-{secrets.token_hex(8)}@{RESIDENTS_DOMAIN}>"
+        letter.set_content(text)
+        try:
+            _, reply = await aiosmtplib.send(letter, hostname=self.config.mail.host,
+                                             port=self.config.mail.port, timeout=10)
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            log.warning("demo_resident_mail_failed", reason=str(exc))
+            return
+        log.info("demo_resident_mailed", reply=reply)
 
     async def people(self, colleague: Colleague, crews: Crews) -> None:
         while True:
@@ -242,7 +286,8 @@ def guide(base: str, shown: list[tuple[DemoUser, str]]) -> str:
         "     there within seconds - the caller pops up; fill the appeal and save it (Ctrl+Enter)",
         "     and see whom it was routed to. Calls you do not take, a colleague fills in.",
         f"  2. {base}/demo: the letters, webhooks and SMS sent; demo residents also write on",
-        f"     the portal ({base}/portal) and can check their appeal at {base}/status.",
+        f"     the portal ({base}/portal) and can check their appeal at {base}/status;",
+        "     others send e-mails: they wait under \"Letters to complete\" on /operator.",
         "  3. The contractors take appeals into work and answer by themselves; see the answers",
         "     on the appeal's page and in the caller's next pop.",
         f"  4. As `supervisor`: the live board ({base}/supervisor/board), replay a recording",

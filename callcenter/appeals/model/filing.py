@@ -1,7 +1,10 @@
-"""Appeals filed from outside the hotline (the portal, Open311; e-mail later): the same form
+"""Appeals filed from outside the hotline (the portal, Open311, e-mail): the same form
 as the operator's, checked by the same rules (`check_form`), plus what a resident filing
 alone must give: a category residents may file (`Category.public`: never an emergency, which
 is called in), and a way to reach them, a phone or an e-mail address.
+
+A letter has no category or address anyone checked: it is filed `new` (`check_new_filing`),
+with its text and its sender, for an operator to complete like a call's appeal.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from callcenter.appeals.model.form import (
+    LIMITS,
     AppealForm,
     Completion,
     FieldProblem,
@@ -80,6 +84,33 @@ def check_filing(appeal: ExternalAppeal, *, categories: CategoryBook, streets: S
     if problems or completion is None:
         raise InvalidAppealForm(problems)
     return Filing(appeal.channel, completion, email, appeal.photos)
+
+
+@dataclass(frozen=True, slots=True)
+class NewFiling:
+    """An appeal filed `new`: no category, no address; an operator completes it."""
+
+    channel: Channel
+    description: str
+    contact_name: str
+    contact_email: str | None
+
+
+def check_new_filing(appeal: ExternalAppeal) -> NewFiling:
+    """A filing left for an operator: only the text and the contact are kept (the text cut
+    to the form's limit, so the operator's form takes it); `InvalidAppealForm` for a bad
+    address or neither text nor a contact."""
+    if appeal.channel not in EXTERNAL:
+        raise ValueError(f"not an external channel: {appeal.channel}")
+    problems: list[FieldProblem] = []
+    email = check_email(appeal.contact_email, problems)
+    description = clean_text(appeal.description)[:LIMITS["description"]].strip()
+    if not description and not email:
+        problems.append(FieldProblem("description", "required"))
+    if problems:
+        raise InvalidAppealForm(problems)
+    name = " ".join(clean_text(appeal.contact_name).split())[:LIMITS["contact_name"]]
+    return NewFiling(appeal.channel, description, name, email)
 
 
 def check_email(typed: str, problems: list[FieldProblem]) -> str | None:

@@ -48,7 +48,7 @@ class SqlAppealStore:
         async with self._db.transaction() as session:
             row = (await session.execute(
                 select(Appeal.id, Appeal.status, Appeal.version, Appeal.caller,
-                       Appeal.caller_name).where(Appeal.number == number)
+                       Appeal.caller_name, Appeal.contact_email).where(Appeal.number == number)
                 .with_for_update())).first()
             if row is None:
                 raise AppealNotFound(number)
@@ -60,7 +60,9 @@ class SqlAppealStore:
                                caller_name=row.caller_name,
                                contact_name=completion.contact_name,
                                contact_phone=completion.contact_phone,
-                               description=completion.description)
+                               # a portal's or a letter's sender stays findable by address
+                               description=" ".join(p for p in (completion.description,
+                                                                 row.contact_email) if p))
             changed = await session.execute(
                 update(Appeal).where(Appeal.id == row.id, Appeal.version == version)
                 .values(status=completion.status.value, category=completion.category,

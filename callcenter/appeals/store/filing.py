@@ -10,9 +10,9 @@ from datetime import datetime
 from sqlalchemy import insert, update
 
 from callcenter.appeals.model import statuses as appeals
-from callcenter.appeals.model.filing import Filing
+from callcenter.appeals.model.filing import Filing, NewFiling
 from callcenter.appeals.model.search import search_keys
-from callcenter.appeals.rows import open_appeal
+from callcenter.appeals.rows import file_new, open_appeal
 from callcenter.appeals.store.appeals import COUNTERS
 from callcenter.appeals.tables import Appeal, AppealAttachmentRow, AppealHistory
 from callcenter.core.database import Database, insert_ignore
@@ -58,6 +58,18 @@ class SqlFilingStore:
             for ref in filing.photos:
                 await session.execute(insert(AppealAttachmentRow).values(
                     appeal_id=opened.id, ref=ref, kind="photo", actor=actor, added_at=at))
+            await insert_messages(session, self._db.dialect, messages(opened.number),
+                                  appeal_id=opened.id, decision_id=None, contractor_id=None,
+                                  at=at)
+        return opened.number
+
+    async def file_new(self, filing: NewFiling, *, at: datetime, actor: str,
+                       messages: Callable[[str], Sequence[NewMessage]]) -> str:
+        """The appeal `new` (a letter's, when no channel store adds its rows) with its
+        messages, in one transaction."""
+        async with self._db.transaction() as session:
+            opened = await file_new(session, self._db.dialect, filing,
+                                    timezone=self._timezone, at=at, actor=actor)
             await insert_messages(session, self._db.dialect, messages(opened.number),
                                   appeal_id=opened.id, decision_id=None, contractor_id=None,
                                   at=at)

@@ -36,6 +36,7 @@ from callcenter.contractors.model.desk import (
 )
 from callcenter.core.errors import DomainError, InvalidTransition, StoreUnavailable
 from callcenter.core.web.i18n import N_, gettext, language_of
+from callcenter.mail.model import AttachmentNotFound
 from callcenter.pops.model.pausing import NoSeat, PbxUnavailable, SeatNotInQueue
 from callcenter.recordings.model.disputes import (
     DisputeClosed,
@@ -123,6 +124,7 @@ RULES: list[tuple[type[Exception], ErrorRule]] = [
     (DisputeStillOpen, ErrorRule(409, N_("A dispute about this appeal is still open: close it "
                                          "before releasing the legal hold."))),
     (LinkNotFound, ErrorRule(404, N_("There is no such link."))),
+    (AttachmentNotFound, ErrorRule(404, N_("There is no such attachment."))),
     (LinkRevoked, ErrorRule(410, N_("This link was revoked. Ask the hotline for a new one."))),
     (LinkExpired, ErrorRule(410, N_("This link has expired. Ask the hotline for a new one."))),
     # A contractor never learns whether another contractor's appeal exists.

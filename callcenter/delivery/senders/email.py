@@ -8,6 +8,7 @@ clients or the receiving system can drop the repeat.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,9 +32,18 @@ class SmtpSettings:
     timeout: float = 30.0
 
 
+# A key about a numbered appeal (`appeal:2026-000123:filed:email`) puts the number in the
+# Message-ID, so a reply's In-Reply-To names the appeal (callcenter.mail.model reads it).
+_NUMBERED = re.compile(r"appeal:(\d{4}-\d{6,9}):")
+LOOP_HEADER = "X-Callcenter-Loop"  # on every letter we send: the mail intake skips it back
+
+
 def message_id(key: str, from_address: str) -> str:
     domain = parseaddr(from_address)[1].rpartition("@")[2] or "callcenter.invalid"
-    return f"<{hashlib.sha256(key.encode('utf-8')).hexdigest()[:40]}@{domain}>"
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
+    numbered = _NUMBERED.match(key)
+    local = f"{numbered.group(1)}.{digest}" if numbered else digest
+    return f"<{local}@{domain}>"
 
 
 def build_email(message: OutboxMessage, from_address: str) -> EmailMessage:
@@ -46,6 +56,9 @@ def build_email(message: OutboxMessage, from_address: str) -> EmailMessage:
     mail["Date"] = format_datetime(datetime.now(UTC))
     mail["X-Callcenter-Idempotency-Key"] = message.key
     mail["X-Callcenter-Event"] = message.event
+    mail[LOOP_HEADER] = "1"
+    if message.event.startswith("resident."):
+        mail["Auto-Submitted"] = "auto-replied"  # RFC 3834: no auto-responder answers it
     mail.set_content(email_text.body(message.payload))
     return mail
 

@@ -26,7 +26,8 @@ INTROS = {
 
 
 # To residents: the confirmation of an appeal filed on the portal.
-RESIDENT_SUBJECTS = {"resident.filed": "Ваше звернення {number} зареєстровано"}
+RESIDENT_SUBJECTS = {"resident.filed": "Ваше звернення {number} зареєстровано",
+                     "resident.mail_received": "Ваш лист отримано: звернення {number}"}
 RESIDENT_BODIES = {"resident.filed": (
     "Дякуємо! Ваше звернення до гарячої лінії 1580 зареєстровано і передано виконавцю.\n\n"
     "Номер звернення: {number}\n\n"
@@ -34,10 +35,37 @@ RESIDENT_BODIES = {"resident.filed": (
     "Знадобляться номер звернення і ця адреса електронної пошти.\n\n"
     "--\n"
     "Автоматичний лист гарячої лінії 1580. Якщо ви не подавали звернення, просто видаліть "
-    "цей лист.\n")}
+    "цей лист.\n"),
+    "resident.mail_received": (
+        "Дякуємо! Ваш лист до гарячої лінії 1580 отримано і зареєстровано як звернення.\n"
+        "Оператор уточнить категорію та адресу і передасть його виконавцю.\n\n"
+        "Номер звернення: {number}\n\n"
+        "Перевірити, що з ним, можна тут: {status_url}\n"
+        "Знадобляться номер звернення і ця адреса електронної пошти.\n\n"
+        "Щоб доповнити звернення, відповідайте на цей лист і не змінюйте номер у темі: "
+        "ваша відповідь потрапить до того самого звернення.\n\n"
+        "--\n"
+        "Автоматичний лист гарячої лінії 1580.\n")}
+
+
+# To residents: a letter the hotline could not take, and why.
+REFUSED_SUBJECT = "Ваш лист не прийнято"
+REFUSED_WHY = {
+    "too_large": "лист завеликий (разом із вкладеннями)",
+    "too_many_attachments": "у листі забагато вкладень",
+    "too_many_recipients": "лист надіслано забагатьом адресатам одразу",
+}
+REFUSED_BODY = (
+    "На жаль, гаряча лінія 1580 не змогла прийняти ваш лист: {why}.\n\n"
+    "Надішліть, будь ласка, коротший лист лише на нашу адресу, з кількома фото, "
+    "або зателефонуйте на 1580. Звернення за цим листом не зареєстровано.\n\n"
+    "--\n"
+    "Автоматичний лист гарячої лінії 1580.\n")
 
 
 def subject(payload: Mapping[str, Any]) -> str:
+    if payload["event"] == "resident.mail_refused":
+        return REFUSED_SUBJECT
     if payload["event"] in RESIDENT_SUBJECTS:
         return RESIDENT_SUBJECTS[payload["event"]].format(number=payload["appeal"]["number"])
     appeal = payload["appeal"]
@@ -50,6 +78,9 @@ def subject(payload: Mapping[str, Any]) -> str:
 
 
 def body(payload: Mapping[str, Any]) -> str:
+    if payload["event"] == "resident.mail_refused":
+        return REFUSED_BODY.format(why=REFUSED_WHY.get(payload.get("why", ""),
+                                                       "лист не вдалося прочитати"))
     if payload["event"] in RESIDENT_BODIES:
         return RESIDENT_BODIES[payload["event"]].format(number=payload["appeal"]["number"],
                                                         status_url=payload["status_url"])

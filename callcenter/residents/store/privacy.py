@@ -17,6 +17,7 @@ from callcenter.core.database import Database
 from callcenter.core.phones import mask, normalize
 from callcenter.delivery.model.outbox import SMS, OutboxState
 from callcenter.delivery.tables import DeliveryAttemptRow, OutboxMessageRow
+from callcenter.mail.tables import MailLetter
 from callcenter.recordings.model.disputes import DisputeState
 from callcenter.recordings.tables import Dispute, Recording
 from callcenter.residents.model.privacy import PersonalData, scrub, without_flat
@@ -91,6 +92,17 @@ class SqlPrivacyStore:
                 await session.execute(update(Call).where(Call.id == appeal.call_id)
                                       .values(caller=None, caller_raw="", caller_name=None))
             await _messages(session, appeal.id)
+            await _letters(session, appeal.id)
+
+
+async def _letters(session: AsyncSession, appeal_id: int) -> None:
+    """The resident's letters (mail): the sender gone, subject and text scrubbed."""
+    rows = (await session.scalars(select(MailLetter)
+                                  .where(MailLetter.appeal_id == appeal_id))).all()
+    for row in rows:
+        row.sender, row.sender_name = "", ""
+        row.subject = scrub(row.subject) or ""
+        row.text = scrub(row.text) or ""
 
 
 def _appeal(appeal: Appeal) -> None:

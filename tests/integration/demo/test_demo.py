@@ -113,6 +113,11 @@ async def test_the_demo_shows_the_whole_hotline(demo: RunningDemo, tmp_path: Pat
         status = await client.post("/api/public/status", json={"number": number, "key": email})
     assert status.status_code == 200, status.text
 
+    # demo residents write e-mails to the demo's SMTP receiver: appeals waiting for an operator
+    letters = ("select a.number from appeals a join mail_letters m on m.appeal_id = a.id "
+               "where a.channel = 'email' and a.contact_email like '%@demo.example.com'")
+    await until(lambda: demo.query(letters))
+
     stored = demo.query("select stored_path from recordings where state = 'stored' limit 1")
     audio = next((tmp_path / "recordings").rglob(Path(str(stored[0][0])).name))
     probe = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration",

@@ -1,0 +1,1 @@
+"""Mail to the hotline: letters become appeals `new`, replies join their appeal."""

@@ -1,0 +1,1 @@
+"""The mail adapters: the SMTP receiver (aiosmtpd) and the IMAP poller (imaplib)."""
