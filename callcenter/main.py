@@ -52,6 +52,9 @@ from callcenter.pops.api.operator import PopWeb
 from callcenter.pops.api.sockets import SocketRegistry
 from callcenter.pops.store.board import signed_in_operators
 from callcenter.pops.wiring import PopSide, web_pops
+from callcenter.outages import api as outages_api
+from callcenter.outages import pages as outages_pages
+from callcenter.outages.wiring import build_outages
 from callcenter.portal import pages as portal_pages
 from callcenter.portal.wiring import build_portal
 from callcenter.recordings.api import disputes as dispute_api
@@ -133,7 +136,9 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                               contractor_api.router, contractor_pages.router,
                               admin_contractors.router, admin_contractors.pages,
                               residents_api.router, residents_pages.router,
-                              portal_pages.router, open311_api.router, open311_pages.pages],
+                              portal_pages.router, open311_api.router, open311_pages.pages,
+                              outages_api.open_router, outages_api.router,
+                              outages_pages.staff, outages_pages.residents],
                      error_formats={open311_api.PREFIX.rsplit("/", 1)[0] + "/":
                                     open311_api.open311_errors},
                      state={"pops": pop_web, "reference": reference,
@@ -150,6 +155,7 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                                                timezone=config.timezone), attachments),
                             "contractors_admin": ContractorsAdmin(SqlContractorStore(db)),
                             "public_statuses": build_statuses(config, db),
+                            "outages": build_outages(config, db, reference.streets),
                             **residents_side(config, db, reference, routing_services,
                                              attachments)})
     return create_app(parts)

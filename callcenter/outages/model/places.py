@@ -139,3 +139,34 @@ def find_by_scan(outages: Iterable[Outage], street_key: str, house: House | None
 
 def ordered(hits: Iterable[Hit]) -> list[Hit]:
     return sorted(hits, key=lambda h: (h.when != "now", h.outage.starts_at, h.outage.id))
+
+
+DISTRICT_WORDS = ("мікрорайон", "мкр.", "мкр", "район", "district")
+
+
+def parse_places(text: str, streets: StreetIndex,
+                 districts: Mapping[str, tuple[Street, ...]]) -> tuple[Place, ...]:
+    """Places as typed on the form, one a line: `вул. Незалежності: 1-15 непарні, 20`,
+    `Шевченка` (the whole street), `мікрорайон Центр` (every street of the district)."""
+    places: list[Place] = []
+    problems: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            places += _line_places(line, streets, districts)
+        except InvalidOutage as exc:
+            problems[f"places.{number}"] = "; ".join(exc.problems.values())
+    if problems:
+        raise InvalidOutage(problems)
+    return tuple(dict.fromkeys(places))
+
+
+def _line_places(line: str, streets: StreetIndex,
+                 districts: Mapping[str, tuple[Street, ...]]) -> tuple[Place, ...]:
+    first, _, rest = line.partition(" ")
+    if first.lower() in DISTRICT_WORDS:
+        return district_places(rest, districts)
+    street, _, houses = line.partition(":")
+    return (street_place(street, houses, streets),)
