@@ -46,15 +46,15 @@ from callcenter.open311 import api as open311_api
 from callcenter.open311 import pages as open311_pages
 from callcenter.open311.service import ApiKeys, Open311
 from callcenter.open311.store import SqlOpen311Store
+from callcenter.outages import api as outages_api
+from callcenter.outages import pages as outages_pages
+from callcenter.outages.wiring import build_outages
 from callcenter.pops.api import board as board_routes
 from callcenter.pops.api import operator as pop_routes
 from callcenter.pops.api.operator import PopWeb
 from callcenter.pops.api.sockets import SocketRegistry
 from callcenter.pops.store.board import signed_in_operators
 from callcenter.pops.wiring import PopSide, web_pops
-from callcenter.outages import api as outages_api
-from callcenter.outages import pages as outages_pages
-from callcenter.outages.wiring import build_outages
 from callcenter.portal import pages as portal_pages
 from callcenter.portal.wiring import build_portal
 from callcenter.recordings.api import disputes as dispute_api

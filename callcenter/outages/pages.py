@@ -14,6 +14,8 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from callcenter.core.errors import DomainError
+from callcenter.core.web.pages import render
+from callcenter.outages.api import PUBLIC, outages_of
 from callcenter.outages.model.places import parse_places
 from callcenter.outages.model.records import (
     KIND_NAMES,
@@ -28,9 +30,7 @@ from callcenter.outages.model.records import (
 )
 from callcenter.outages.model.sheet import parse_local, template_csv, template_xlsx
 from callcenter.outages.model.texts import addresses, day_post, outage_post, period_text
-from callcenter.outages.api import PUBLIC, outages_of
 from callcenter.outages.service import Outages
-from callcenter.core.web.pages import render
 from callcenter.users.access import allow, public
 from callcenter.users.model import Principal, Role
 

@@ -126,7 +126,8 @@ class SqlOutageStore:
                 outage_id=outage_id, appeal_id=appeal_id, at=at))
             status = await session.scalar(select(OutageRow.status)
                                           .where(OutageRow.id == outage_id))
-            await _history(session, outage_id, at, actor, "appeal", Status(status), comment)
+            await _history(session, outage_id, at, actor, "appeal", Status(status or "active"),
+                           comment)
         return True
 
     async def drawing_calls(self, since: datetime) -> list[tuple[int, int]]:
@@ -149,7 +150,7 @@ class SqlOutageStore:
                     Appeal.street.is_not(None), Appeal.street_unlisted.is_(False),
                     Appeal.id.not_in(linked))
                 .group_by(Appeal.category, Appeal.street))
-        return [(r[0], r[1], r[2]) for r in rows]
+        return [(r[0] or "", r[1] or "", r[2]) for r in rows]
 
     async def _outages(self, query: Any) -> list[Outage]:
         async with self._db.reading() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from callcenter.core.config import Config
 from callcenter.core.database import Database
-from callcenter.outages.service import OutageSettings, Outages, OutagesDigest
+from callcenter.outages.service import Outages, OutagesDigest, OutageSettings
 from callcenter.outages.store import SqlOutageStore
 from callcenter.reference.model.street_search import StreetIndex
 from callcenter.reference.model.streets import Street

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from callcenter.core.errors import DomainError, InvalidTransition
+from callcenter.core.errors import DomainError
 
 
 class Utility(StrEnum):
@@ -74,6 +74,13 @@ class InvalidOutage(DomainError):
     def __init__(self, problems: dict[str, str]) -> None:
         self.problems = problems
         super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
+
+
+class OutageMoveRefused(DomainError):
+    error_id = "invalid_transition"
+
+    def __init__(self, outage_id: int, current: str, target: str) -> None:
+        super().__init__(f"outage {outage_id} in status {current!r} cannot move to {target!r}")
 
 
 class NotYourOutage(DomainError):
@@ -161,7 +168,7 @@ def due_status(status: Status, starts_at: datetime, now: datetime) -> Status | N
 
 def check_move(outage_id: int, current: Status, wanted: Status) -> None:
     if wanted not in _MOVES.get(current, frozenset()):
-        raise InvalidTransition(f"outage {outage_id}: {current} -> {wanted} is not allowed")
+        raise OutageMoveRefused(outage_id, current, wanted)
 
 
 def check_draft(draft: OutageDraft) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +23,7 @@ NEW = {"utility": "water", "kind": "emergency",
        "note": "Підвезення води", "internal_note": "Бригада 3"}
 
 
-def sheet(rows: list[list[object]]) -> bytes:
+def sheet(rows: Sequence[Sequence[object]]) -> bytes:
     book = Workbook()
     page = book.active
     assert page is not None
