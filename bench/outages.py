@@ -27,8 +27,9 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -46,6 +47,8 @@ from callcenter.reference.model.street_search import StreetIndex  # noqa: E402
 from callcenter.reference.model.streets import Street  # noqa: E402
 
 TARGET_MS = 5.0
+T = TypeVar("T")
+Pair = tuple[str, "House | None"]
 SOON = 24 * 3600.0
 NOW = dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC)
 SPECS = ["1-15 непарні", "2-40 парні", "1-99", "12А", "5-9, 30", "", "100-140 even", "7"]
@@ -64,7 +67,7 @@ def outages(count: int, streets: list[Street], pick: random.Random) -> list[Outa
     return made
 
 
-def timed(queries: list[object], check: Callable[[object], list[Hit]]
+def timed(queries: Sequence[T], check: Callable[[T], list[Hit]]
           ) -> tuple[list[float], list[list[Hit]]]:
     times, answers = [], []
     for query in queries:
@@ -108,21 +111,19 @@ def main() -> int:
     for text in typed[:50]:  # untimed: warm the street search's per-length caches
         address_of(text, street_index)
 
-    def scan(query: object) -> list[Hit]:
-        key, house = query  # type: ignore[misc]
-        return find_by_scan(registered, key, house, NOW, SOON)
+    def scan(query: Pair) -> list[Hit]:
+        return find_by_scan(registered, query[0], query[1], NOW, SOON)
 
-    def indexed(query: object) -> list[Hit]:
-        key, house = query  # type: ignore[misc]
-        return index.find(key, house, NOW, SOON)
+    def indexed(query: Pair) -> list[Hit]:
+        return index.find(query[0], query[1], NOW, SOON)
 
-    def whole(query: object) -> list[Hit]:
-        found = address_of(str(query), street_index)
+    def whole(query: str) -> list[Hit]:
+        found = address_of(query, street_index)
         return index.find(found.street_key, found.house, NOW, SOON) if found else []
 
-    scan_times, scan_answers = timed(list(pairs), scan)
-    index_times, index_answers = timed(list(pairs), indexed)
-    whole_times, _ = timed(list(typed), whole)
+    scan_times, scan_answers = timed(pairs, scan)
+    index_times, index_answers = timed(pairs, indexed)
+    whole_times, _ = timed(typed, whole)
     agree = scan_answers == index_answers
     hits = sum(1 for a in index_answers if a)
     print(f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, Python "
