@@ -27,12 +27,13 @@ from callcenter.outages.model.records import (
 )
 from callcenter.outages.model.texts import addresses, headline, outage_post, period_text
 from callcenter.outages.service import Outages
-from callcenter.users.access import only, public
+from callcenter.users.access import allow, only, public
 from callcenter.users.model import Principal, Role
 
 router = APIRouter(tags=["outages"])
 open_router = APIRouter(tags=["outages"], dependencies=[Depends(public())])
 Contractor = Annotated[Principal, Depends(only(Role.CONTRACTOR))]
+Desk = Annotated[Principal, Depends(allow(Role.OPERATOR, Role.SUPERVISOR))]
 FEED_SIZE = 100
 TAG = "tag:1580.hotline,2026:outage/"
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
@@ -53,6 +54,10 @@ class OutageIn(BaseModel):
     expected_end: datetime | None = None
     note: str = Field("", max_length=2000)
     internal_note: str = Field("", max_length=2000)
+
+
+class AttachIn(BaseModel):
+    number: str = Field(max_length=24, description="the appeal's number (2026-000123)")
 
 
 class StatusIn(BaseModel):
@@ -184,3 +189,26 @@ async def contractor_move(request: Request, user: Contractor, outage_id: int,
     outage = await service.get(outage_id)
     return as_json(outage, service.timezone, internal=True) | {
         "final": outage.status in FINAL}
+
+
+@router.post("/api/outages/{outage_id}/appeals")
+async def attach(request: Request, user: Desk, outage_id: int, body: AttachIn
+                 ) -> dict[str, Any]:
+    """One click on the pop: the appeal is answered by this outage (status `consultation`,
+    linked, "already known, crews at work" in its history) instead of being routed."""
+    service = outages_of(request)
+    attached = await service.attach(outage_id, body.number, user.username)
+    outage = await service.get(outage_id)
+    return {"attached": attached, "number": body.number, "outage": outage.id,
+            "calls": outage.calls}
+
+
+@router.get("/api/outages/watch")
+async def watch(request: Request, user: Desk) -> dict[str, Any]:
+    """For supervisors: outages drawing calls in the last hour, and probable unreported
+    outages (many appeals of one utility on one street, no outage registered there)."""
+    service = outages_of(request)
+    return {"drawing": [{"calls_last_hour": n, **as_json(o, service.timezone)}
+                        for o, n in await service.drawing_calls()],
+            "probable": [{"utility": p.utility.value, "street": p.street,
+                          "appeals": p.appeals} for p in await service.probable()]}

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from callcenter.core.errors import DomainError
 from callcenter.core.web.pages import render
 from callcenter.outages.api import PUBLIC, outages_of
-from callcenter.outages.model.places import parse_places
+from callcenter.outages.model.places import parse_places, street_place
 from callcenter.outages.model.records import (
     KIND_NAMES,
     STATUS_NAMES,
@@ -68,6 +68,23 @@ async def staff_create(request: Request, user: Staff, utility: Annotated[str, Fo
         [outage_id] = await service.create([draft], user.username)
     except InvalidOutage as exc:
         return await _list(request, user, problems=exc.problems, status=422)
+    return RedirectResponse(f"/outages/{outage_id}", status_code=303)
+
+
+@staff.post("/outages/probable", response_class=HTMLResponse)
+async def staff_register_probable(request: Request, user: Staff,
+                                  utility: Annotated[str, Form()], street: Text,
+                                  appeals: Annotated[int, Form()] = 0) -> Response:
+    """One click on a probable unreported outage: an emergency one on the whole street from
+    now, to be refined on its page."""
+    service = outages_of(request)
+    try:
+        draft = OutageDraft(Utility(utility), Kind.EMERGENCY,
+                            (street_place(street, "", service.streets),), service.clock(),
+                            None, internal_note=f"Registered from {appeals} appeals")
+        [outage_id] = await service.create([draft], user.username)
+    except (InvalidOutage, ValueError):
+        return await _list(request, user, problems={"street": street}, status=422)
     return RedirectResponse(f"/outages/{outage_id}", status_code=303)
 
 
@@ -135,7 +152,12 @@ async def _list(request: Request, user: Principal, *, problems: dict[str, str] |
     service = outages_of(request)
     now = service.clock()
     listed = await service.listing(contractor=scope(user))
+    desk = user.role != Role.CONTRACTOR
+    drawing = await service.drawing_calls() if desk else []
+    probable = await service.probable() if desk else []
     return render(request, "outages/staff.html", status=status, principal=user,
+                  drawing=[(shown(o, service.timezone, now), n) for o, n in drawing],
+                  probable=probable,
                   outages=[shown(o, service.timezone, now) for o in listed],
                   utilities=UTILITY_TITLES, kinds=KIND_NAMES, problems=problems or {},
                   sheet_problems=sheet_problems, imported=imported,

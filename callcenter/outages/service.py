@@ -19,6 +19,7 @@ from callcenter.outages.model.records import (
     Outage,
     OutageDraft,
     OutageEvent,
+    OutageMoveRefused,
     OutageNotFound,
     OutagePage,
     Status,
@@ -50,7 +51,7 @@ class OutageStore(Protocol):
                        limit: int = 500) -> list[Outage]: ...
     async def latest(self, limit: int) -> list[Outage]: ...
     async def history(self, outage_id: int) -> list[OutageEvent]: ...
-    async def attach(self, outage_id: int, appeal_id: int, at: datetime, actor: str,
+    async def attach(self, outage_id: int, number: str, at: datetime, actor: str,
                      comment: str) -> bool: ...
     async def drawing_calls(self, since: datetime) -> list[tuple[int, int]]: ...
     async def appeals_by_street(self, categories: Sequence[str], since: datetime
@@ -205,9 +206,14 @@ class Outages:
 
     # --- calls ---
 
-    async def attach(self, outage_id: int, appeal_id: int, actor: str) -> bool:
+    async def attach(self, outage_id: int, number: str, actor: str) -> bool:
+        """One click on the pop: the appeal is answered by the outage ("already known, crews
+        at work"), not routed; the outage counts it."""
         outage = await self.get(outage_id)
-        done = await self.store.attach(outage.id, appeal_id, self.clock(), actor, ATTACHED)
+        if outage.status in FINAL:
+            raise OutageMoveRefused(outage_id, outage.status, "appeal")
+        done = await self.store.attach(outage.id, number.strip(), self.clock(), actor,
+                                       ATTACHED)
         self._index = None
         return done
 

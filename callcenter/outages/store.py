@@ -9,18 +9,20 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from callcenter.appeals.model.records import AppealNotFound
+from callcenter.appeals.model.statuses import Status as AppealStatus
+from callcenter.appeals.rows import change_status
 from callcenter.appeals.tables import Appeal
 from callcenter.core.database import Database
 from callcenter.outages.model.records import (
     FINAL,
-    Kind,
     Outage,
     OutageDraft,
     OutageEvent,
     Place,
     Status,
-    Utility,
 )
+from callcenter.outages.rows import as_outage
 from callcenter.outages.tables import (
     OutageAppealRow,
     OutageHistoryRow,
@@ -114,20 +116,29 @@ class SqlOutageStore:
                 OutageHistoryRow.outage_id == outage_id).order_by(OutageHistoryRow.id))).all()
         return [OutageEvent(r.at, r.actor, r.action, Status(r.status), r.comment) for r in rows]
 
-    async def attach(self, outage_id: int, appeal_id: int, at: datetime, actor: str,
+    async def attach(self, outage_id: int, number: str, at: datetime, actor: str,
                      comment: str) -> bool:
-        """Link an appeal to the outage (once); False when it was already linked."""
+        """The appeal answered by the outage: status `consultation` with a history row, the
+        link, and a row in the outage's history, in one transaction; False when the appeal
+        was linked already. AppealNotFound, or InvalidTransition for an appeal already past
+        the operator's form."""
         async with self._db.transaction() as session:
+            appeal = await session.scalar(select(Appeal).where(Appeal.number == number))
+            if appeal is None:
+                raise AppealNotFound(number)
             known = await session.scalar(select(OutageAppealRow.outage_id)
-                                         .where(OutageAppealRow.appeal_id == appeal_id))
+                                         .where(OutageAppealRow.appeal_id == appeal.id))
             if known is not None:
                 return False
+            await change_status(session, appeal, AppealStatus.CONSULTATION, at=at, actor=actor,
+                                action="outage", comment=comment)
+            appeal.answer = appeal.answer or comment
             await session.execute(insert(OutageAppealRow).values(
-                outage_id=outage_id, appeal_id=appeal_id, at=at))
+                outage_id=outage_id, appeal_id=appeal.id, at=at))
             status = await session.scalar(select(OutageRow.status)
                                           .where(OutageRow.id == outage_id))
             await _history(session, outage_id, at, actor, "appeal", Status(status or "active"),
-                           comment)
+                           number)
         return True
 
     async def drawing_calls(self, since: datetime) -> list[tuple[int, int]]:
@@ -169,7 +180,7 @@ class SqlOutageStore:
                     .where(OutageAppealRow.outage_id.in_(chunk))
                     .group_by(OutageAppealRow.outage_id))
                 calls.update({r[0]: r[1] for r in counted})
-        return [_outage(r, tuple(places[r.id]), calls.get(r.id, 0)) for r in rows]
+        return [as_outage(r, tuple(places[r.id]), calls.get(r.id, 0)) for r in rows]
 
 
 def _chunks(ids: list[int], size: int) -> list[list[int]]:
@@ -196,7 +207,3 @@ async def _history(session: AsyncSession, outage_id: int, at: datetime, actor: s
         comment=comment))
 
 
-def _outage(row: OutageRow, places: tuple[Place, ...], calls: int) -> Outage:
-    return Outage(row.id, Utility(row.utility), Kind(row.kind), Status(row.status), places,
-                  row.starts_at, row.expected_end, row.actual_end, row.note,
-                  row.internal_note, row.contractor, row.created_at, row.updated_at, calls)
