@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.async_api import BrowserContext, expect
+from playwright.async_api import BrowserContext, ViewportSize, expect
 from sqlalchemy import select
 
 from callcenter.appeals.tables import Appeal
@@ -23,7 +23,7 @@ from tests.integration.routing_web import import_sample_contractors
 from tests.web_rig import LiveWeb
 
 pytestmark = pytest.mark.parametrize("empty_database_url", ["sqlite"], indirect=True)
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.fixture
