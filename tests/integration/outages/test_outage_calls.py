@@ -19,6 +19,7 @@ from callcenter.outages.model.places import street_place
 from callcenter.outages.model.records import Kind, OutageDraft, Status, Utility
 from callcenter.outages.rows import outages_at
 from callcenter.outages.service import Outages
+from callcenter.outages.wiring import build_digest
 from tests.integration.portal_rig import residents_web
 
 
@@ -121,3 +122,15 @@ async def test_many_appeals_and_no_cause_are_flagged(database_url: str,
         (Utility.WATER, "вулиця Шевченка", 5)]
     assert 'id="probable"' in page.text and "вулиця Шевченка" in page.text
     assert made.status_code == 303 and after == []
+
+
+async def test_the_morning_digest_composes_the_day(database_url: str, tmp_path: Path) -> None:
+    async with residents_web(database_url, tmp_path) as rig:
+        service: Outages = rig.web.app.state.outages
+        await service.create([draft(service, "1-41 непарні", start=timedelta(minutes=-5)),
+                              draft(service, "", start=timedelta(days=3))], "sofia")
+        digest = await build_digest(rig.web.config, rig.web.db).compose(
+            datetime.now(ZoneInfo("Europe/Kyiv")).date())
+    assert digest.subject.startswith("1580: відключення на ")
+    assert "Аварійні: 1" in digest.text and "вул. Незалежності: 1-41 непарні" in digest.text
+    assert "(уся вулиця)" not in digest.text  # the one three days ahead is not today's
