@@ -173,7 +173,8 @@ async def _one(request: Request, user: Principal, outage_id: int, *,
     places = "\n".join(f"{p.street}: {p.houses}" if p.houses else p.street
                        for p in outage.places)
     return render(request, "outages/staff_one.html", status=status, principal=user,
-                  item=shown(outage, tz, service.clock()), history=page.history,
+                  item=shown(outage, tz, service.clock()),
+                  history=[(_local(e.at, tz).replace("T", " "), e) for e in page.history],
                   utilities=UTILITY_TITLES, kinds=KIND_NAMES, statuses=STATUS_NAMES,
                   places=places, start=_local(outage.starts_at, tz),
                   expected_end=_local(outage.expected_end, tz), problems=problems or {},

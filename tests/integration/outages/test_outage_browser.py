@@ -18,7 +18,7 @@ from callcenter.outages.model.records import Kind, OutageDraft, Utility
 from callcenter.outages.service import Outages
 from callcenter.pops.model.cards import outage_line
 from tests.integration.appeals.test_operator_page import open_page, seed_call
-from tests.integration.browser import chromium, pop
+from tests.integration.browser import chromium, pop, sign_in
 from tests.integration.routing_web import import_sample_contractors
 from tests.web_rig import LiveWeb
 
@@ -91,3 +91,21 @@ async def test_the_operator_sees_outages_and_answers_by_one(browser: BrowserCont
         status = await session.scalar(select(Appeal.status).where(Appeal.number == number))
     assert status == "consultation"
     assert (await service.get(typed)).calls == 1
+
+
+async def test_the_staff_page_in_ukrainian(browser: BrowserContext, live_web: LiveWeb,
+                                           tmp_path: Path) -> None:
+    await live_web.rig.user("sofia", "supervisor")
+    await register(live_web, "Незалежності", "1-41 непарні", Utility.WATER)
+    page = await browser.new_page()
+    await sign_in(page, live_web, "sofia", "/outages")
+    await expect(page.locator("h1")).to_have_text("Відключення")
+    await page.fill("textarea[name=places]", "вул. Радянська: 2-10 парні\nмікрорайон Каскад")
+    await page.fill("input[name=start]", "2099-01-05T09:00")
+    await page.click("#new-outage button[type=submit]")
+    await expect(page.locator("#history")).to_contain_text("sofia")
+    await expect(page.locator(".outage .addresses")).to_contain_text(
+        "вул. Незалежності: 2-10 парні")
+    await page.screenshot(path=str(tmp_path / "staff_one.png"), full_page=True)
+    await page.click("#cancel")
+    await expect(page.locator(".outage .state")).to_have_text("скасовано")
