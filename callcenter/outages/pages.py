@@ -59,12 +59,12 @@ async def staff_list(request: Request, user: Staff) -> HTMLResponse:
 @staff.post("/outages", response_class=HTMLResponse)
 async def staff_create(request: Request, user: Staff, utility: Annotated[str, Form()],
                        kind: Annotated[str, Form()], places: Text, start: Text,
-                       expected_end: Text = "", note: Text = "",
-                       internal_note: Text = "") -> Response:
+                       expected_end: Text = "", note: Text = "", internal_note: Text = "",
+                       contractor: Annotated[str, Form(max_length=64)] = "") -> Response:
     service = outages_of(request)
     try:
         draft = _draft(service, utility, kind, places, start, expected_end, note,
-                       internal_note, scope(user))
+                       internal_note, scope(user) or contractor.strip() or None)
         [outage_id] = await service.create([draft], user.username)
     except InvalidOutage as exc:
         return await _list(request, user, problems=exc.problems, status=422)

@@ -20,7 +20,7 @@ SOON = (datetime.now(UTC) + timedelta(hours=2)).astimezone().strftime("%Y-%m-%dT
 NEW = {"utility": "water", "kind": "emergency",
        "places": "вул. Радянська: 1-15 непарні, 20\nмікрорайон Каскад",
        "start": "2026-01-05T09:00", "expected_end": "2099-01-05T17:00",
-       "note": "Підвезення води", "internal_note": "Бригада 3"}
+       "note": "Підвезення води", "internal_note": "Бригада 3", "contractor": "vodokanal"}
 
 
 def sheet(rows: Sequence[Sequence[object]]) -> bytes:
@@ -56,7 +56,8 @@ async def test_staff_register_resolve_and_the_public_sees_it(database_url: str,
             anon = await anyone.get("/outages")
     assert bad.status_code == 422 and "Неіснуюча" in bad.text
     assert "вул. Незалежності: 1-15 непарні, 20" in one.text  # the former name resolved
-    assert "вул. Коновальця" in one.text or "Коновальця" in one.text  # the district's streets
+    assert "вул. Євгена Коновальця (уся вулиця)" in one.text  # the district's streets
+    assert '<span id="contractor">vodokanal</span>' in one.text
     assert [h["when"] for h in check.json()] == ["now"] and miss.json() == []
     assert public.status_code == 200 and "Аварійне відключення водопостачання" in public.text
     assert "Бригада 3" not in public.text and "Бригада 3" not in public_one.text
