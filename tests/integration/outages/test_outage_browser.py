@@ -109,3 +109,17 @@ async def test_the_staff_page_in_ukrainian(browser: BrowserContext, live_web: Li
     await page.screenshot(path=str(tmp_path / "staff_one.png"), full_page=True)
     await page.click("#cancel")
     await expect(page.locator(".outage .state")).to_have_text("скасовано")
+
+
+async def test_the_board_shows_outages_drawing_calls(browser: BrowserContext,
+                                                    live_web: LiveWeb) -> None:
+    await live_web.rig.user("sofia", "supervisor")
+    await import_sample_contractors(live_web.rig)
+    outage_id = await register(live_web, "Незалежності", "1-41 непарні", Utility.WATER)
+    number = await seed_call(live_web, "1795907975.0")
+    service: Outages = live_web.rig.app.state.outages
+    assert await service.attach(outage_id, number, "olena")
+    page = await browser.new_page()
+    await sign_in(page, live_web, "sofia", "/supervisor/board")
+    await expect(page.locator("#outages-drawing")).to_contain_text(
+        "вул. Незалежності: 1-41 непарні · дзвінків за останню годину: 1")
