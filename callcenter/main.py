@@ -48,6 +48,9 @@ from callcenter.open311 import api as open311_api
 from callcenter.open311 import pages as open311_pages
 from callcenter.open311.service import ApiKeys, Open311
 from callcenter.open311.store import SqlOpen311Store
+from callcenter.outages import api as outages_api
+from callcenter.outages import pages as outages_pages
+from callcenter.outages.wiring import build_outages
 from callcenter.pops.api import board as board_routes
 from callcenter.pops.api import operator as pop_routes
 from callcenter.pops.api.operator import PopWeb
@@ -138,7 +141,9 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                               admin_contractors.router, admin_contractors.pages,
                               users_pages.router, residents_api.router, residents_pages.router,
                               portal_pages.router, open311_api.router, open311_pages.pages,
-                              mail_api.router],
+                              mail_api.router,
+                              outages_api.open_router, outages_api.router,
+                              outages_pages.staff, outages_pages.residents],
                      error_formats={open311_api.PREFIX.rsplit("/", 1)[0] + "/":
                                     open311_api.open311_errors},
                      state={"pops": pop_web, "reference": reference,
@@ -156,6 +161,7 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                             "contractors_admin": ContractorsAdmin(SqlContractorStore(db)),
                             "public_statuses": build_statuses(config, db),
                             "mail_letters": build_letters(config, db),
+                            "outages": build_outages(config, db, reference.streets),
                             **residents_side(config, db, reference, routing_services,
                                              attachments)})
     return create_app(parts)

@@ -11,6 +11,7 @@ from callcenter.core.tables import Base
 from callcenter.delivery import tables as delivery
 from callcenter.mail import tables as mail
 from callcenter.open311 import tables as open311
+from callcenter.outages import tables as outages
 from callcenter.pops import tables as pops
 from callcenter.recordings import tables as recordings
 from callcenter.routing import tables as routing
@@ -18,5 +19,5 @@ from callcenter.users import tables as users
 
 metadata = Base.metadata
 
-__all__ = ["appeals", "calls", "contractors", "delivery", "mail", "metadata", "open311", "pops",
-           "recordings", "routing", "users"]
+__all__ = ["appeals", "calls", "contractors", "delivery", "mail", "metadata", "open311",
+           "outages", "pops", "recordings", "routing", "users"]

@@ -265,6 +265,17 @@ class PrivacyConfig:
     keep_years: int = 5  # residents' data of appeals closed longer ago is anonymized
 
 
+@dataclass(frozen=True)
+class OutagesConfig:
+    """The outage register: the address check, probable unreported outages, the digest."""
+
+    soon_hours: float = 24.0  # an outage starting within this is "soon" at an address
+    probable_calls: int = 5  # appeals of one utility on one street within the window ...
+    probable_window_minutes: int = 30  # ... and no outage registered: flagged to supervisors
+    digest_at: str = "08:00"  # local time of the morning digest
+    digest_emails: tuple[str, ...] = ()  # the leadership list
+
+
 def _default_trunks() -> tuple[Trunk, ...]:
     def both(name: str) -> tuple[str, ...]:
         return (f"PJSIP/{name}", f"SIP/{name}")
@@ -301,6 +312,7 @@ class Config:
     public: PublicConfig = field(default_factory=PublicConfig)
     sms: SmsConfig = field(default_factory=SmsConfig)
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
+    outages: OutagesConfig = field(default_factory=OutagesConfig)
     trunks: tuple[Trunk, ...] = field(default_factory=_default_trunks)
 
     def replace(self, **changes: Any) -> Config:
@@ -488,6 +500,7 @@ def _validate(config: Config) -> None:
     _validate_residents(config)
     _validate_portal(config.portal)
     _validate_mail(config.mail)
+    _validate_outages(config.outages)
 
 
 def _validate_mail(mail: MailConfig) -> None:
@@ -523,6 +536,13 @@ def _validate_residents(config: Config) -> None:
     if config.privacy.keep_years < 1:
         raise ConfigError(f"privacy.keep_years: expected at least 1, got "
                           f"{config.privacy.keep_years}")
+
+
+def _validate_outages(outages: OutagesConfig) -> None:
+    if outages.soon_hours < 0 or outages.probable_calls < 1 \
+            or outages.probable_window_minutes < 1:
+        raise ConfigError("outages: expected soon_hours >= 0, probable_calls >= 1 and "
+                          "probable_window_minutes >= 1")
 
 
 def _validate_portal(portal: PortalConfig) -> None:

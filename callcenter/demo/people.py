@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -137,6 +137,8 @@ class Colleague:
         self.streets, self.burst_street = streets, burst_street
         self.random, self.pace = rng, pace
         self.burst_calls: set[str] = set()  # Linkedids of calls about the burst
+        # Answers a call about the burst by its registered outage (callcenter/demo/outages.py).
+        self.outage_answer: Callable[[str, str], Awaitable[bool]] | None = None
 
     async def work(self) -> int:
         now = datetime.now(UTC)
@@ -144,7 +146,9 @@ class Colleague:
                   if who.username != self.principal.username}
         done = 0
         for number, version, linkedid in await self._waiting(now, people):
-            if await self._fill(number, version, linkedid in self.burst_calls):
+            burst = linkedid in self.burst_calls
+            if (burst and self.outage_answer is not None and await self.outage_answer(
+                    number, self.principal.username)) or await self._fill(number, version, burst):
                 done += 1
         return done
 

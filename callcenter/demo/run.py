@@ -29,6 +29,7 @@ from callcenter.core.errors import DomainError
 from callcenter.demo import pages
 from callcenter.demo.day import CityDay
 from callcenter.demo.mailbox import Mailbox, MailCatcher
+from callcenter.demo.outages import DemoOutages
 from callcenter.demo.people import (
     PORTAL_APPEALS,
     Colleague,
@@ -156,6 +157,7 @@ class Hotline:
         self.random = random.Random(options.seed + 1)
         self.base = config.notify.public_base_url
         self.streets: list[str] = []
+        self.outages: DemoOutages | None = None
 
     async def run(self) -> None:
         codes = await self.point_webhooks()
@@ -171,6 +173,9 @@ class Hotline:
         colleague = Colleague(self.db, app.state.appeals, acting["colleague"], streets, burst,
                               self.random, pace)
         crews = Crews(self.db, app.state.contractor_desk, acting, self.random, pace)
+        self.outages = DemoOutages(app.state.outages, burst)
+        colleague.outage_answer = self.outages.answer
+        await self.outages.plan()
         print(guide(self.base, shown), flush=True)
         log.info("demo_started", http=self.base, database=self.config.database.url,
                  speed=self.options.speed, seed=self.options.seed)
@@ -203,6 +208,8 @@ class Hotline:
             linkedid = self.place(caller, scenario_for(caller, call.answered, self.random))
             if call.burst:
                 colleague.burst_calls.add(linkedid)
+                if self.outages is not None:
+                    await self.outages.burst_began()
             placed += 1
             if placed % PORTAL_EVERY == 0:
                 await self.resident_writes(placed // PORTAL_EVERY)
@@ -292,7 +299,10 @@ def guide(base: str, shown: list[tuple[DemoUser, str]]) -> str:
         "     on the appeal's page and in the caller's next pop.",
         f"  4. As `supervisor`: the live board ({base}/supervisor/board), replay a recording",
         f"     ({base}/supervisor), deliveries ({base}/supervisor/outbox).",
-        "  5. Another terminal, same folder: callcenter appeals list",
+        f"  5. Outages: {base}/vidkliuchennia (public; hot water planned on Галицька, and the",
+        "     water company registers the burst on Незалежності when it begins: the colleague",
+        f"     then answers most calls about it by the outage); staff at {base}/outages.",
+        "  6. Another terminal, same folder: callcenter appeals list",
         "",
         "A compressed day: quiet night, a morning peak, a water main bursts around 12:30.",
         "Ctrl-C stops it.",

@@ -86,7 +86,9 @@ def link_pops(config: Config, db: Database) -> PopSide:
     relay = PopRelay()
     channel = PopChannel(db, replays=False)
     relay.publisher = channel
-    service = PopService(cards=SqlCardSource(db, pbx=config.pbx.name), relay=relay)
+    cards = SqlCardSource(db, pbx=config.pbx.name, timezone=config.timezone,
+                          soon_hours=config.outages.soon_hours)
+    service = PopService(cards=cards, relay=relay)
     return PopSide(db, relay, channel, ForwardedPauses(db), service=service)
 
 

@@ -24,7 +24,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CARD_FIELDS = {"call_id", "entered_at", "caller", "caller_name", "line", "trunk", "carrier",
                "appeal", "previous_appeals", "open_appeals", "unfinished_appeals",
-               "unfinished_total", "addresses"}
+               "unfinished_total", "addresses", "outages"}
 APPEAL_FIELDS = {"number", "opened_at", "status", "category", "address", "answer"}
 
 
@@ -112,7 +112,7 @@ def pop(call_id: str, number: str, *, caller: str = "+380671234567") -> dict[str
             "status": "done", "category": "heating_none", "address": "вул. Галицька, 5, кв. 3",
             "answer": "Подачу тепла відновлено <b>о 15:00</b>"}],
         "open_appeals": [], "unfinished_appeals": [], "unfinished_total": 0,
-        "addresses": ["вул. Галицька, 5, кв. 3"],
+        "addresses": ["вул. Галицька, 5, кв. 3"], "outages": [],
     }
     return {"type": "pop", "call_id": call_id, "seat": "PJSIP/op1001",
             "rang_at": "2026-03-02T08:00:02+00:00", "card": card}

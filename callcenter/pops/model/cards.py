@@ -11,12 +11,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from callcenter.calls.model.facts import CallEntered
+from callcenter.outages.model.places import Hit
+from callcenter.outages.model.texts import addresses, headline, period_text
 
 Message = dict[str, Any]
 PREVIOUS_LIMIT = 10
 OPEN_LIMIT = 20
 UNFINISHED_LIMIT = 5  # the caller's earlier calls whose form was never completed
 ADDRESS_LIMIT = 10
+OUTAGE_LIMIT = 5
 
 
 def iso(at: datetime | None) -> str | None:
@@ -48,6 +51,16 @@ class CallHistory:
     addresses: tuple[str, ...] = ()
     unfinished: tuple[AppealLine, ...] = ()  # earlier calls' forms never completed
     unfinished_total: int = 0
+    outages: tuple[Message, ...] = ()  # now or soon at the caller's addresses (outage_line)
+
+
+def outage_line(found: Hit, timezone: str) -> Message:
+    """An outage at the caller's addresses, as the card lists it (docs/screen-pops.md)."""
+    outage = found.outage
+    return {"id": outage.id, "when": found.when, "utility": outage.utility.value,
+            "kind": outage.kind.value, "title": headline(outage),
+            "period": period_text(outage, timezone), "addresses": addresses(outage.places),
+            "note": outage.note}
 
 
 def appeal_line(line: AppealLine) -> Message:
@@ -61,7 +74,7 @@ def minimal_card(fact: CallEntered) -> Message:
             "caller_name": fact.caller_name, "line": fact.line, "trunk": fact.trunk,
             "carrier": fact.carrier, "appeal": None, "previous_appeals": [],
             "open_appeals": [], "unfinished_appeals": [], "unfinished_total": 0,
-            "addresses": [], "complete": False}
+            "addresses": [], "outages": [], "complete": False}
 
 
 def bare_card(call_id: str) -> Message:
@@ -82,7 +95,8 @@ def full_card(card: Message, history: CallHistory) -> Message:
             "unfinished_appeals": [appeal_line(a)
                                    for a in history.unfinished[:UNFINISHED_LIMIT]],
             "unfinished_total": max(history.unfinished_total, len(history.unfinished)),
-            "addresses": list(history.addresses[:ADDRESS_LIMIT]), "complete": True}
+            "addresses": list(history.addresses[:ADDRESS_LIMIT]),
+            "outages": list(history.outages[:OUTAGE_LIMIT]), "complete": True}
 
 
 def distinct_addresses(lines: list[AppealLine]) -> tuple[str, ...]:

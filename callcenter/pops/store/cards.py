@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,13 +12,16 @@ from callcenter.appeals.model import statuses as appeals
 from callcenter.appeals.tables import Appeal
 from callcenter.calls.tables import Call
 from callcenter.core.database import Database
+from callcenter.outages.rows import outages_at
 from callcenter.pops.model.cards import (
     OPEN_LIMIT,
+    OUTAGE_LIMIT,
     PREVIOUS_LIMIT,
     UNFINISHED_LIMIT,
     AppealLine,
     CallHistory,
     distinct_addresses,
+    outage_line,
 )
 
 RECENT_ROWS = 50  # the caller's most recent appeals read for addresses
@@ -34,9 +38,12 @@ def _line(appeal: Appeal) -> AppealLine:
 
 
 class SqlCardSource:
-    def __init__(self, db: Database, *, pbx: str) -> None:
+    def __init__(self, db: Database, *, pbx: str, timezone: str = "Europe/Kyiv",
+                 soon_hours: float = 24.0) -> None:
         self._db = db
         self._pbx = pbx
+        self._timezone = timezone
+        self._soon = soon_hours * 3600
 
     async def histories(self, call_ids: Sequence[str]) -> Mapping[str, CallHistory]:
         """The history of each call of this PBX found in the database."""
@@ -63,6 +70,13 @@ class SqlCardSource:
             return [_line(a) for a in await session.scalars(query)]
 
         recent = await lines(true(), RECENT_ROWS)
+        places = (await session.execute(
+            select(Appeal.street, Appeal.house).where(others, Appeal.street.is_not(None),
+                                                      Appeal.street_unlisted.is_(False))
+            .order_by(*newest).limit(RECENT_ROWS))).all()
+        hits = await outages_at(session, list(dict.fromkeys(
+            (street, house) for street, house in places if street)), datetime.now(UTC),
+            self._soon)
         unfinished = Appeal.status.in_(UNFINISHED)
         unfinished_total = await session.scalar(
             select(func.count()).select_from(Appeal).where(others, unfinished))
@@ -73,4 +87,5 @@ class SqlCardSource:
                                    OPEN_LIMIT)),
             addresses=distinct_addresses(recent),
             unfinished=tuple(await lines(unfinished, UNFINISHED_LIMIT)),
-            unfinished_total=unfinished_total or 0)
+            unfinished_total=unfinished_total or 0,
+            outages=tuple(outage_line(h, self._timezone) for h in hits[:OUTAGE_LIMIT]))
