@@ -226,7 +226,8 @@ def run_command(args: argparse.Namespace, config: configuration.Config) -> int:
     if args.command in NEED_SCHEMA:
         asyncio.run(migrate.require_schema(config.database.url))
     if args.command in routing_cli.COMMANDS:
-        return routing_cli.run(args, config)
+        return routing_cli.run(args, config, jobs=_app().timed_jobs if args.command == "worker"
+                               else None)
     if args.command in residents_cli.COMMANDS:
         return residents_cli.run(args, config)
     if args.command in open311_cli.COMMANDS:

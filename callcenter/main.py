@@ -35,6 +35,7 @@ from callcenter.core import logs
 from callcenter.core.config import Config
 from callcenter.core.database import Database
 from callcenter.core.pacing import Supervisor
+from callcenter.core.scheduler import Scheduler
 from callcenter.core.web.app import WebParts, create_app
 from callcenter.core.web.health import Readiness
 from callcenter.core.web.listening import open_http_sockets
@@ -244,6 +245,12 @@ async def serve_http(app: FastAPI, config: Config,
         raise OSError(f"cannot listen on {config.http.host}:{config.http.port}")
 
 
+def timed_jobs(config: Config, scheduler: Scheduler) -> None:
+    """Every feature's timed jobs, on the scheduler of `worker` and of `serve` with
+    `[outbox] in_serve` (one line a feature)."""
+    del config, scheduler  # none yet
+
+
 @dataclass
 class Server:
     """The running pieces of `callcenter serve`: the AMI listener, the web app and, with
@@ -294,7 +301,8 @@ def build_server(config: Config, *, http_sockets: list[socket.socket] | None = N
     routing_services = build_routing(config, listener.db)
     app = build_web(config, listener.db, listener=listener, routing_services=routing_services)
     worker = (build_worker(config, routing_services=routing_services,
-                           supervisor=listener.supervisor) if config.outbox.in_serve else None)
+                           supervisor=listener.supervisor, jobs=timed_jobs)
+              if config.outbox.in_serve else None)
     return Server(config, listener, app, worker, http_sockets)
 
 
