@@ -43,6 +43,9 @@ from callcenter.core.web.metrics import Metrics
 from callcenter.delivery import api as outbox_api
 from callcenter.delivery import pages as outbox_pages
 from callcenter.delivery.model.residents import appeal_filed
+from callcenter.duty import api as duty_api
+from callcenter.duty import pages as duty_pages
+from callcenter.duty import wiring as duty_wiring
 from callcenter.open311 import api as open311_api
 from callcenter.open311 import pages as open311_pages
 from callcenter.open311.service import ApiKeys, Open311
@@ -134,7 +137,8 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                               contractor_api.router, contractor_pages.router,
                               admin_contractors.router, admin_contractors.pages,
                               residents_api.router, residents_pages.router,
-                              portal_pages.router, open311_api.router, open311_pages.pages],
+                              portal_pages.router, open311_api.router, open311_pages.pages,
+                              duty_api.router, duty_pages.router],
                      error_formats={open311_api.PREFIX.rsplit("/", 1)[0] + "/":
                                     open311_api.open311_errors},
                      state={"pops": pop_web, "reference": reference,
@@ -151,6 +155,7 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                                                timezone=config.timezone), attachments),
                             "contractors_admin": ContractorsAdmin(SqlContractorStore(db)),
                             "public_statuses": build_statuses(config, db),
+                            "duty": duty_wiring.build_duty(config, db),
                             **residents_side(config, db, reference, routing_services,
                                              attachments)})
     return create_app(parts)
@@ -248,7 +253,7 @@ async def serve_http(app: FastAPI, config: Config,
 def timed_jobs(config: Config, scheduler: Scheduler) -> None:
     """Every feature's timed jobs, on the scheduler of `worker` and of `serve` with
     `[outbox] in_serve` (one line a feature)."""
-    del config, scheduler  # none yet
+    duty_wiring.schedule(config, scheduler)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from callcenter.calls import tables as calls
 from callcenter.contractors import tables as contractors
 from callcenter.core.tables import Base
 from callcenter.delivery import tables as delivery
+from callcenter.duty import tables as duty
 from callcenter.open311 import tables as open311
 from callcenter.pops import tables as pops
 from callcenter.recordings import tables as recordings
@@ -17,5 +18,5 @@ from callcenter.users import tables as users
 
 metadata = Base.metadata
 
-__all__ = ["appeals", "calls", "contractors", "delivery", "metadata", "open311", "pops",
+__all__ = ["appeals", "calls", "contractors", "delivery", "duty", "metadata", "open311", "pops",
            "recordings", "routing", "users"]

@@ -241,6 +241,19 @@ class PrivacyConfig:
     keep_years: int = 5  # residents' data of appeals closed longer ago is anonymized
 
 
+@dataclass(frozen=True)
+class DutyConfig:
+    """The duty desk (`/duty`): the alerting-system checks, who hears of a missed one and of
+    a signal, the reminders of the mayor's assignments."""
+
+    alerting_checks: tuple[str, ...] = ("08:00", "14:00", "20:00")  # local times, HH:MM
+    check_window_minutes: int = 30  # a check counts from this long before to this long after
+    alarm_emails: tuple[str, ...] = ()  # a missed check; empty: [notify] supervisor_emails
+    signal_emails: tuple[str, ...] = ()  # the mayor, the first deputy, the emergencies head
+    remind_days: int = 2  # an assignment's owner is reminded this many days before its deadline
+    remind_at: str = "09:00"
+
+
 def _default_trunks() -> tuple[Trunk, ...]:
     def both(name: str) -> tuple[str, ...]:
         return (f"PJSIP/{name}", f"SIP/{name}")
@@ -276,6 +289,7 @@ class Config:
     public: PublicConfig = field(default_factory=PublicConfig)
     sms: SmsConfig = field(default_factory=SmsConfig)
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
+    duty: DutyConfig = field(default_factory=DutyConfig)
     trunks: tuple[Trunk, ...] = field(default_factory=_default_trunks)
 
     def replace(self, **changes: Any) -> Config:
@@ -350,6 +364,17 @@ def _build(data: dict[str, Any]) -> Config:
 
 # Keys renamed since; the old name still works (the new one wins when both are given).
 RENAMED = {"http": {"login_attempts": "login_free_failures", "login_lockout": "login_max_delay"}}
+
+
+def _validate_duty(duty: DutyConfig) -> None:
+    for at in (*duty.alerting_checks, duty.remind_at):
+        hours, _, minutes = at.partition(":")
+        if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2
+                and int(hours) < 24 and int(minutes) < 60):
+            raise ConfigError(f"duty: expected times as HH:MM, got {at!r}")
+    if not 1 <= duty.check_window_minutes <= 180 or duty.remind_days < 0:
+        raise ConfigError("duty.check_window_minutes: expected 1 to 180; "
+                          "duty.remind_days: expected >= 0")
 
 
 def _section(name: str, cls: Any, value: Any) -> Any:
@@ -508,6 +533,7 @@ def _validate_sign_in(http: HttpConfig) -> None:
 
 
 def _validate_delivery(config: Config) -> None:
+    _validate_duty(config.duty)
     outbox, smtp, notify = config.outbox, config.smtp, config.notify
     if min(outbox.workers, outbox.max_attempts, outbox.batch) < 1:
         raise ConfigError("outbox.workers, outbox.max_attempts, outbox.batch: expected >= 1")
