@@ -121,7 +121,7 @@ class SqlDutyStore:
         async with self.db.reading() as session:
             return [Handover(h.id, h.follows, h.summary, h.handed_by, h.handed_at,
                              a.accepted_by if a else None, a.accepted_at if a else None)
-                    for h, a in (await session.execute(query)).tuples()]
+                    for h, a in (await session.execute(query)).all()]
 
     async def latest_handover(self) -> Handover | None:
         found = await self._handovers(limit=1, newest=True)
