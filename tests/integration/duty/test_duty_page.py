@@ -1,0 +1,52 @@
+"""The duty desk's page in Chromium at 1366x768: a supervisor logs a check, writes and
+corrects a journal entry, hands the shift over; all in Ukrainian, nothing wider than the
+screen, the alarm of a missed check in sight."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from callcenter.duty.model import check_slot
+from callcenter.duty.service import DutyDesk
+from tests.integration.browser import chromium, sign_in
+from tests.web_rig import LiveWeb
+
+SCREEN = {"width": 1366, "height": 768}
+
+
+async def test_the_duty_page_at_1366(live_web: LiveWeb, tmp_path: Path) -> None:
+    await live_web.rig.user("maria", "supervisor")
+    desk: DutyDesk = live_web.rig.app.state.duty
+    missed = check_slot(desk.today() - timedelta(days=0), "08:00", 30, desk.zone)
+    await desk.store.raise_alarm(missed, datetime.now(UTC), [])
+    async with chromium(tmp_path / "profile") as browser:
+        page = await browser.new_page()
+        await page.set_viewport_size(SCREEN)
+        await sign_in(page, live_web, "maria", "/duty")
+        await page.select_option("#check-form select[name=result]", "fault")
+        await page.fill("#check-form input[name=remarks]", "Гучномовець №3 мовчить")
+        await page.click("#check-form button[type=submit]")
+        await page.wait_for_url("**/duty")
+        await page.select_option("#entry-form select[name=kind]", "camera")
+        await page.fill("#entry-form textarea[name=text]", "Камера 7: скупчення людей")
+        await page.click("#entry-form button[type=submit]")
+        await page.wait_for_url("**/duty")
+        first = await page.get_attribute("#entries tbody tr", "data-entry")
+        await page.fill("#entry-form input[name=corrects]", str(first))
+        await page.fill("#entry-form textarea[name=text]", "Камера 8: скупчення людей")
+        await page.click("#entry-form button[type=submit]")
+        await page.wait_for_url("**/duty")
+        await page.fill("#handover-form textarea[name=summary]", "Зміна без пригод")
+        await page.click("#handover-form button[type=submit]")
+        await page.wait_for_url("**/duty")
+        body = await page.inner_text("body")
+        await page.screenshot(path=str(tmp_path / "duty-1366.png"))
+        await page.screenshot(path=str(tmp_path / "duty-full.png"), full_page=True)
+        wide = await page.evaluate("document.documentElement.scrollWidth")
+    assert "Журнал зміни" in body and "Камера 8: скупчення людей" in body
+    assert f"виправляє № {first}" in body
+    assert "не зареєстровано вчасно" in body  # the alarm
+    assert "Гучномовець №3 мовчить" in body or "поза графіком" in body or "Несправність" in body
+    assert "Зміна без пригод" in body and "Я приймаю зміну" not in body  # own handover
+    assert wide <= SCREEN["width"]
