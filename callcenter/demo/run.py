@@ -25,6 +25,7 @@ from callcenter.core.database import Database, make_engine
 from callcenter.core.errors import DomainError
 from callcenter.demo import pages
 from callcenter.demo.day import CityDay
+from callcenter.demo.duty import duty_day
 from callcenter.demo.mailbox import Mailbox, MailCatcher
 from callcenter.demo.people import (
     PORTAL_APPEALS,
@@ -136,6 +137,7 @@ class Hotline:
     async def run(self) -> None:
         codes = await self.point_webhooks()
         shown, acting = await ensure_users(build_auth(self.config, self.db), codes)
+        await duty_day(self.server.app.state.duty)
         app = self.server.app
         app.include_router(pages.router)
         app.state.demo_mailbox = self.mailbox
@@ -246,7 +248,8 @@ def guide(base: str, shown: list[tuple[DemoUser, str]]) -> str:
         "  3. The contractors take appeals into work and answer by themselves; see the answers",
         "     on the appeal's page and in the caller's next pop.",
         f"  4. As `supervisor`: the live board ({base}/supervisor/board), replay a recording",
-        f"     ({base}/supervisor), deliveries ({base}/supervisor/outbox).",
+        f"     ({base}/supervisor), deliveries ({base}/supervisor/outbox), the duty desk",
+        f"     ({base}/duty: a check logged, one missed and its alarm, the journal).",
         "  5. Another terminal, same folder: callcenter appeals list",
         "",
         "A compressed day: quiet night, a morning peak, a water main bursts around 12:30.",
