@@ -21,6 +21,7 @@ from callcenter.duty.schemas import (
     NewEntry,
     NewHandover,
     NewNote,
+    SlotView,
 )
 from callcenter.duty.service import DutyDesk, Writer
 from callcenter.users.access import allow
@@ -73,6 +74,17 @@ async def log_check(body: NewCheck, request: Request, user: OnShift) -> CheckVie
     window holds the moment it is logged."""
     return CheckView.of(await desk_of(request).log_check(writer(user), body.result.value,
                                                          body.remarks))
+
+
+@router.get("/api/duty/checks")
+async def checks_of_day(request: Request, _user: OnShift, day: Day = None) -> list[SlotView]:
+    """The scheduled checks of a local day (default: today): answered, missed (and alarmed)."""
+    desk = desk_of(request)
+    states = await desk.day(day)
+    alarmed = {(a.day, a.slot) for a in await desk.alarms_of(day or desk.today())}
+    return [SlotView(at=s.slot.at, opens=s.slot.opens, closes=s.slot.closes,
+                     check=CheckView.of(s.check) if s.check else None, missed=s.missed,
+                     alarmed=(s.slot.day, s.slot.at) in alarmed) for s in states]
 
 
 @router.post("/api/duty/handovers", status_code=201,

@@ -63,6 +63,17 @@ class CheckView(BaseModel):
                    checked_by=c.checked_by, at=c.at)
 
 
+class SlotView(BaseModel):
+    """A scheduled check of the day: its window, the check that answered it, or missed."""
+
+    at: str
+    opens: datetime
+    closes: datetime
+    check: CheckView | None
+    missed: bool
+    alarmed: bool
+
+
 class NewHandover(BaseModel):
     summary: Text
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -168,6 +168,12 @@ class DutyDesk:
             states.append(SlotState(slot, check, check is None and now > slot.closes,
                                     slot.holds(now)))
         return states
+
+    async def alarms_of(self, day: date) -> list[Alarm]:
+        """The alarms of the checks of a local day (raised that day or the next)."""
+        start = datetime.combine(day, time(0), tzinfo=self.zone).astimezone(UTC)
+        return [a for a in await self.store.alarms(start, start + timedelta(days=2))
+                if a.day == day]
 
     async def recent_alarms(self, hours: int = 24) -> list[Alarm]:
         now = self.now()

@@ -14,7 +14,7 @@ from callcenter.core.database import make_engine
 from callcenter.duty.service import DutyDesk
 from callcenter.duty.store import SqlDutyStore
 from callcenter.duty.tables import APPEND_ONLY
-from tests.integration.duty_rig import SETTINGS, duty_mail
+from tests.integration.duty_rig import SETTINGS, Clock, desk_on, duty_mail
 from tests.web_rig import WebRig
 
 
@@ -95,3 +95,19 @@ async def test_sql_cannot_change_or_delete_the_journal(database_url: str, table:
             assert (await connection.execute(text(f"SELECT count(*) FROM {table}"))).scalar() == 1
     finally:
         await engine.dispose()
+
+
+async def test_the_checks_of_a_day_through_the_api(web: WebRig) -> None:
+    clock = Clock(datetime(2026, 10, 25, 12, 10, tzinfo=UTC))  # 14:10 EET, the autumn change
+    desk = web.app.state.duty = desk_on(web.db, clock)
+    assert await desk.sweep_check("08:00", datetime(2026, 10, 25, 6, 30, tzinfo=UTC))
+    async with web.client(await web.token("olena", "operator", seat="PJSIP/op1001")) as op:
+        logged = await op.post("/api/duty/checks", json={"result": "fault",
+                                                        "remarks": "Гучномовець №3 мовчить"})
+        day = await op.get("/api/duty/checks")
+        bad = await op.post("/api/duty/checks", json={"result": "maybe"})
+    assert logged.status_code == 201 and bad.status_code == 422
+    assert [(s["at"], s["missed"], s["alarmed"], (s["check"] or {}).get("id"))
+            for s in day.json()] == [("08:00", True, True, None),
+                                     ("14:00", False, False, logged.json()["id"]),
+                                     ("20:00", False, False, None)]
