@@ -90,4 +90,6 @@ async def push(websocket: WebSocket, parts: PopWeb, changed: asyncio.Event) -> N
 @router.get("/supervisor/board", include_in_schema=False)
 async def board_page(request: Request,
                      user: Annotated[Principal, Depends(allow(Role.SUPERVISOR))]) -> Response:
-    return render(request, "pops/board.html", principal=user)
+    duty = getattr(request.app.state, "duty", None)  # the duty desk's missed checks, if any
+    alarms = await duty.recent_alarms() if duty is not None else []
+    return render(request, "pops/board.html", principal=user, duty_alarms=alarms)

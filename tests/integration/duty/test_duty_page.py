@@ -4,13 +4,13 @@ screen, the alarm of a missed check in sight."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from callcenter.duty.model import check_slot
 from callcenter.duty.service import DutyDesk
 from tests.integration.browser import chromium, sign_in
-from tests.web_rig import LiveWeb
+from tests.web_rig import LiveWeb, WebRig
 
 SCREEN = {"width": 1366, "height": 768}
 
@@ -18,7 +18,7 @@ SCREEN = {"width": 1366, "height": 768}
 async def test_the_duty_page_at_1366(live_web: LiveWeb, tmp_path: Path) -> None:
     await live_web.rig.user("maria", "supervisor")
     desk: DutyDesk = live_web.rig.app.state.duty
-    missed = check_slot(desk.today() - timedelta(days=0), "08:00", 30, desk.zone)
+    missed = check_slot(desk.today(), "08:00", 30, desk.zone)
     await desk.store.raise_alarm(missed, datetime.now(UTC), [])
     async with chromium(tmp_path / "profile") as browser:
         page = await browser.new_page()
@@ -50,3 +50,15 @@ async def test_the_duty_page_at_1366(live_web: LiveWeb, tmp_path: Path) -> None:
     assert "Гучномовець №3 мовчить" in body or "поза графіком" in body or "Несправність" in body
     assert "Зміна без пригод" in body and "Я приймаю зміну" not in body  # own handover
     assert wide <= SCREEN["width"]
+
+
+async def test_the_supervisors_board_shows_a_missed_check(web: WebRig) -> None:
+    desk: DutyDesk = web.app.state.duty
+    async with web.client(await web.token("maria", "supervisor")) as sup:
+        quiet = await sup.get("/supervisor/board")
+        await desk.store.raise_alarm(check_slot(desk.today(), "14:00", 30, desk.zone),
+                                     datetime.now(UTC), [])
+        loud = await sup.get("/supervisor/board")
+    assert quiet.status_code == loud.status_code == 200
+    assert "duty-alarms" not in quiet.text
+    assert "Перевірку системи оповіщення о 14:00" in loud.text and 'href="/duty"' in loud.text
