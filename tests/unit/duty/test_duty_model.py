@@ -79,3 +79,12 @@ def test_the_weekly_note_lists_the_overdue_first() -> None:
     note = weekly_note(items, date(2026, 6, 1))
     assert note.index("Прострочені: 1") < note.index("Доручення 1") < note.index("У роботі: 1")
     assert "Доручення 3" not in note
+
+
+def test_a_written_notice_is_mailed_as_written() -> None:
+    from callcenter.delivery.senders import email_text
+
+    [mail] = missed_check_mail(check_slot(date(2026, 6, 1), "20:00", 30, KYIV),
+                               ("a@x.ua",), page_url="http://h/duty")
+    assert email_text.subject(mail.payload) == mail.payload["subject"]
+    assert email_text.body(mail.payload).startswith("Перевірку системи оповіщення")
