@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from callcenter.core.web.bounds import FIRST_DAY, LAST_DAY
+from callcenter.core.web.bounds import FIRST_DAY, LAST_DAY, MAX_ID, RowId
 from callcenter.core.web.i18n import N_, gettext, language_of
 from callcenter.core.web.pages import render
 from callcenter.duty.model import MAX_TEXT, DutyError, EntryKind, HandoverRefused
@@ -86,7 +86,7 @@ async def _refused(request: Request, user: Principal, exc: Exception) -> HTMLRes
 
 @router.post("/duty/entries", response_class=HTMLResponse, response_model=None)
 async def write_entry(request: Request, user: OnShift, kind: Short, text: Text,
-                      corrects: Annotated[int | None, Form(ge=1, le=2**63 - 1)] = None
+                      corrects: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None
                       ) -> Response:
     try:
         await desk_of(request).write(writer(user), kind, text, corrects)
@@ -116,7 +116,7 @@ async def hand_over(request: Request, user: Supervisor, summary: Text) -> Respon
 
 @router.post("/duty/handovers/accept", response_class=HTMLResponse, response_model=None)
 async def accept(request: Request, user: Supervisor,
-                 handover: Annotated[int, Form(ge=1, le=2**63 - 1)]) -> Response:
+                 handover: Annotated[int, Form(ge=1, le=MAX_ID)]) -> Response:
     try:
         await desk_of(request).accept(writer(user), handover)
     except DutyError as exc:
@@ -138,7 +138,7 @@ async def add_assignment(request: Request, user: OnShift, text: Text, meeting_da
 
 @router.post("/duty/assignments/{assignment_id}/notes", response_class=HTMLResponse,
              response_model=None)
-async def add_note(request: Request, user: OnShift, assignment_id: int,
+async def add_note(request: Request, user: OnShift, assignment_id: RowId,
                    text: Annotated[str, Form(max_length=MAX_TEXT)] = "",
                    status: Annotated[str, Form(max_length=16)] = "") -> Response:
     try:

@@ -62,3 +62,19 @@ async def test_the_supervisors_board_shows_a_missed_check(web: WebRig) -> None:
     assert quiet.status_code == loud.status_code == 200
     assert "duty-alarms" not in quiet.text
     assert "Перевірку системи оповіщення о 14:00" in loud.text and 'href="/duty"' in loud.text
+
+
+async def test_the_forms_refuse_bad_input_without_a_server_error(web: WebRig) -> None:
+    async with web.client(await web.token("maria", "supervisor")) as sup:
+        answers = [
+            await sup.post("/duty/entries", data={"kind": "gossip", "text": "x"}),
+            await sup.post("/duty/entries", data={"kind": "camera", "text": "x",
+                                                  "corrects": str(2**64)}),
+            await sup.post("/duty/assignments/99999999999999999999/notes", data={"text": "x"}),
+            await sup.post("/duty/assignments/5/notes", data={"text": "x"}),
+            await sup.post("/duty/handovers/accept", data={"handover": "7"}),
+            await sup.get("/duty/export?since=2026-12-07&until=2026-12-01"),
+            await sup.get("/duty/export?since=0001-01-01&until=2026-12-01"),
+        ]
+    assert [a.status_code for a in answers] == [422, 422, 422, 422, 422, 422, 422]
+    assert "Деякі поля заповнено неправильно" in answers[0].text  # the page, with the error
