@@ -4,8 +4,11 @@ screen, the alarm of a missed check in sight."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 from pathlib import Path
+
+from pypdf import PdfReader
 
 from callcenter.duty.model import check_slot
 from callcenter.duty.service import DutyDesk
@@ -78,3 +81,18 @@ async def test_the_forms_refuse_bad_input_without_a_server_error(web: WebRig) ->
         ]
     assert [a.status_code for a in answers] == [422, 422, 422, 422, 422, 422, 422]
     assert "Деякі поля заповнено неправильно" in answers[0].text  # the page, with the error
+
+
+async def test_the_page_exports_a_period(web: WebRig) -> None:
+    desk: DutyDesk = web.app.state.duty
+    day = desk.today().isoformat()
+    async with web.client(await web.token("olena", "operator", seat="PJSIP/op1001")) as op:
+        await op.post("/api/duty/entries", json={"kind": "information",
+                                                 "text": "Надійшло штормове попередження"})
+        pdf = await op.get(f"/duty/export?since={day}&until={day}&format=pdf")
+        xlsx = await op.get(f"/duty/export?since={day}&until={day}&format=xlsx")
+    assert pdf.status_code == xlsx.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert f'duty-journal-{day}-{day}.xlsx' in xlsx.headers["content-disposition"]
+    text = " ".join(PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text().split())
+    assert "Надійшло штормове попередження" in text
