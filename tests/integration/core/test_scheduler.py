@@ -14,9 +14,16 @@ from pathlib import Path
 
 import pytest
 
+from callcenter.core import migrate
 from callcenter.core.database import Database
 from callcenter.core.scheduler import Scheduler
-from tests.conftest import require_postgres
+from tests.conftest import (
+    PG_HOST,
+    PG_PORT,
+    create_pg_database,
+    drop_pg_database,
+    require_postgres,
+)
 
 
 class Clock:
@@ -180,18 +187,19 @@ RACER = textwrap.dedent("""
 
 
 @pytest.mark.postgres
-async def test_two_os_processes_racing_on_postgresql_run_each_job_once(
-        empty_database_url: str, tmp_path: Path) -> None:
-    if not empty_database_url.startswith("postgresql"):
-        pytest.skip("the race is PostgreSQL's")
+async def test_two_os_processes_racing_on_postgresql_run_each_job_once(tmp_path: Path) -> None:
     require_postgres()
-    from callcenter.core import migrate
-    await asyncio.to_thread(migrate.upgrade, empty_database_url)
-    out = tmp_path / "runs.txt"
-    start = clock.time() + 4.0
-    procs = [subprocess.Popen([sys.executable, "-c", RACER, empty_database_url, str(out),
-                               str(start)]) for _ in range(2)]
-    codes = [await asyncio.to_thread(p.wait, 60) for p in procs]
+    name = await create_pg_database()
+    url = f"postgresql+asyncpg://postgres@{PG_HOST}:{PG_PORT}/{name}"
+    try:
+        await asyncio.to_thread(migrate.upgrade, url)
+        out = tmp_path / "runs.txt"
+        start = clock.time() + 4.0
+        procs = [subprocess.Popen([sys.executable, "-c", RACER, url, str(out), str(start)])
+                 for _ in range(2)]
+        codes = [await asyncio.to_thread(p.wait, 60) for p in procs]
+    finally:
+        await drop_pg_database(name)
     assert codes == [0, 0]
     lines = out.read_text().splitlines()
     jobs = Counter(line.split()[0] for line in lines)
