@@ -30,6 +30,7 @@ from callcenter.core.ami.link import AmiAuthError
 from callcenter.core.database import Database
 from callcenter.core.errors import DomainError, StoreUnavailable
 from callcenter.core.web.listening import HttpPortUnavailable
+from callcenter.duty import cli as duty_cli
 from callcenter.open311 import cli as open311_cli
 from callcenter.recordings.service.archive import Archive
 from callcenter.recordings.service.upkeep import (
@@ -82,6 +83,7 @@ def parser() -> argparse.ArgumentParser:
     users_parser(sub)
     add_recordings_commands(sub)
     routing_cli.add_commands(sub)
+    duty_cli.add_commands(sub)
     residents_cli.add_commands(sub)
     open311_cli.add_commands(sub)
     return p
@@ -221,18 +223,21 @@ def _app() -> ModuleType:
 # Commands that work on the tables but never migrate them: a database that is not there or
 # not migrated is named as such (SchemaNotReady), not as "unavailable".
 NEED_SCHEMA = frozenset({"appeals", "recordings", "contractors", "outbox",
-                         "escalation"})
+                         "escalation", "duty"})
 
 
 def run_command(args: argparse.Namespace, config: configuration.Config) -> int:
     if args.command in NEED_SCHEMA:
         asyncio.run(migrate.require_schema(config.database.url))
     if args.command in routing_cli.COMMANDS:
-        return routing_cli.run(args, config)
+        return routing_cli.run(args, config, jobs=_app().timed_jobs if args.command == "worker"
+                               else None)
     if args.command in residents_cli.COMMANDS:
         return residents_cli.run(args, config)
     if args.command in open311_cli.COMMANDS:
         return open311_cli.run(args, config)
+    if args.command in duty_cli.COMMANDS:
+        return duty_cli.run(args, config)
     if args.command == "listen":
         from callcenter.calls.wiring import listen  # no web framework in this process
 

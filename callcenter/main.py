@@ -35,6 +35,7 @@ from callcenter.core import logs
 from callcenter.core.config import Config
 from callcenter.core.database import Database
 from callcenter.core.pacing import Supervisor
+from callcenter.core.scheduler import Scheduler
 from callcenter.core.web.app import WebParts, create_app
 from callcenter.core.web.health import Readiness
 from callcenter.core.web.listening import open_http_sockets
@@ -44,6 +45,9 @@ from callcenter.delivery import pages as outbox_pages
 from callcenter.delivery.model.residents import appeal_filed
 from callcenter.mail import api as mail_api
 from callcenter.mail.wiring import MailReceiver, build_letters, build_receiver
+from callcenter.duty import api as duty_api
+from callcenter.duty import pages as duty_pages
+from callcenter.duty import wiring as duty_wiring
 from callcenter.open311 import api as open311_api
 from callcenter.open311 import pages as open311_pages
 from callcenter.open311.service import ApiKeys, Open311
@@ -143,7 +147,8 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                               portal_pages.router, open311_api.router, open311_pages.pages,
                               mail_api.router,
                               outages_api.open_router, outages_api.router,
-                              outages_pages.staff, outages_pages.residents],
+                              outages_pages.staff, outages_pages.residents,
+                              duty_api.router, duty_pages.router],
                      error_formats={open311_api.PREFIX.rsplit("/", 1)[0] + "/":
                                     open311_api.open311_errors},
                      state={"pops": pop_web, "reference": reference,
@@ -162,6 +167,7 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                             "public_statuses": build_statuses(config, db),
                             "mail_letters": build_letters(config, db),
                             "outages": build_outages(config, db, reference.streets),
+                            "duty": duty_wiring.build_duty(config, db),
                             **residents_side(config, db, reference, routing_services,
                                              attachments)})
     return create_app(parts)
@@ -256,6 +262,12 @@ async def serve_http(app: FastAPI, config: Config,
         raise OSError(f"cannot listen on {config.http.host}:{config.http.port}")
 
 
+def timed_jobs(config: Config, scheduler: Scheduler) -> None:
+    """Every feature's timed jobs, on the scheduler of `worker` and of `serve` with
+    `[outbox] in_serve` (one line a feature)."""
+    duty_wiring.schedule(config, scheduler)
+
+
 @dataclass
 class Server:
     """The running pieces of `callcenter serve`: the AMI listener, the web app and, with
@@ -309,7 +321,8 @@ def build_server(config: Config, *, http_sockets: list[socket.socket] | None = N
     routing_services = build_routing(config, listener.db)
     app = build_web(config, listener.db, listener=listener, routing_services=routing_services)
     worker = (build_worker(config, routing_services=routing_services,
-                           supervisor=listener.supervisor) if config.outbox.in_serve else None)
+                           supervisor=listener.supervisor, jobs=timed_jobs)
+              if config.outbox.in_serve else None)
     return Server(config, listener, app, worker, http_sockets,
                   mail=build_receiver(config, listener.db))
 

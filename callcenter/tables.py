@@ -10,6 +10,7 @@ from callcenter.contractors import tables as contractors
 from callcenter.core.tables import Base
 from callcenter.delivery import tables as delivery
 from callcenter.mail import tables as mail
+from callcenter.duty import tables as duty
 from callcenter.open311 import tables as open311
 from callcenter.outages import tables as outages
 from callcenter.pops import tables as pops
@@ -19,5 +20,5 @@ from callcenter.users import tables as users
 
 metadata = Base.metadata
 
-__all__ = ["appeals", "calls", "contractors", "delivery", "mail", "metadata", "open311",
-           "outages", "pops", "recordings", "routing", "users"]
+__all__ = ["appeals", "calls", "contractors", "delivery", "duty", "mail", "metadata",
+           "open311", "outages", "pops", "recordings", "routing", "users"]

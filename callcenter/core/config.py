@@ -274,6 +274,16 @@ class OutagesConfig:
     probable_window_minutes: int = 30  # ... and no outage registered: flagged to supervisors
     digest_at: str = "08:00"  # local time of the morning digest
     digest_emails: tuple[str, ...] = ()  # the leadership list
+class DutyConfig:
+    """The duty desk (`/duty`): the alerting-system checks, who hears of a missed one and of
+    a signal, the reminders of the mayor's assignments."""
+
+    alerting_checks: tuple[str, ...] = ("08:00", "14:00", "20:00")  # local times, HH:MM
+    check_window_minutes: int = 30  # a check counts from this long before to this long after
+    alarm_emails: tuple[str, ...] = ()  # a missed check; empty: [notify] supervisor_emails
+    signal_emails: tuple[str, ...] = ()  # the mayor, the first deputy, the emergencies head
+    remind_days: int = 2  # an assignment's owner is reminded this many days before its deadline
+    remind_at: str = "09:00"
 
 
 def _default_trunks() -> tuple[Trunk, ...]:
@@ -313,6 +323,7 @@ class Config:
     sms: SmsConfig = field(default_factory=SmsConfig)
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     outages: OutagesConfig = field(default_factory=OutagesConfig)
+    duty: DutyConfig = field(default_factory=DutyConfig)
     trunks: tuple[Trunk, ...] = field(default_factory=_default_trunks)
 
     def replace(self, **changes: Any) -> Config:
@@ -387,6 +398,17 @@ def _build(data: dict[str, Any]) -> Config:
 
 # Keys renamed since; the old name still works (the new one wins when both are given).
 RENAMED = {"http": {"login_attempts": "login_free_failures", "login_lockout": "login_max_delay"}}
+
+
+def _validate_duty(duty: DutyConfig) -> None:
+    for at in (*duty.alerting_checks, duty.remind_at):
+        hours, _, minutes = at.partition(":")
+        if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2
+                and int(hours) < 24 and int(minutes) < 60):
+            raise ConfigError(f"duty: expected times as HH:MM, got {at!r}")
+    if not 1 <= duty.check_window_minutes <= 180 or duty.remind_days < 0:
+        raise ConfigError("duty.check_window_minutes: expected 1 to 180; "
+                          "duty.remind_days: expected >= 0")
 
 
 def _section(name: str, cls: Any, value: Any) -> Any:
@@ -568,6 +590,7 @@ def _validate_sign_in(http: HttpConfig) -> None:
 
 
 def _validate_delivery(config: Config) -> None:
+    _validate_duty(config.duty)
     outbox, smtp, notify = config.outbox, config.smtp, config.notify
     if min(outbox.workers, outbox.max_attempts, outbox.batch) < 1:
         raise ConfigError("outbox.workers, outbox.max_attempts, outbox.batch: expected >= 1")

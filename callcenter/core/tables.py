@@ -16,9 +16,11 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    String,
+    Text,
     TypeDecorator,
 )
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -62,3 +64,19 @@ def trigram_index(table: str, column: str) -> Index:
     index = Index(f"ix_{table}_{column}_trgm", column, postgresql_using="gin",
                   postgresql_ops={column: "gin_trgm_ops"}, info={"dialects": ("postgresql",)})
     return index.ddl_if(dialect="postgresql")
+
+
+class ScheduledRun(Base):
+    """One claimed occurrence of a timed job (`callcenter.core.scheduler`): the primary key
+    (job, slot) is the exactly-once guarantee, whoever inserts it first runs it."""
+
+    __tablename__ = "scheduled_runs"
+
+    job: Mapped[str] = mapped_column(String(64), primary_key=True)
+    slot: Mapped[str] = mapped_column(String(32), primary_key=True)  # local day or UTC minute
+    owner: Mapped[str] = mapped_column(String(128))  # host-pid of the process that ran it
+    state: Mapped[str] = mapped_column(String(8))  # running | done | failed
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    error: Mapped[str] = mapped_column(Text, default="")

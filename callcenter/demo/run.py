@@ -28,6 +28,7 @@ from callcenter.core.database import Database, make_engine
 from callcenter.core.errors import DomainError
 from callcenter.demo import pages
 from callcenter.demo.day import CityDay
+from callcenter.demo.duty import duty_day
 from callcenter.demo.mailbox import Mailbox, MailCatcher
 from callcenter.demo.outages import DemoOutages
 from callcenter.demo.people import (
@@ -162,6 +163,7 @@ class Hotline:
     async def run(self) -> None:
         codes = await self.point_webhooks()
         shown, acting = await ensure_users(build_auth(self.config, self.db), codes)
+        await duty_day(self.server.app.state.duty)
         app = self.server.app
         app.include_router(pages.router)
         app.state.demo_mailbox = self.mailbox
@@ -298,7 +300,8 @@ def guide(base: str, shown: list[tuple[DemoUser, str]]) -> str:
         "  3. The contractors take appeals into work and answer by themselves; see the answers",
         "     on the appeal's page and in the caller's next pop.",
         f"  4. As `supervisor`: the live board ({base}/supervisor/board), replay a recording",
-        f"     ({base}/supervisor), deliveries ({base}/supervisor/outbox).",
+        f"     ({base}/supervisor), deliveries ({base}/supervisor/outbox), the duty desk",
+        f"     ({base}/duty: a check logged, one missed and its alarm, the journal).",
         f"  5. Outages: {base}/vidkliuchennia (public; hot water planned on Галицька, and the",
         "     water company registers the burst on Незалежності when it begins: the colleague",
         f"     then answers most calls about it by the outage); staff at {base}/outages.",

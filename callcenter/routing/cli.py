@@ -21,6 +21,7 @@ from callcenter.core import logs
 from callcenter.core.config import Config
 from callcenter.core.database import Database
 from callcenter.core.errors import DomainError, StoreUnavailable
+from callcenter.core.scheduler import TimedJobs
 from callcenter.delivery.model.outbox import OutboxRow, OutboxState
 from callcenter.delivery.service.admin import OutboxAdmin
 from callcenter.delivery.store import SqlOutboxStore
@@ -71,10 +72,11 @@ def _routing_commands(sub: Any) -> None:
     explain.add_argument("--file", help="default: [routing] rules")
 
 
-def run(args: argparse.Namespace, config: Config) -> int:
+def run(args: argparse.Namespace, config: Config, *, jobs: TimedJobs | None = None) -> int:
+    """`jobs`: registers the timed jobs `callcenter worker` runs (composed in main.py)."""
     logs.configure(fmt=config.log.format, level=config.log.level)  # to stderr, not stdout
     try:
-        return _run(args, config)
+        return _run(args, config, jobs)
     except RulesError as exc:
         _problems("routing rules", exc.problems)
     except ContractorsError as exc:
@@ -93,13 +95,13 @@ def _problems(what: str, problems: list[str]) -> None:
         print(f"  - {problem}", file=sys.stderr)
 
 
-def _run(args: argparse.Namespace, config: Config) -> int:
+def _run(args: argparse.Namespace, config: Config, jobs: TimedJobs | None) -> int:
     # The services' composition brings the HTTP and SMTP clients: imported by the commands
     # that run them, so `callcenter listen` (which shares this CLI) does without.
     from callcenter.routing import wiring
 
     if args.command == "worker":
-        asyncio.run(wiring.run_worker(config, name=args.name))
+        asyncio.run(wiring.run_worker(config, name=args.name, jobs=jobs))
         return 0
     if args.command == "contractors":
         return _contractors(args, config)

@@ -31,6 +31,7 @@ from callcenter.core.config import Config
 from callcenter.core.database import Database
 from callcenter.core.errors import ReferenceDataError
 from callcenter.core.pacing import Supervisor
+from callcenter.core.scheduler import Scheduler, TimedJobs
 from callcenter.delivery.model.notices import Notifier
 from callcenter.delivery.senders.email import SmtpSettings
 from callcenter.delivery.senders.sms import SmsSettings
@@ -141,6 +142,7 @@ class Worker:
     sweep_interval: float
     owns_db: bool = True
     supervisor: Supervisor = dataclasses.field(default_factory=Supervisor)
+    scheduler: Scheduler | None = None  # the timed jobs (digest, duty checks, reminders)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Until `stop`: then every worker finishes (sends and records) the batch in hand,
@@ -149,6 +151,8 @@ class Worker:
         loops = {worker.name: partial(worker.run, stop) for worker in self.workers}
         loops["escalation-sweep"] = partial(services.escalation.run, interval, stop)
         loops["routing-sweep"] = partial(services.appeal_router.run, interval, stop)
+        if self.scheduler is not None:
+            loops["scheduler"] = partial(self.scheduler.run, stop)
         async with asyncio.TaskGroup() as group:
             for name, loop in loops.items():
                 group.create_task(self.supervisor.keep(name, loop), name=name)
@@ -165,9 +169,11 @@ def default_name() -> str:
 
 def build_worker(config: Config, *, name: str | None = None,
                  routing_services: RoutingServices | None = None,
-                 supervisor: Supervisor | None = None) -> Worker:
+                 supervisor: Supervisor | None = None,
+                 jobs: TimedJobs | None = None) -> Worker:
     """A worker on its own database, or on the one of `routing_services` (`callcenter serve`,
-    with the supervisor of its other loops), which it then leaves open."""
+    with the supervisor of its other loops), which it then leaves open. `jobs` registers the
+    timed jobs on its scheduler."""
     owns_db = routing_services is None
     if routing_services is None:
         routing_services = build_routing(
@@ -181,8 +187,11 @@ def build_worker(config: Config, *, name: str | None = None,
     name = name or default_name()
     workers = [OutboxWorker(store=store, transport=transport, name=f"{name}-{i + 1}",
                             settings=worker_settings(config)) for i in range(count)]
+    scheduler = Scheduler(db, timezone=config.timezone, owner=name)
+    if jobs is not None:
+        jobs(config, scheduler)
     return Worker(routing_services, transport, workers, config.outbox.sweep_interval, owns_db,
-                  supervisor or Supervisor())
+                  supervisor or Supervisor(), scheduler)
 
 
 @contextlib.contextmanager
@@ -199,10 +208,11 @@ def signals(rules: RuleHolder, stop: asyncio.Event) -> Iterator[None]:
             loop.remove_signal_handler(sig)
 
 
-async def run_worker(config: Config, *, name: str | None = None) -> None:
+async def run_worker(config: Config, *, name: str | None = None,
+                     jobs: TimedJobs | None = None) -> None:
     logs.configure(fmt=config.log.format, level=config.log.level)
     await prepare(config)
-    worker = build_worker(config, name=name)
+    worker = build_worker(config, name=name, jobs=jobs)
     log.info("worker_started", workers=len(worker.workers), rules=config.routing.rules,
              smtp=f"{config.smtp.host}:{config.smtp.port}")
     stop = asyncio.Event()

@@ -37,6 +37,7 @@ from callcenter.contractors.model.desk import (
 from callcenter.core.errors import DomainError, InvalidTransition, StoreUnavailable
 from callcenter.core.web.i18n import N_, gettext, language_of
 from callcenter.mail.model import AttachmentNotFound
+from callcenter.duty.model import DutyError, HandoverRefused
 from callcenter.pops.model.pausing import NoSeat, PbxUnavailable, SeatNotInQueue
 from callcenter.recordings.model.disputes import (
     DisputeClosed,
@@ -148,6 +149,10 @@ RULES: list[tuple[type[Exception], ErrorRule]] = [
     (MessageNotFound, ErrorRule(404, N_("There is no such dead letter: only dead letters can "
                                         "be resent."))),
     (UnknownService, ErrorRule(422, N_("There is no such emergency service."))),
+    (HandoverRefused, ErrorRule(409, N_("The shift cannot be handed over or accepted now: it "
+                                        "was done already, or the last handover still waits "
+                                        "for the incoming officer."))),
+    (DutyError, ErrorRule(422, N_("Some fields are not filled in correctly."))),
     (InvalidTransition, ErrorRule(409, N_("The appeal cannot move to that status now."))),
     (StoreUnavailable, ErrorRule(503, N_("The database is unavailable. Your input is kept; "
                                          "try again in a moment."))),

@@ -66,6 +66,8 @@ REFUSED_BODY = (
 def subject(payload: Mapping[str, Any]) -> str:
     if payload["event"] == "resident.mail_refused":
         return REFUSED_SUBJECT
+    if _written(payload):
+        return str(payload["subject"])
     if payload["event"] in RESIDENT_SUBJECTS:
         return RESIDENT_SUBJECTS[payload["event"]].format(number=payload["appeal"]["number"])
     appeal = payload["appeal"]
@@ -81,6 +83,8 @@ def body(payload: Mapping[str, Any]) -> str:
     if payload["event"] == "resident.mail_refused":
         return REFUSED_BODY.format(why=REFUSED_WHY.get(payload.get("why", ""),
                                                        "лист не вдалося прочитати"))
+    if _written(payload):
+        return str(payload["text"])
     if payload["event"] in RESIDENT_BODIES:
         return RESIDENT_BODIES[payload["event"]].format(number=payload["appeal"]["number"],
                                                         status_url=payload["status_url"])
@@ -108,6 +112,11 @@ def body(payload: Mapping[str, Any]) -> str:
         f"Ключ повідомлення: {payload.get('idempotency_key', '')}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _written(payload: Mapping[str, Any]) -> bool:
+    """A notice written whole by its feature (the duty desk): its own subject and text."""
+    return str(payload["event"]).startswith("duty.") and "subject" in payload and "text" in payload
 
 
 def category_of(appeal: Mapping[str, Any]) -> str | None:

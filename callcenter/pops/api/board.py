@@ -99,4 +99,7 @@ async def board_page(request: Request,
     figures = await parts.figures(midnight) if parts.figures is not None else DailyFigures()
     language = language_of(request)
     lines = {code: gettext(language, word) for code, word in LINES.items()}
-    return render(request, "pops/board.html", principal=user, figures=figures, lines=lines)
+    duty = getattr(request.app.state, "duty", None)  # the duty desk's missed checks, if any
+    alarms = await duty.recent_alarms() if duty is not None else []
+    return render(request, "pops/board.html", principal=user, figures=figures, lines=lines,
+                  duty_alarms=alarms)

@@ -14,7 +14,7 @@ from tests.web_rig import LiveWeb, WebRig, make_web, serving
 
 PAGES = {"operator": ["/operator"],
          "supervisor": ["/supervisor", "/supervisor/disputes", "/supervisor/board",
-                        "/supervisor/outbox", "/supervisor/overdue"],
+                        "/supervisor/outbox", "/supervisor/overdue", "/duty"],
          "admin": ["/admin/contractors", "/admin/open311"],
          "contractor": ["/contractor"]}
 # Every violation reaches the page as a `securitypolicyviolation` event.
