@@ -43,17 +43,18 @@ from callcenter.core.web.metrics import Metrics
 from callcenter.delivery import api as outbox_api
 from callcenter.delivery import pages as outbox_pages
 from callcenter.delivery.model.residents import appeal_filed
-from callcenter.mail import api as mail_api
-from callcenter.mail.wiring import MailReceiver, build_letters, build_receiver
 from callcenter.duty import api as duty_api
 from callcenter.duty import pages as duty_pages
 from callcenter.duty import wiring as duty_wiring
+from callcenter.mail import api as mail_api
+from callcenter.mail.wiring import MailReceiver, build_letters, build_receiver
 from callcenter.open311 import api as open311_api
 from callcenter.open311 import pages as open311_pages
 from callcenter.open311.service import ApiKeys, Open311
 from callcenter.open311.store import SqlOpen311Store
 from callcenter.outages import api as outages_api
 from callcenter.outages import pages as outages_pages
+from callcenter.outages import wiring as outages_wiring
 from callcenter.outages.wiring import build_outages
 from callcenter.pops.api import board as board_routes
 from callcenter.pops.api import operator as pop_routes
@@ -266,6 +267,7 @@ def timed_jobs(config: Config, scheduler: Scheduler) -> None:
     """Every feature's timed jobs, on the scheduler of `worker` and of `serve` with
     `[outbox] in_serve` (one line a feature)."""
     duty_wiring.schedule(config, scheduler)
+    outages_wiring.schedule(config, scheduler, load_reference(config.reference).streets)
 
 
 @dataclass

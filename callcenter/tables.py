@@ -9,8 +9,8 @@ from callcenter.calls import tables as calls
 from callcenter.contractors import tables as contractors
 from callcenter.core.tables import Base
 from callcenter.delivery import tables as delivery
-from callcenter.mail import tables as mail
 from callcenter.duty import tables as duty
+from callcenter.mail import tables as mail
 from callcenter.open311 import tables as open311
 from callcenter.outages import tables as outages
 from callcenter.pops import tables as pops

@@ -274,6 +274,9 @@ class OutagesConfig:
     probable_window_minutes: int = 30  # ... and no outage registered: flagged to supervisors
     digest_at: str = "08:00"  # local time of the morning digest
     digest_emails: tuple[str, ...] = ()  # the leadership list
+
+
+@dataclass(frozen=True)
 class DutyConfig:
     """The duty desk (`/duty`): the alerting-system checks, who hears of a missed one and of
     a signal, the reminders of the mayor's assignments."""

@@ -12,6 +12,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from callcenter.core.folding import fold
+from callcenter.delivery.model.outbox import EMAIL, NewMessage
 from callcenter.outages.model.places import Hit, OutageIndex, address_of
 from callcenter.outages.model.records import (
     FINAL,
@@ -250,11 +251,32 @@ class Outages:
         return found
 
 
+class DigestMail(Protocol):
+    async def send_mail(self, messages: Sequence[NewMessage], at: datetime) -> int:
+        """Into the outbox (a message whose key exists is not sent again); how many new."""
+
+
 class OutagesDigest:
     """The morning digest's subject and text for a day (sent by the scheduler)."""
 
-    def __init__(self, store: OutageStore, timezone: str) -> None:
+    def __init__(self, store: OutageStore, timezone: str, *, mail: DigestMail | None = None,
+                 recipients: Sequence[str] = ()) -> None:
         self.store, self.timezone = store, timezone
+        self.mail, self.recipients = mail, tuple(recipients)
+
+    async def send(self, due: datetime) -> int:
+        """The scheduler's daily job: the digest of the local day `due` falls on, to every
+        recipient through the outbox, once (keyed by day and address: a catch-up or a second
+        process sends nothing twice). The outbox keeps it (subject and text) for later."""
+        if self.mail is None or not self.recipients:
+            return 0
+        day = due.astimezone(ZoneInfo(self.timezone)).date()
+        digest = await self.compose(day)
+        messages = [NewMessage(f"outages:digest:{day.isoformat()}:{to}", "outages.digest", EMAIL,
+                               to, {"event": "outages.digest", "day": day.isoformat(),
+                                    "subject": digest.subject, "text": digest.text})
+                    for to in self.recipients]
+        return await self.mail.send_mail(messages, due)
 
     async def compose(self, day: date) -> Digest:
         start = datetime.combine(day, time(), ZoneInfo(self.timezone))

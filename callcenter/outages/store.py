@@ -14,6 +14,8 @@ from callcenter.appeals.model.statuses import Status as AppealStatus
 from callcenter.appeals.rows import change_status
 from callcenter.appeals.tables import Appeal
 from callcenter.core.database import Database
+from callcenter.delivery.model.outbox import NewMessage
+from callcenter.delivery.rows import insert_messages
 from callcenter.outages.model.records import (
     FINAL,
     Outage,
@@ -36,6 +38,13 @@ OPEN = [Status.PLANNED.value, Status.ACTIVE.value]
 class SqlOutageStore:
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    async def send_mail(self, messages: Sequence[NewMessage], at: datetime) -> int:
+        """The digest into the outbox (delivery's rows; a key that exists is skipped)."""
+        async with self._db.transaction() as session:
+            sent = await insert_messages(session, self._db.dialect, messages, appeal_id=None,
+                                         decision_id=None, contractor_id=None, at=at)
+        return len(sent)
 
     async def add(self, drafts: Sequence[OutageDraft], statuses: Sequence[Status],
                   at: datetime, actor: str) -> list[int]:

@@ -3,8 +3,11 @@ the routing rules file, and the [outages] settings."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from callcenter.core.config import Config
 from callcenter.core.database import Database
+from callcenter.core.scheduler import Scheduler
 from callcenter.outages.service import Outages, OutagesDigest, OutageSettings
 from callcenter.outages.store import SqlOutageStore
 from callcenter.reference.model.street_search import StreetIndex
@@ -28,4 +31,20 @@ def build_outages(config: Config, db: Database, streets: StreetIndex) -> Outages
 
 
 def build_digest(config: Config, db: Database) -> OutagesDigest:
-    return OutagesDigest(SqlOutageStore(db), config.timezone)
+    store = SqlOutageStore(db)
+    return OutagesDigest(store, config.timezone, mail=store,
+                         recipients=config.outages.digest_emails)
+
+
+def schedule(config: Config, scheduler: Scheduler, streets: StreetIndex) -> None:
+    """The 08:00 digest (`[outages] digest_at`, to `digest_emails`) and, every minute, time's
+    moves of the register (planned -> active, with their history rows)."""
+    if config.outages.digest_emails:
+        scheduler.daily("outages-digest", config.outages.digest_at,
+                        build_digest(config, scheduler.db).send)
+    outages = build_outages(config, scheduler.db, streets)
+
+    async def advance(_due: datetime) -> None:
+        await outages.advance()
+
+    scheduler.every("outages-advance", 1, advance)

@@ -36,8 +36,8 @@ from callcenter.contractors.model.desk import (
 )
 from callcenter.core.errors import DomainError, InvalidTransition, StoreUnavailable
 from callcenter.core.web.i18n import N_, gettext, language_of
-from callcenter.mail.model import AttachmentNotFound
 from callcenter.duty.model import DutyError, HandoverRefused
+from callcenter.mail.model import AttachmentNotFound
 from callcenter.pops.model.pausing import NoSeat, PbxUnavailable, SeatNotInQueue
 from callcenter.recordings.model.disputes import (
     DisputeClosed,

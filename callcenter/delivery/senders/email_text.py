@@ -115,8 +115,10 @@ def body(payload: Mapping[str, Any]) -> str:
 
 
 def _written(payload: Mapping[str, Any]) -> bool:
-    """A notice written whole by its feature (the duty desk): its own subject and text."""
-    return str(payload["event"]).startswith("duty.") and "subject" in payload and "text" in payload
+    """A notice written whole by its feature (the duty desk, the outages digest): its own
+    subject and text."""
+    return (str(payload["event"]).startswith(("duty.", "outages.")) and "subject" in payload
+            and "text" in payload)
 
 
 def category_of(appeal: Mapping[str, Any]) -> str | None:

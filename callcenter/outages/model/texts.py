@@ -125,8 +125,6 @@ def digest_text(outages: Sequence[Outage], day: date, tz: str) -> str:
         for outage in group:
             lines.append(f"— №{outage.id}. {headline(outage)}, {period_text(outage, tz)}")
             lines += [f"    {line}" for line in addresses(outage.places)]
-            if outage.contractor:
-                lines.append(f"    Повідомив: {outage.contractor}")
             if outage.calls:
                 lines.append(f"    Дзвінків: {outage.calls}")
             if outage.internal_note.strip():
