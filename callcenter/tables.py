@@ -5,6 +5,7 @@ whichever feature's store was imported first.
 """
 
 from callcenter.appeals import tables as appeals
+from callcenter.callbacks import tables as callbacks
 from callcenter.calls import tables as calls
 from callcenter.contractors import tables as contractors
 from callcenter.core.tables import Base
@@ -17,5 +18,5 @@ from callcenter.users import tables as users
 
 metadata = Base.metadata
 
-__all__ = ["appeals", "calls", "contractors", "delivery", "metadata", "open311", "pops",
+__all__ = ["appeals", "callbacks", "calls", "contractors", "delivery", "metadata", "open311", "pops",
            "recordings", "routing", "users"]

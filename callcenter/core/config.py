@@ -119,6 +119,17 @@ class OperatorConfig:
 
 
 @dataclass(frozen=True)
+class DutyConfig:
+    """Call-backs and control checks (issue 18)."""
+
+    callback_attempts: int = 3  # unanswered call-backs before an appeal is closed unreached
+    callback_retry_minutes: float = 60.0  # an unanswered resident is tried again after this
+    claim_minutes: float = 10.0  # an operator's claim on a resident lasts this long
+    originate_timeout: float = 30.0  # seconds the operator's phone may ring (Originate Timeout)
+    caller_id: str = '"Гаряча лінія 1580" <1580>'  # presented to both phones
+
+
+@dataclass(frozen=True)
 class RecordingsConfig:
     spool_dir: str = "var/spool/monitor"
     asterisk_spool_dir: str = "/var/spool/asterisk/monitor"
@@ -264,6 +275,7 @@ class Config:
     http: HttpConfig = field(default_factory=HttpConfig)
     reference: ReferenceConfig = field(default_factory=ReferenceConfig)
     operator: OperatorConfig = field(default_factory=OperatorConfig)
+    duty: DutyConfig = field(default_factory=DutyConfig)
     recordings: RecordingsConfig = field(default_factory=RecordingsConfig)
     replay: ReplayConfig = field(default_factory=ReplayConfig)
 
