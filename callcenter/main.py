@@ -23,6 +23,9 @@ from callcenter.appeals.service.operators import AppealRules, Appeals, OnRegiste
 from callcenter.appeals.service.photos import AppealPhotos
 from callcenter.appeals.store.appeals import SqlAppealStore
 from callcenter.appeals.store.filing import SqlFilingStore
+from callcenter.callbacks import api as callbacks_api
+from callcenter.callbacks import pages as callbacks_pages
+from callcenter.callbacks.wiring import build_callbacks
 from callcenter.calls.wiring import Listener, build_listener, build_recordings, run_until_signal
 from callcenter.contractors import pages as contractor_pages
 from callcenter.contractors.api import admin as admin_contractors
@@ -133,7 +136,8 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                               contractor_api.router, contractor_pages.router,
                               admin_contractors.router, admin_contractors.pages,
                               residents_api.router, residents_pages.router,
-                              portal_pages.router, open311_api.router, open311_pages.pages],
+                              portal_pages.router, open311_api.router, open311_pages.pages,
+                              callbacks_api.router, callbacks_pages.router],
                      error_formats={open311_api.PREFIX.rsplit("/", 1)[0] + "/":
                                     open311_api.open311_errors},
                      state={"pops": pop_web, "reference": reference,
@@ -150,6 +154,7 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                                                timezone=config.timezone), attachments),
                             "contractors_admin": ContractorsAdmin(SqlContractorStore(db)),
                             "public_statuses": build_statuses(config, db),
+                            "callbacks": build_callbacks(config, db),
                             **residents_side(config, db, reference, routing_services,
                                              attachments)})
     return create_app(parts)

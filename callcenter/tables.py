@@ -18,5 +18,5 @@ from callcenter.users import tables as users
 
 metadata = Base.metadata
 
-__all__ = ["appeals", "callbacks", "calls", "contractors", "delivery", "metadata", "open311", "pops",
-           "recordings", "routing", "users"]
+__all__ = ["appeals", "callbacks", "calls", "contractors", "delivery", "metadata", "open311",
+           "pops", "recordings", "routing", "users"]

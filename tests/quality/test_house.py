@@ -9,7 +9,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "callcenter"
-FEATURES = {"calls", "appeals", "pops", "recordings", "routing", "delivery", "contractors",
+FEATURES = {"calls", "callbacks", "appeals", "pops", "recordings", "routing", "delivery",
+            "contractors",
             "users", "reference", "residents", "portal", "open311"}
 ROLES = {"model", "service", "store", "tables", "rows", "api", "pages", "schemas", "access",
          "cli", "wiring", "ami", "audio", "senders"}
