@@ -10,8 +10,8 @@ import pytest
 from callcenter.appeals.model.statuses import Status
 from callcenter.callbacks.model import (
     Kind,
-    Outcome,
     OutboundCalls,
+    Outcome,
     Plan,
     WorkItem,
     WrongOutcome,
