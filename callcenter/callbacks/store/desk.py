@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callcenter.appeals.model.records import AppealNotFound
@@ -260,16 +260,3 @@ async def _others_duplicate(session: AsyncSession, appeal: Appeal, *, now: datet
         await change_status(session, other, Status.DUPLICATE, at=now, actor=actor,
                             action="callback_duplicate", comment=appeal.number)
         other.duplicate_of_id = appeal.id
-
-
-async def confirmed_share(db: Database, contractor_id: int) -> tuple[int, int]:
-    """(confirmed by residents, checked with residents) of a contractor's appeals."""
-    query = (select(AppealHistory.action, func.count(func.distinct(AppealHistory.appeal_id)))
-             .join(Appeal, Appeal.id == AppealHistory.appeal_id)
-             .where(Appeal.contractor_id == contractor_id, AppealHistory.action.in_(
-                 ("callback_confirmed", "callback_not_confirmed")))
-             .group_by(AppealHistory.action))
-    async with db.reading() as session:
-        counts = dict((await session.execute(query)).tuples().all())
-    confirmed = int(counts.get("callback_confirmed", 0))
-    return confirmed, confirmed + int(counts.get("callback_not_confirmed", 0))
