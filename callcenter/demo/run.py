@@ -24,6 +24,7 @@ from callcenter.core.config import Config
 from callcenter.core.database import Database, make_engine
 from callcenter.core.errors import DomainError
 from callcenter.demo import pages
+from callcenter.demo.callbacks import CallBacker
 from callcenter.demo.day import CityDay
 from callcenter.demo.mailbox import Mailbox, MailCatcher
 from callcenter.demo.people import (
@@ -132,6 +133,7 @@ class Hotline:
         self.random = random.Random(options.seed + 1)
         self.base = config.notify.public_base_url
         self.streets: list[str] = []
+        self.backer: CallBacker | None = None  # call-backs through the simulated Asterisk
 
     async def run(self) -> None:
         codes = await self.point_webhooks()
@@ -147,6 +149,8 @@ class Hotline:
         colleague = Colleague(self.db, app.state.appeals, acting["colleague"], streets, burst,
                               self.random, pace)
         crews = Crews(self.db, app.state.contractor_desk, acting, self.random, pace)
+        self.backer = CallBacker(app.state.callbacks, acting["colleague"].username,
+                                 self.random)
         print(guide(self.base, shown), flush=True)
         log.info("demo_started", http=self.base, database=self.config.database.url,
                  speed=self.options.speed, seed=self.options.seed)
@@ -209,7 +213,10 @@ class Hotline:
 
     async def people(self, colleague: Colleague, crews: Crews) -> None:
         while True:
-            for who in (colleague, crews):
+            workers: list[Colleague | Crews | CallBacker] = [colleague, crews]
+            if self.backer is not None:
+                workers.append(self.backer)
+            for who in workers:
                 with contextlib.suppress(DomainError):  # the database away: next round
                     await who.work()
             await asyncio.sleep(PEOPLE_EVERY)
@@ -245,9 +252,12 @@ def guide(base: str, shown: list[tuple[DemoUser, str]]) -> str:
         f"     the portal ({base}/portal) and can check their appeal at {base}/status.",
         "  3. The contractors take appeals into work and answer by themselves; see the answers",
         "     on the appeal's page and in the caller's next pop.",
-        f"  4. As `supervisor`: the live board ({base}/supervisor/board), replay a recording",
+        f"  4. {base}/operator/callbacks: missed calls, done appeals to check, appeals on",
+        "     control; take one and press Call (your phone, then the resident's, rings in the",
+        "     simulated Asterisk). A colleague calls back by himself now and then.",
+        f"  5. As `supervisor`: the live board ({base}/supervisor/board), replay a recording",
         f"     ({base}/supervisor), deliveries ({base}/supervisor/outbox).",
-        "  5. Another terminal, same folder: callcenter appeals list",
+        "  6. Another terminal, same folder: callcenter appeals list",
         "",
         "A compressed day: quiet night, a morning peak, a water main bursts around 12:30.",
         "Ctrl-C stops it.",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from callcenter.appeals.tables import Appeal
 from callcenter.callbacks.tables import CallbackAttempt
 from callcenter.calls.tables import Call
 from callcenter.core.config import DutyConfig
+from callcenter.demo.callbacks import CallBacker
 from callcenter.main import Listener, build_listener, build_web
 from callcenter.simulator import SimulatedPbx
 from tests.integration.callbacks_rig import T0, Seed
@@ -172,3 +174,20 @@ async def test_the_operators_phone_not_answering_fails_the_attempt(
         failed = await eventually(lambda: _ended(r, attempt_id))
         assert (failed["state"], failed["error"]) == ("failed", "seat_no_answer")
         assert await r.call_row() is None
+
+
+async def test_the_demo_colleague_calls_back_through_the_simulator(
+        database_url: str, tmp_path: Path, eventually: Any) -> None:
+    async with rig(database_url, tmp_path, eventually) as r:
+        appeal = await r.seed.appeal(Status.DONE, caller=RESIDENT, at=T0, contractor=True)
+        backer = CallBacker(r.web.app.state.callbacks, "colleague", random.Random(3), every=1)
+        assert await backer.work() == 1  # placed
+
+        async def recorded() -> bool:
+            await backer.work()
+            return backer.attempt is None
+
+        await eventually(recorded)
+        assert await r.seed.status(appeal) in ("closed", "returned")
+        [originate] = [a for a in r.pbx.actions if a.get("Action") == "Originate"]
+        assert originate["Channel"] == "PJSIP/op1002"
