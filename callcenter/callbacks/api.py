@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -23,8 +24,11 @@ from callcenter.callbacks.model import (
 )
 from callcenter.callbacks.service import Callbacks
 from callcenter.core.errors import InvalidTransition
+from callcenter.core.phones import readable
 from callcenter.core.web.errors import raises
+from callcenter.core.web.i18n import lang_of
 from callcenter.pops.model.pausing import NoSeat
+from callcenter.reference.service import Reference
 from callcenter.users.access import allow
 from callcenter.users.model import Principal, Role
 
@@ -47,22 +51,26 @@ class ItemView(BaseModel):
     appeal_id: int
     number: str
     phone: str
+    phone_display: str  # as people read it aloud
     status: str
     waiting_since: datetime
     tries: int
     no_answers: int
     category: str | None
+    category_name: str | None  # in the request's language
     address: str | None
     contractor: str | None
     claimed_by: str | None
     mine: bool
 
     @classmethod
-    def of(cls, item: WorkItem, me: str) -> ItemView:
+    def of(cls, item: WorkItem, me: str, names: Callable[[str | None], str | None]
+           ) -> ItemView:
         return cls(kind=item.kind, appeal_id=item.appeal_id, number=item.number,
-                   phone=item.phone, status=item.status.value,
-                   waiting_since=item.waiting_since, tries=item.tries,
-                   no_answers=item.no_answers, category=item.category, address=item.address,
+                   phone=item.phone, phone_display=readable(item.phone) or item.phone,
+                   status=item.status.value, waiting_since=item.waiting_since,
+                   tries=item.tries, no_answers=item.no_answers, category=item.category,
+                   category_name=names(item.category), address=item.address,
                    contractor=item.contractor, claimed_by=item.claimed_by,
                    mine=item.claimed_by == me)
 
@@ -118,7 +126,20 @@ Operator = Annotated[Principal, Depends(allow(Role.OPERATOR))]
 @router.get("/api/operator/callbacks")
 async def worklist(request: Request, user: Operator) -> list[ItemView]:
     """Missed calls to call back, done appeals to check, appeals on control: oldest first."""
-    return [ItemView.of(item, user.username) for item in await callbacks_of(request).worklist()]
+    names = category_names(request)
+    return [ItemView.of(item, user.username, names)
+            for item in await callbacks_of(request).worklist()]
+
+
+def category_names(request: Request) -> Callable[[str | None], str | None]:
+    reference: Reference = request.app.state.reference
+    lang = lang_of(request)
+
+    def name(code: str | None) -> str | None:
+        found = reference.categories.get(code) if code else None
+        return found.name(lang) if found is not None else code
+
+    return name
 
 
 @router.post("/api/operator/callbacks/claim",

@@ -25,7 +25,6 @@ SCRIPT_TEXTS = {
     "take": N_("Take"),
     "taken_by": N_("%(name)s is calling"),
     "yours": N_("Yours"),
-    "call": N_("Call"),
     "release": N_("Let go"),
     "empty": N_("Nobody is waiting for a call-back."),
     "state_pending": N_("Asking the phone system…"),

@@ -64,7 +64,7 @@
     const parts = [];
     if (item.kind === "missed") parts.push(fill(T.tries, { count: item.tries }));
     if (item.no_answers) parts.push(fill(T.no_answers, { count: item.no_answers }));
-    for (const part of [item.category, item.address, item.contractor]) if (part) parts.push(part);
+    for (const part of [item.category_name, item.address, item.contractor]) if (part) parts.push(part);
     return parts.join(" · ");
   }
 
@@ -80,7 +80,7 @@
       link.href = `/appeals/${encodeURIComponent(item.number)}`;
       link.textContent = item.number;
       cell(row, "").appendChild(link);
-      cell(row, item.phone);
+      cell(row, item.phone_display);
       cell(row, when(item.waiting_since));
       cell(row, details(item));
       const action = cell(row, "");
@@ -122,7 +122,7 @@
     current = item;
     attempt = null;
     document.getElementById("current-title").textContent =
-      `${T["kind_" + item.kind]} · ${item.number} · ${item.phone}`;
+      `${T["kind_" + item.kind]} · ${item.number} · ${item.phone_display}`;
     state.textContent = "";
     form.hidden = true;
     panel.hidden = false;
