@@ -25,6 +25,7 @@ from callcenter.callbacks.model import (
 from callcenter.callbacks.service import Callbacks
 from callcenter.core.errors import InvalidTransition
 from callcenter.core.phones import readable
+from callcenter.core.web.bounds import MAX_ID, RowId
 from callcenter.core.web.errors import raises
 from callcenter.core.web.i18n import lang_of
 from callcenter.pops.model.pausing import NoSeat
@@ -77,7 +78,7 @@ class ItemView(BaseModel):
 
 class ItemRef(BaseModel):
     kind: Kind
-    appeal_id: int
+    appeal_id: int = Field(ge=1, le=MAX_ID)
 
 
 class ClaimView(BaseModel):
@@ -167,7 +168,7 @@ async def call(request: Request, item: ItemRef, user: Operator) -> AttemptView:
 
 @router.get("/api/operator/callbacks/attempts/{attempt_id}",
             responses=raises(AttemptNotFound))
-async def attempt(request: Request, attempt_id: Annotated[int, Path(ge=1)],
+async def attempt(request: Request, attempt_id: RowId,
                   user: Operator) -> AttemptView:
     found = await callbacks_of(request).attempt(attempt_id)
     if found.username != user.username and user.role is not Role.ADMIN:
@@ -177,7 +178,7 @@ async def attempt(request: Request, attempt_id: Annotated[int, Path(ge=1)],
 
 @router.post("/api/operator/callbacks/attempts/{attempt_id}/outcome",
              responses=raises(AttemptNotFound, WrongOutcome, InvalidTransition))
-async def outcome(request: Request, attempt_id: Annotated[int, Path(ge=1)], body: OutcomeIn,
+async def outcome(request: Request, attempt_id: RowId, body: OutcomeIn,
                   user: Operator) -> AttemptView:
     """What came of the call: the appeal moves as DESIGN.md says (closed, returned ...)."""
     return AttemptView.of(await callbacks_of(request).record(
