@@ -11,6 +11,7 @@ import pytest
 
 from callcenter.appeals.model.statuses import Status
 from callcenter.callbacks.model import AlreadyClaimed, CallFact, Kind, Outcome, WrongOutcome
+from callcenter.callbacks.rows import confirmed_share
 from callcenter.callbacks.service import Callbacks
 from callcenter.callbacks.store.line import SqlCallbackLine
 from callcenter.core.database import Database
@@ -175,3 +176,19 @@ async def test_a_supervisor_puts_an_appeal_on_control_and_the_call_notes_the_wor
                          words="Бригада приїздила, чекають труби")
     assert await seed.status(appeal) == "in_work"
     assert await service.worklist() == []
+
+
+async def test_the_contractors_share_confirmed_by_residents(db: Database) -> None:
+    seed, clock = Seed(db), Clock()
+    contractor = await seed.contractor()
+    service = callbacks(db, clock)
+    verdicts = [Outcome.CONFIRMED, Outcome.CONFIRMED, Outcome.NOT_CONFIRMED]
+    for index, verdict in enumerate(verdicts):
+        appeal = await seed.appeal(Status.DONE, caller=f"+38067111220{index}", at=T0,
+                                   contractor=True)
+        await service.claim(Kind.CHECK, appeal, username="op1", seat="PJSIP/op1001")
+        attempt = await connected(db, service, Kind.CHECK, appeal, "op1", clock)
+        await service.record(attempt, username="op1", outcome=verdict, words="Слова мешканця")
+    await seed.appeal(Status.DONE, caller=B, at=T0, contractor=True)  # not checked yet
+    async with db.reading() as session:
+        assert await confirmed_share(session, contractor) == (2, 3)
