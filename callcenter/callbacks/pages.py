@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
 
+from callcenter.callbacks.service import Callbacks
 from callcenter.core.web.i18n import N_, gettext, language_of
 from callcenter.core.web.pages import render
 from callcenter.users.access import allow
@@ -66,3 +67,14 @@ async def callbacks_page(request: Request,
                          ) -> HTMLResponse:
     return render(request, "callbacks/callbacks.html", principal=user,
                   texts=script_texts(language_of(request)))
+
+
+@router.post("/appeals/{number}/control")
+async def control_form(request: Request, number: Annotated[str, Path(max_length=24)],
+                       on: Annotated[bool, Form()],
+                       user: Annotated[Principal, Depends(allow(Role.SUPERVISOR))],
+                       note: Annotated[str, Form(max_length=4000)] = "") -> RedirectResponse:
+    """The appeal page's control buttons (supervisors): then back to the appeal."""
+    callbacks: Callbacks = request.app.state.callbacks
+    await callbacks.set_control(number, on=on, by=user.username, note=note)
+    return RedirectResponse(f"/appeals/{number}", status_code=303)

@@ -27,6 +27,17 @@ ACTIONS = {
     "call_answered": N_("Call answered"),
     "completed": N_("Form completed"),
     "handoff_failed": N_("Could not get through"),
+    "callback_claimed": N_("Taken for a control call"),
+    "callback_confirmed": N_("The resident confirmed the work"),
+    "callback_not_confirmed": N_("The resident did not confirm the work"),
+    "callback_no_answer": N_("Call-back: no answer"),
+    "callback_not_reached": N_("The resident could not be reached"),
+    "callback_reached": N_("The resident was reached by a call-back"),
+    "callback_consultation": N_("Call-back: information given"),
+    "callback_talked": N_("Control call: the resident's words"),
+    "callback_duplicate": N_("Joined to the appeal of the same caller"),
+    "control_on": N_("Put on control"),
+    "control_off": N_("Taken off control"),
 }
 CHANNELS = {"phone": N_("Phone"), "web": N_("Web portal"), "email": N_("E-mail"),
             "open311": N_("Open311")}

@@ -191,3 +191,21 @@ async def test_the_demo_colleague_calls_back_through_the_simulator(
         assert await r.seed.status(appeal) in ("closed", "returned")
         [originate] = [a for a in r.pbx.actions if a.get("Action") == "Originate"]
         assert originate["Channel"] == "PJSIP/op1002"
+
+
+async def test_a_supervisor_puts_an_appeal_on_control_from_its_page(
+        database_url: str, tmp_path: Path, eventually: Any) -> None:
+    async with rig(database_url, tmp_path, eventually) as r:
+        appeal = await r.seed.appeal(Status.IN_WORK, caller=RESIDENT, at=T0, contractor=True)
+        number = r.seed.numbers[appeal]
+        boss = await r.web.token("iryna", "supervisor")
+        async with r.web.client(boss) as supervisor:
+            page = await supervisor.get(f"/appeals/{number}")
+            assert 'action="/appeals/' + number + '/control"' in page.text
+            sent = await supervisor.post(f"/appeals/{number}/control",
+                                         data={"on": "true", "note": "Скарга до мера"})
+            assert sent.status_code == 303, sent.text
+        [item] = (await r.client.get("/api/operator/callbacks")).json()
+        assert (item["kind"], item["number"]) == ("control", number)
+        operator_page = await r.client.get(f"/appeals/{number}")
+        assert "/control" not in operator_page.text  # operators have no control buttons
