@@ -36,7 +36,7 @@ ACTIONS = {
     "callback_consultation": N_("Call-back: information given"),
     "callback_talked": N_("Control call: the resident's words"),
     "callback_duplicate": N_("Joined to the appeal of the same caller"),
-    "control_on": N_("Put on control"),
+    "control_on": N_("Placed on control"),
     "control_off": N_("Taken off control"),
 }
 CHANNELS = {"phone": N_("Phone"), "web": N_("Web portal"), "email": N_("E-mail"),
