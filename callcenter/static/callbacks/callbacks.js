@@ -213,7 +213,7 @@
     state.textContent = T.saved;
     if (chosen.value === "reached") {
       const link = document.createElement("a");
-      link.href = `/appeals/${encodeURIComponent(current.number)}`;
+      link.href = `/operator?appeal=${encodeURIComponent(current.number)}`;
       link.textContent = fill(T.open_appeal, { number: current.number });
       state.append(" ", link);
     }
