@@ -105,9 +105,16 @@ class Callbacks:
                                             now=self._clock())
 
     async def attempt(self, attempt_id: int) -> Attempt:
+        """As it stands; one still `pending` after `pending_seconds` (no process holding the
+        AMI link took it) fails as `pbx_unavailable` and is never placed later."""
+        found = await self.store.attempt(attempt_id)
+        if found.state != "pending":
+            return found
         now = self._clock()
-        await self.store.expire_pending(now - timedelta(seconds=self.rules.pending_seconds), now)
-        return await self.store.attempt(attempt_id)
+        if await self.store.expire_pending(now - timedelta(seconds=self.rules.pending_seconds),
+                                           now):
+            found = await self.store.attempt(attempt_id)
+        return found
 
     async def record(self, attempt_id: int, *, username: str, outcome: Outcome,
                      words: str) -> Attempt:

@@ -192,3 +192,17 @@ async def test_the_contractors_share_confirmed_by_residents(db: Database) -> Non
     await seed.appeal(Status.DONE, caller=B, at=T0, contractor=True)  # not checked yet
     async with db.reading() as session:
         assert await confirmed_share(session, contractor) == (2, 3)
+
+
+async def test_a_call_nobody_places_in_time_fails_and_is_never_placed_later(
+        db: Database) -> None:
+    seed, clock = Seed(db), Clock()
+    appeal = await seed.appeal(Status.MISSED, caller=A, at=T0)
+    service = callbacks(db, clock)
+    await service.claim(Kind.MISSED, appeal, username="op1", seat="PJSIP/op1001")
+    attempt_id = await service.call(Kind.MISSED, appeal, username="op1", seat="PJSIP/op1001")
+    assert (await service.attempt(attempt_id)).state == "pending"
+    clock.tick(seconds=11)  # no process holding the AMI link took it
+    failed = await service.attempt(attempt_id)
+    assert (failed.state, failed.error) == ("failed", "pbx_unavailable")
+    assert await SqlCallbackLine(db, pbx="pbx1").take_pending(clock(), 10) == []
