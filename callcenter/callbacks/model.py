@@ -125,6 +125,18 @@ class Attempt:
     outcome: Outcome | None
     call_answered: bool = False  # the resident picked up (the outbound call's answer time)
     call_ended: bool = False
+    updated_at: datetime | None = None  # the last change of `state`
+
+
+def overdue(attempt: Attempt, now: datetime, *, pending_seconds: float,
+            stuck_seconds: float) -> bool:
+    """Nobody took it in time (no process holds the AMI link), or the process that took it
+    died while placing it (`originating` longer than any ring)."""
+    if attempt.updated_at is None:
+        return False
+    age = (now - attempt.updated_at).total_seconds()
+    return ((attempt.state == "pending" and age > pending_seconds)
+            or (attempt.state == "originating" and age > stuck_seconds))
 
 
 def by_waiting(items: Sequence[WorkItem]) -> list[WorkItem]:

@@ -30,6 +30,7 @@ from callcenter.callbacks.model import (
     by_waiting,
     due_again,
     needs_words,
+    overdue,
     plan_outcome,
 )
 from callcenter.calls.model.ami_events import Headers
@@ -50,6 +51,7 @@ class CallbackRules:
     retry_minutes: float = 60.0
     claim_minutes: float = 10.0
     pending_seconds: float = 10.0  # an attempt nobody placed by then: the PBX is away
+    stuck_seconds: float = 300.0  # `originating` this long: the placing process died
     public_base_url: str = "http://127.0.0.1:8080"
 
 
@@ -66,7 +68,8 @@ class CallbackStore(Protocol):
 
     async def attempt(self, attempt_id: int) -> Attempt: ...
 
-    async def expire_pending(self, before: datetime, now: datetime) -> int: ...
+    async def expire_pending(self, before: datetime, stuck_before: datetime,
+                             now: datetime) -> int: ...
 
     async def record(self, attempt_id: int, *, username: str, outcome: Outcome, words: str,
                      now: datetime, plan_for: PlanFor, public_base_url: str) -> Attempt: ...
@@ -108,13 +111,13 @@ class Callbacks:
         """As it stands; one still `pending` after `pending_seconds` (no process holding the
         AMI link took it) fails as `pbx_unavailable` and is never placed later."""
         found = await self.store.attempt(attempt_id)
-        if found.state != "pending":
+        now, rules = self._clock(), self.rules
+        if not overdue(found, now, pending_seconds=rules.pending_seconds,
+                       stuck_seconds=rules.stuck_seconds):
             return found
-        now = self._clock()
-        if await self.store.expire_pending(now - timedelta(seconds=self.rules.pending_seconds),
-                                           now):
-            found = await self.store.attempt(attempt_id)
-        return found
+        await self.store.expire_pending(now - timedelta(seconds=rules.pending_seconds),
+                                        now - timedelta(seconds=rules.stuck_seconds), now)
+        return await self.store.attempt(attempt_id)
 
     async def record(self, attempt_id: int, *, username: str, outcome: Outcome,
                      words: str) -> Attempt:

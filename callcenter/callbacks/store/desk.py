@@ -8,7 +8,7 @@ history row, and a returned appeal's message to the contractor in the same trans
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -98,7 +98,8 @@ class SqlCallbacks:
             if claim is None:
                 raise NotClaimed("take the item first (or again: the claim expired)")
             busy = await session.scalar(select(CallbackAttempt.id).where(
-                CallbackAttempt.username == username,
+                CallbackAttempt.username == username,  # (not one a dead process left)
+                CallbackAttempt.updated_at > now - timedelta(minutes=5),
                 CallbackAttempt.state.in_(("pending", "originating"))))
             if busy is not None:
                 return int(busy)  # a second click while the first call is being placed
@@ -123,13 +124,18 @@ class SqlCallbacks:
         a = row[0]
         return Attempt(a.id, Kind(a.kind), a.appeal_id, row.number, a.phone, a.username,
                        a.state, a.error, Outcome(a.outcome) if a.outcome else None,
-                       row.answered_at is not None, row.ended_at is not None)
+                       row.answered_at is not None, row.ended_at is not None, a.updated_at)
 
-    async def expire_pending(self, before: datetime, now: datetime) -> int:
+    async def expire_pending(self, before: datetime, stuck_before: datetime,
+                             now: datetime) -> int:
+        """Fail attempts nobody took by `before`, and those a process took and never
+        finished by `stuck_before` (it died while placing them)."""
+        stuck = (CallbackAttempt.state == "originating") & (CallbackAttempt.updated_at
+                                                            < stuck_before)
         async with self._db.transaction() as session:
             result = await session.execute(update(CallbackAttempt).where(
-                CallbackAttempt.state == "pending", CallbackAttempt.created_at < before)
-                .values(state="failed", error="pbx_unavailable", updated_at=now))
+                ((CallbackAttempt.state == "pending") & (CallbackAttempt.created_at < before))
+                | stuck).values(state="failed", error="pbx_unavailable", updated_at=now))
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     # -- outcomes -------------------------------------------------------------------------

@@ -206,3 +206,20 @@ async def test_a_call_nobody_places_in_time_fails_and_is_never_placed_later(
     failed = await service.attempt(attempt_id)
     assert (failed.state, failed.error) == ("failed", "pbx_unavailable")
     assert await SqlCallbackLine(db, pbx="pbx1").take_pending(clock(), 10) == []
+
+
+async def test_a_call_left_half_placed_by_a_dead_process_fails_after_a_while(
+        db: Database) -> None:
+    seed, clock = Seed(db), Clock()
+    appeal = await seed.appeal(Status.MISSED, caller=A, at=T0)
+    service = callbacks(db, clock)
+    await service.claim(Kind.MISSED, appeal, username="op1", seat="PJSIP/op1001")
+    attempt_id = await service.call(Kind.MISSED, appeal, username="op1", seat="PJSIP/op1001")
+    await SqlCallbackLine(db, pbx="pbx1").take_pending(clock(), 10)  # then the process died
+    clock.tick(seconds=60)
+    assert (await service.attempt(attempt_id)).state == "originating"  # may still ring
+    clock.tick(seconds=250)
+    failed = await service.attempt(attempt_id)
+    assert (failed.state, failed.error) == ("failed", "pbx_unavailable")
+    again = await service.call(Kind.MISSED, appeal, username="op1", seat="PJSIP/op1001")
+    assert again != attempt_id
