@@ -111,6 +111,8 @@ async def test_a_call_back_rings_the_operator_first_and_is_tracked_as_outbound(
                 CallbackAttempt.id == attempt_id))
         assert linked == call.id
         assert await r.appeals() == appeals_before  # a call-back opens no appeal
+        async with r.web.db.reading() as session:  # nor an inbound call (the landline leg)
+            assert await session.scalar(select(func.count()).select_from(Call)) == 1
         saved = await r.client.post(f"/api/operator/callbacks/attempts/{attempt_id}/outcome",
                                     json={"outcome": "confirmed"})
         assert saved.status_code == 200, saved.text

@@ -23,6 +23,7 @@ from callcenter.callbacks.model import (
     plan_outcome,
     reply_error,
 )
+from callcenter.calls.model import ami_events
 
 T0 = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
 
@@ -121,3 +122,11 @@ def test_originate_replies_say_why_the_call_was_not_placed() -> None:
         "permission_denied"
     assert reply_error({"Response": "Error", "Message": "Channel not specified"}) == \
         "pbx_refused"
+
+
+def test_the_intake_passes_over_an_originates_first_dial_without_a_warning() -> None:
+    dial = {"Event": "DialEnd", "DestChannel": "PJSIP/op1001-00000000",
+            "DestUniqueid": "1.0", "DestLinkedid": "1.0", "DialStatus": "ANSWER"}
+    assert ami_events.parse_event(dial, T0) is None
+    assert ami_events.missing_headers(dial) == ()
+    assert ami_events.missing_headers({"Event": "DialEnd", "DialStatus": "ANSWER"})
