@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from callcenter.callbacks.model import action_id, reply_error
+from callcenter.callbacks.model import action_id, originate_problem, reply_error
 from callcenter.core.ami.link import AmiActionTimeout, AmiError, AmiLink
 
 
@@ -25,6 +25,9 @@ class AmiOriginator:
         self._margin = margin
 
     async def originate(self, attempt_id: int, seat: str, number: str) -> str | None:
+        problem = originate_problem(seat, number)
+        if problem is not None:
+            return problem
         fields = {"Action": "Originate", "ActionID": action_id(attempt_id, secrets.token_hex(4)),
                   "Channel": seat, "Context": self._context, "Exten": number,
                   "Priority": "1", "CallerID": self._caller_id,

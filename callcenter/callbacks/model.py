@@ -12,6 +12,7 @@ Pure: no I/O. The rules (DESIGN.md statuses, issue 18):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -342,6 +343,20 @@ class OutboundCalls:
         """After the link was lost: the calls followed (their ends were not seen)."""
         lost, self.following = list(self.following), {}
         return lost
+
+
+NUMBER = re.compile(r"\+?[0-9]{3,15}")
+SEAT = re.compile(r"[A-Za-z0-9_]+/[A-Za-z0-9_.@-]+")
+
+
+def originate_problem(seat: str, number: str) -> str | None:
+    """What keeps a call-back from being asked of Asterisk: a number the dialplan cannot dial
+    or a seat that is not a channel (nothing else may reach an AMI action's headers)."""
+    if not NUMBER.fullmatch(number):
+        return "invalid_number"
+    if not SEAT.fullmatch(seat):
+        return "invalid_seat"
+    return None
 
 
 def reply_error(reply: Mapping[str, str] | Sequence[Mapping[str, str]]) -> str | None:

@@ -42,6 +42,8 @@ SCRIPT_TEXTS = {
                                "registered?"),
     "error_seat_busy": N_("Your phone is busy."),
     "error_seat_unreachable": N_("Your phone cannot be reached."),
+    "error_invalid_number": N_("This number cannot be dialled."),
+    "error_invalid_seat": N_("Your seat is not a phone: sign in again and pick your phone."),
     "outcome_confirmed": N_("Confirmed: the work is done"),
     "outcome_not_confirmed": N_("Not confirmed: back to the contractor"),
     "outcome_no_answer": N_("No answer"),

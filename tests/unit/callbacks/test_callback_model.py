@@ -20,6 +20,7 @@ from callcenter.callbacks.model import (
     by_waiting,
     claim_status,
     due_again,
+    originate_problem,
     plan_outcome,
     reply_error,
 )
@@ -130,3 +131,11 @@ def test_the_intake_passes_over_an_originates_first_dial_without_a_warning() -> 
     assert ami_events.parse_event(dial, T0) is None
     assert ami_events.missing_headers(dial) == ()
     assert ami_events.missing_headers({"Event": "DialEnd", "DialStatus": "ANSWER"})
+
+
+def test_nothing_but_a_number_and_a_channel_reaches_the_originate() -> None:
+    assert originate_problem("PJSIP/op1001", "+380342509999") is None
+    assert originate_problem("PJSIP/op1001", "0342509999") is None
+    assert originate_problem("PJSIP/op1001", "+38034\r\nAction: Command") == "invalid_number"
+    assert originate_problem("PJSIP/op1001\r\nX: y", "+380342509999") == "invalid_seat"
+    assert originate_problem("op1001", "+380342509999") == "invalid_seat"
