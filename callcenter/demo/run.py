@@ -72,6 +72,7 @@ async def demo(config: Config, options: DemoOptions) -> None:
     with MailCatcher(mailbox) as catcher:
         async with SimulatedPbx(username=config.ami.username, secret=config.ami.secret) as pbx:
             config = demo_config(config, pbx_port=pbx.port, smtp_port=catcher.port)
+            pbx.callback_spool = Path(config.recordings.spool_dir)  # call-backs' WAVs
             await prepare(config)
             server = build_server(config, http_sockets=open_http(config))
             await Hotline(config, server, pbx, mailbox, options).run()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from callcenter.simulator.demo import write_recording
 from callcenter.simulator.frames import Frame, frame_bytes, header
 from callcenter.simulator.queue_state import pause_event
 from callcenter.simulator.session import TRUE_WORDS, Client, parse_event_mask
@@ -319,6 +320,8 @@ def _seat_answers(pbx: SimulatedPbx, leg: _Leg, headers: Headers, action_id: str
     out.state, out.number, out.name = "5", exten, HOTLINE_NAME
     dialling.append(_dial(leg, out, "DialState", ("DialStatus", "RINGING")))
     ring, talk = pbx.callback_seconds
+    if pbx.callback_spool is not None:
+        write_recording(pbx.callback_spool / f"{leg.uniqueid}.wav", ring + talk + 0.5)
     return [(ringing, 0.05), (answered, 0.0), (dialling, ring),
             *_resident(leg, out, pbx.callees.get(exten, "answer"), talk)]
 

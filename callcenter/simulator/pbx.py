@@ -67,6 +67,8 @@ class SimulatedPbx:
         self.seats_away: set[str] = set()
         self.originate_silent = False
         self.callback_seconds = (0.3, 2.0)
+        self.callback_spool: Path | None = None  # with it, each answered call-back leaves
+        # its MixMonitor WAV there (named after the operator leg's Uniqueid)
         self._booted = time.monotonic()
         self._server: asyncio.Server | None = None
         self._clients: set[Client] = set()

@@ -4,6 +4,7 @@ pjsip-callback-originate (../shared/ami-traces/README.md, "Call-back by Originat
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -84,4 +85,14 @@ async def test_a_phone_that_does_not_answer_gives_a_failed_originate_response(
     response = frames[-1]
     assert (header(response, "Response"), header(response, "Reason"),
             header(response, "ActionID")) == ("Failure", "3", "lab-1-Originate")
+    await client.close()
+
+
+async def test_a_spool_gets_the_call_backs_recording(pbx: SimulatedPbx, tmp_path: Path) -> None:
+    pbx.callback_spool = tmp_path
+    client = await login(pbx)
+    await originate(client)
+    frames = await client.read_call()
+    operator = next(f for f in frames if is_event("Newchannel")(f))
+    assert (tmp_path / f"{header(operator, 'Uniqueid')}.wav").stat().st_size > 8000
     await client.close()
