@@ -23,6 +23,9 @@ from callcenter.appeals.service.operators import AppealRules, Appeals, OnRegiste
 from callcenter.appeals.service.photos import AppealPhotos
 from callcenter.appeals.store.appeals import SqlAppealStore
 from callcenter.appeals.store.filing import SqlFilingStore
+from callcenter.callbacks import api as callbacks_api
+from callcenter.callbacks import pages as callbacks_pages
+from callcenter.callbacks.wiring import build_callbacks
 from callcenter.calls.wiring import Listener, build_listener, build_recordings, run_until_signal
 from callcenter.contractors import pages as contractor_pages
 from callcenter.contractors.api import admin as admin_contractors
@@ -149,7 +152,8 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                               mail_api.router,
                               outages_api.open_router, outages_api.router,
                               outages_pages.staff, outages_pages.residents,
-                              duty_api.router, duty_pages.router],
+                              duty_api.router, duty_pages.router,
+                              callbacks_api.router, callbacks_pages.router],
                      error_formats={open311_api.PREFIX.rsplit("/", 1)[0] + "/":
                                     open311_api.open311_errors},
                      state={"pops": pop_web, "reference": reference,
@@ -169,6 +173,7 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                             "mail_letters": build_letters(config, db),
                             "outages": build_outages(config, db, reference.streets),
                             "duty": duty_wiring.build_duty(config, db),
+                            "callbacks": build_callbacks(config, db),
                             **residents_side(config, db, reference, routing_services,
                                              attachments)})
     return create_app(parts)

@@ -5,6 +5,7 @@ whichever feature's store was imported first.
 """
 
 from callcenter.appeals import tables as appeals
+from callcenter.callbacks import tables as callbacks
 from callcenter.calls import tables as calls
 from callcenter.contractors import tables as contractors
 from callcenter.core.tables import Base
@@ -20,5 +21,5 @@ from callcenter.users import tables as users
 
 metadata = Base.metadata
 
-__all__ = ["appeals", "calls", "contractors", "delivery", "duty", "mail", "metadata",
-           "open311", "outages", "pops", "recordings", "routing", "users"]
+__all__ = ["appeals", "callbacks", "calls", "contractors", "delivery", "duty", "mail",
+           "metadata", "open311", "outages", "pops", "recordings", "routing", "users"]

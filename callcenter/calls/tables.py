@@ -41,6 +41,9 @@ class Call(Base):
     recording_path: Mapped[str | None] = mapped_column(String(512))
     resynced: Mapped[bool] = mapped_column(Boolean, default=False)
     link_down: Mapped[bool] = mapped_column(Boolean, default=False)
+    # inbound (a resident called the hotline) | outbound (a call-back we originated: `caller`
+    # is then the resident called, `operator` the seat that called, and it opens no appeal)
+    direction: Mapped[str] = mapped_column(String(16), server_default="inbound")
 
 
 class CallRing(Base):

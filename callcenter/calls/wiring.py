@@ -17,7 +17,10 @@ from pathlib import Path
 
 import structlog
 
+from callcenter.callbacks.service import Dialer
+from callcenter.callbacks.wiring import build_dialer
 from callcenter.calls.ami import AmiQueueMembers
+from callcenter.calls.model import ami_events
 from callcenter.calls.model.tracker import CallTracker
 from callcenter.calls.model.trunks import TrunkDirectory
 from callcenter.calls.service.backlog import Backlog
@@ -49,6 +52,7 @@ class Listener:
     recordings: Recordings | None = None
     pops: PopSide | None = None
     queue_log: QueueLogReconciler | None = None
+    dialer: Dialer | None = None  # call-backs: Originate and the outbound calls
     supervisor: Supervisor = dataclasses.field(default_factory=Supervisor)
 
     async def run(self) -> None:
@@ -65,6 +69,8 @@ class Listener:
                 loops["recordings"] = self.recordings.run
             if self.queue_log is not None:
                 loops["queue-log"] = self.queue_log.run
+            if self.dialer is not None:
+                loops["callbacks"] = self.dialer.run
             for name, loop in loops.items():
                 group.create_task(keep(name, loop), name=name)
 
@@ -94,11 +100,22 @@ def build_listener(config: Config) -> Listener:
         watchers=[recordings, *([pops.service] if pops.service else [])],
     )
     settings = LinkSettings(**dataclasses.asdict(config.ami))
-    link = AmiLink(settings, on_frame=link_frames(pops, intake),
-                   on_login=link_login(pops, intake), wanted=wanted)
+    dialer: list[Dialer] = []  # built once the link exists, which it needs
+    to_pops, pops_login = link_frames(pops, intake), link_login(pops, intake)
+
+    def on_frame(headers: ami_events.Headers) -> None:
+        to_pops(headers)
+        dialer[0].frame(headers)
+
+    async def on_login(link: AmiLink) -> None:
+        dialer[0].link_lost()  # calls followed before a reconnect ended unseen
+        await pops_login(link)
+
+    link = AmiLink(settings, on_frame=on_frame, on_login=on_login, wanted=wanted)
+    dialer.append(build_dialer(config, db, link))
     bind_link(pops, config, intake=intake, link=link)
     return Listener(db, intake, link, recordings, pops,
-                    build_queue_log(config, db, intake=intake, link=link))
+                    build_queue_log(config, db, intake=intake, link=link), dialer[0])
 
 
 def build_queue_log(config: Config, db: Database, *, intake: Intake,

@@ -287,6 +287,12 @@ class DutyConfig:
     signal_emails: tuple[str, ...] = ()  # the mayor, the first deputy, the emergencies head
     remind_days: int = 2  # an assignment's owner is reminded this many days before its deadline
     remind_at: str = "09:00"
+    # Call-backs and control checks (/operator/callbacks)
+    callback_attempts: int = 3  # unanswered call-backs before an appeal is closed unreached
+    callback_retry_minutes: float = 60.0  # an unanswered resident is tried again after this
+    claim_minutes: float = 10.0  # an operator's claim on a resident lasts this long
+    originate_timeout: float = 30.0  # seconds the operator's phone may ring (Originate Timeout)
+    caller_id: str = '"Гаряча лінія 1580" <1580>'  # presented to both phones
 
 
 def _default_trunks() -> tuple[Trunk, ...]:

@@ -27,6 +27,7 @@ from callcenter.core.config import Config
 from callcenter.core.database import Database, make_engine
 from callcenter.core.errors import DomainError
 from callcenter.demo import pages
+from callcenter.demo.callbacks import CallBacker
 from callcenter.demo.day import CityDay
 from callcenter.demo.duty import duty_day
 from callcenter.demo.mailbox import Mailbox, MailCatcher
@@ -87,6 +88,7 @@ async def demo(config: Config, options: DemoOptions) -> None:
     with MailCatcher(mailbox) as catcher:
         async with SimulatedPbx(username=config.ami.username, secret=config.ami.secret) as pbx:
             config = demo_config(config, pbx_port=pbx.port, smtp_port=catcher.port)
+            pbx.callback_spool = Path(config.recordings.spool_dir)  # call-backs' WAVs
             await prepare(config)
             server = build_server(config, http_sockets=open_http(config))
             await Hotline(config, server, pbx, mailbox, options).run()
@@ -159,6 +161,7 @@ class Hotline:
         self.base = config.notify.public_base_url
         self.streets: list[str] = []
         self.outages: DemoOutages | None = None
+        self.backer: CallBacker | None = None  # call-backs through the simulated Asterisk
 
     async def run(self) -> None:
         codes = await self.point_webhooks()
@@ -178,6 +181,8 @@ class Hotline:
         self.outages = DemoOutages(app.state.outages, burst)
         colleague.outage_answer = self.outages.answer
         await self.outages.plan()
+        self.backer = CallBacker(app.state.callbacks, acting["colleague"].username,
+                                 self.random)
         print(guide(self.base, shown), flush=True)
         log.info("demo_started", http=self.base, database=self.config.database.url,
                  speed=self.options.speed, seed=self.options.seed)
@@ -262,7 +267,10 @@ class Hotline:
 
     async def people(self, colleague: Colleague, crews: Crews) -> None:
         while True:
-            for who in (colleague, crews):
+            workers: list[Colleague | Crews | CallBacker] = [colleague, crews]
+            if self.backer is not None:
+                workers.append(self.backer)
+            for who in workers:
                 with contextlib.suppress(DomainError):  # the database away: next round
                     await who.work()
             await asyncio.sleep(PEOPLE_EVERY)
@@ -299,13 +307,16 @@ def guide(base: str, shown: list[tuple[DemoUser, str]]) -> str:
         "     others send e-mails: they wait under \"Letters to complete\" on /operator.",
         "  3. The contractors take appeals into work and answer by themselves; see the answers",
         "     on the appeal's page and in the caller's next pop.",
-        f"  4. As `supervisor`: the live board ({base}/supervisor/board), replay a recording",
+        f"  4. {base}/operator/callbacks: missed calls, done appeals to check, appeals on",
+        "     control; take one and press Call (your phone, then the resident's, rings in the",
+        "     simulated Asterisk). A colleague calls back by himself now and then.",
+        f"  5. As `supervisor`: the live board ({base}/supervisor/board), replay a recording",
         f"     ({base}/supervisor), deliveries ({base}/supervisor/outbox), the duty desk",
         f"     ({base}/duty: a check logged, one missed and its alarm, the journal).",
-        f"  5. Outages: {base}/vidkliuchennia (public; hot water planned on Галицька, and the",
+        f"  6. Outages: {base}/vidkliuchennia (public; hot water planned on Галицька, and the",
         "     water company registers the burst on Незалежності when it begins: the colleague",
         f"     then answers most calls about it by the outage); staff at {base}/outages.",
-        "  6. Another terminal, same folder: callcenter appeals list",
+        "  7. Another terminal, same folder: callcenter appeals list",
         "",
         "A compressed day: quiet night, a morning peak, a water main bursts around 12:30.",
         "Ctrl-C stops it.",

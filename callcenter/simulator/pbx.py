@@ -58,6 +58,17 @@ class SimulatedPbx:
         self.split_writes: int | None = None  # cut every write into chunks of this size
         self.split_at_utf8 = False  # also cut inside every multi-byte UTF-8 character
         self.silent = False  # a hung Asterisk: actions read and logged, never answered
+        # Call-backs by Originate (actions.py): the AMI user's write classes (manager.conf),
+        # what each dialled number does (answer | no_answer | busy; absent: answer), the
+        # operator phones that never answer, an Originate queued but never answered (no
+        # OriginateResponse), and the seconds the resident rings and talks.
+        self.write_classes = frozenset({"reporting", "agent", "originate"})
+        self.callees: dict[str, str] = {}
+        self.seats_away: set[str] = set()
+        self.originate_silent = False
+        self.callback_seconds = (0.3, 2.0)
+        self.callback_spool: Path | None = None  # with it, each answered call-back leaves
+        # its MixMonitor WAV there (named after the operator leg's Uniqueid)
         self._booted = time.monotonic()
         self._server: asyncio.Server | None = None
         self._clients: set[Client] = set()

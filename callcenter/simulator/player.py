@@ -78,6 +78,19 @@ class CallPlayer:
             running.hurry.set()
             await asyncio.wait({running.task})
 
+    def start_steps(self, linkedid: str, steps: list[tuple[list[Frame], float]]) -> None:
+        """Play prepared frames in steps, each followed by its pause (an originated call)."""
+        hurry = asyncio.Event()
+        task = asyncio.create_task(self._run_steps(steps, hurry), name=f"call {linkedid}")
+        self._calls[linkedid] = RunningCall(task, hurry)
+        task.add_done_callback(lambda _: self._calls.pop(linkedid, None))
+
+    async def _run_steps(self, steps: list[tuple[list[Frame], float]],
+                         hurry: asyncio.Event) -> None:
+        for frames, pause in steps:
+            self._emit(frames, False)
+            await _pause(pause, hurry)
+
     def running(self) -> list[str]:
         return list(self._calls)
 

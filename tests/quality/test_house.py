@@ -9,8 +9,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "callcenter"
-FEATURES = {"calls", "appeals", "pops", "recordings", "routing", "delivery", "contractors",
-            "users", "reference", "residents", "portal", "open311", "mail", "outages", "duty"}
+FEATURES = {"calls", "callbacks", "appeals", "pops", "recordings", "routing", "delivery",
+            "contractors", "users", "reference", "residents", "portal", "open311", "mail",
+            "outages", "duty"}
 ROLES = {"model", "service", "store", "tables", "rows", "api", "pages", "schemas", "access",
          "cli", "wiring", "ami", "audio", "senders"}
 MAX_MODULES = 15  # "about fifteen" per folder (issue 10)

@@ -303,16 +303,23 @@ def parse_event(headers: Headers, received_at: datetime) -> AmiEvent | None:
     """A typed event, or None for events we do not consume or frames missing a required
     header (`missing_headers` names them, for the log)."""
     parser = _PARSERS.get(header(headers, "Event"))
-    if parser is None or missing_headers(headers):
+    if parser is None or _originated_dial(headers) or missing_headers(headers):
         return None
     return parser(headers, event_time(headers, received_at))
 
 
 def missing_headers(headers: Headers) -> tuple[str, ...]:
-    """The required headers a consumed event lacks; () for events we do not consume."""
-    if header(headers, "Event") not in _PARSERS:
+    """The required headers a consumed event lacks; () for events we do not consume, and for
+    a dial with no calling channel (the first leg of an `Originate`, a call-back: only `Dest*`
+    headers, trace pjsip-callback-originate), which concerns no inbound call."""
+    if header(headers, "Event") not in _PARSERS or _originated_dial(headers):
         return ()
     return tuple(name for name in REQUIRED if not header(headers, name))
+
+
+def _originated_dial(headers: Headers) -> bool:
+    return (header(headers, "Event").startswith("Dial") and not header(headers, "Channel")
+            and bool(header(headers, "DestChannel")))
 
 
 def _duration(raw: str) -> int:

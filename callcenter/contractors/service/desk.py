@@ -39,6 +39,10 @@ MAX_PAGE = 200
 class DeskStore(Protocol):
     async def contractor_id(self, code: str) -> int | None: ...
 
+    async def confirmed(self, contractor_id: int) -> tuple[int, int]:
+        """(confirmed by residents, checked with residents) on control calls."""
+        ...
+
     async def appeals(self, contractor_id: int, *, statuses: Sequence[str], limit: int,
                       offset: int) -> tuple[list[ContractorAppeal], int]: ...
 
@@ -61,6 +65,12 @@ class Page:
     total: int
     limit: int
     offset: int
+    confirmed: int = 0  # appeals the residents confirmed done on a control call
+    checked: int = 0  # appeals checked with the residents
+
+    @property
+    def confirmed_percent(self) -> int | None:
+        return round(100 * self.confirmed / self.checked) if self.checked else None
 
 
 class ContractorDesk:
@@ -88,7 +98,8 @@ class ContractorDesk:
             return Page([], 0, limit, offset)
         items, total = await self.store.appeals(contractor, statuses=statuses, limit=limit,
                                                 offset=offset)
-        return Page(items, total, limit, offset)
+        confirmed, checked = await self.store.confirmed(contractor)
+        return Page(items, total, limit, offset, confirmed, checked)
 
     async def appeal(self, user: Principal, number: str) -> ContractorAppealDetails:
         _, found = await self._find(user, number)

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, case, func, select
 
 from callcenter.appeals.rows import history_item, photos_of
 from callcenter.appeals.tables import Appeal, AppealHistory
+from callcenter.callbacks.rows import confirmed_share
 from callcenter.contractors.model.desk import (
     PRIORITIES,
     ContractorAppeal,
@@ -55,6 +56,10 @@ class SqlContractorDesk:
             found: int | None = await session.scalar(
                 select(ContractorRow.id).where(ContractorRow.code == code))
             return found
+
+    async def confirmed(self, contractor_id: int) -> tuple[int, int]:
+        async with self._db.reading() as session:
+            return await confirmed_share(session, contractor_id)
 
     async def appeals(self, contractor_id: int, *, statuses: Sequence[str], limit: int,
                       offset: int) -> tuple[list[ContractorAppeal], int]:

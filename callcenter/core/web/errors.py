@@ -28,6 +28,13 @@ from callcenter.appeals.model.photos import (
 )
 from callcenter.appeals.model.records import AppealNotFound, CallNotFound, StaleAppeal
 from callcenter.appeals.model.search import InvalidSearch
+from callcenter.callbacks.model import (
+    AlreadyClaimed,
+    AttemptNotFound,
+    ItemGone,
+    NotClaimed,
+    WrongOutcome,
+)
 from callcenter.contractors.model.contractors import ContractorExists, InvalidContractor
 from callcenter.contractors.model.desk import (
     ContractorAppealNotFound,
@@ -153,6 +160,14 @@ RULES: list[tuple[type[Exception], ErrorRule]] = [
                                         "was done already, or the last handover still waits "
                                         "for the incoming officer."))),
     (DutyError, ErrorRule(422, N_("Some fields are not filled in correctly."))),
+    (AlreadyClaimed, ErrorRule(409, N_("Another operator is calling this resident now."))),
+    (NotClaimed, ErrorRule(409, N_("Take the item first: your hold on it has expired or "
+                                   "was never taken."))),
+    (ItemGone, ErrorRule(409, N_("This item is no longer on the list: someone has dealt "
+                                 "with it."))),
+    (AttemptNotFound, ErrorRule(404, N_("There is no such call-back."))),
+    (WrongOutcome, ErrorRule(422, N_("This result does not fit the call. Write down what the "
+                                     "resident said where it is asked."))),
     (InvalidTransition, ErrorRule(409, N_("The appeal cannot move to that status now."))),
     (StoreUnavailable, ErrorRule(503, N_("The database is unavailable. Your input is kept; "
                                          "try again in a moment."))),

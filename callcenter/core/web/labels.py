@@ -62,6 +62,17 @@ ACTIONS = {
     "legal_hold_released": N_("Deletion ban lifted"),
     "recording_missing": N_("Recording not found"),
     "handoff_failed": N_("Could not get through"),
+    "callback_claimed": N_("Taken for a control call"),
+    "callback_confirmed": N_("The resident confirmed the work"),
+    "callback_not_confirmed": N_("The resident did not confirm the work"),
+    "callback_no_answer": N_("Call-back: no answer"),
+    "callback_not_reached": N_("The resident could not be reached"),
+    "callback_reached": N_("The resident was reached by a call-back"),
+    "callback_consultation": N_("Call-back: information given"),
+    "callback_talked": N_("Control call: the resident's words"),
+    "callback_duplicate": N_("Joined to the appeal of the same caller"),
+    "control_on": N_("Placed on control"),
+    "control_off": N_("Taken off control"),
 }
 ACTORS = {"system": N_("System"), "escalation": N_("System"), "outbox": N_("Delivery service"),
           "1580": N_("Hotline 1580"), "operator": N_("Operator")}

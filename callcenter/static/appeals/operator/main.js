@@ -14,6 +14,10 @@ import "./keys.js";
 const connection = new Connection(handle);
 window.ccOperator = { handle, connection, loadAppeal, form, save, fields };
 markNeeds();
-restoreDraft();
+// `/operator?appeal=2026-000042` (a missed caller reached on a call-back): that appeal in the
+// form, unless an unsaved draft is waiting (the draft wins: nothing typed is lost).
+const asked = new URLSearchParams(window.location.search).get("appeal");
+if (asked && !sessionStorage.getItem("cc-operator-draft")) loadAppeal(asked);
+else restoreDraft();
 connection.open();
 askDirectory();

@@ -1,0 +1,1 @@
+"""Control checks and call-backs: the operators' worklist, claims, Originate, outcomes."""
