@@ -4,12 +4,14 @@ receiver itself. Public, like the demo: it listens on loopback."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from callcenter.core.web.labels import local_time, names_of
 from callcenter.core.web.pages import render
 from callcenter.delivery.senders.webhook import SIGNATURE_HEADER
 from callcenter.demo.mailbox import Mailbox
@@ -20,8 +22,9 @@ SMS_TOKEN_ENV = "CALLCENTER_DEMO_SMS_TOKEN"
 router = APIRouter(include_in_schema=False, dependencies=[Depends(public())])
 
 
-def when(at: datetime) -> str:
-    return at.astimezone(ZoneInfo("Europe/Kyiv")).strftime("%d.%m.%Y %H:%M:%S")
+def when_of(request: Request) -> Callable[[datetime | None], str]:
+    """Times as every page shows them, in the hotline's zone."""
+    return local_time(ZoneInfo(request.app.state.supervision.timezone))
 
 
 def mailbox_of(request: Request) -> Mailbox:
@@ -32,9 +35,10 @@ def mailbox_of(request: Request) -> Mailbox:
 @router.get("/demo", response_class=HTMLResponse)
 async def demo_home(request: Request) -> HTMLResponse:
     mailbox = mailbox_of(request)
+    names = await names_of(request)
     return render(request, "demo/index.html", letters=list(mailbox.letters)[:100],
                   hooks=list(mailbox.hooks)[:100], sms=list(mailbox.sms)[:100],
-                  when=when)
+                  contractors=names.contractors, when=when_of(request))
 
 
 @router.get("/demo/mail/{letter_id}", response_class=HTMLResponse)
@@ -42,7 +46,7 @@ async def demo_letter(request: Request, letter_id: int) -> HTMLResponse:
     letter = mailbox_of(request).letter(letter_id)
     if letter is None:
         raise HTTPException(404)
-    return render(request, "demo/letter.html", letter=letter, when=when)
+    return render(request, "demo/letter.html", letter=letter, when=when_of(request))
 
 
 @router.post("/demo/hooks/{contractor}")
