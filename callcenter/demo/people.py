@@ -37,7 +37,6 @@ class DemoUser:
     display_name: str
     seat: str | None = None
     contractor: str | None = None
-    shown: bool = True  # printed at start (contractors' users share one password)
 
 
 PEOPLE = (
@@ -45,8 +44,7 @@ PEOPLE = (
     DemoUser("supervisor", Role.SUPERVISOR, "Ірина Савчук"),
     DemoUser("admin", Role.ADMIN, "Адміністратор демо"),
 )
-COLLEAGUE = DemoUser("colleague", Role.OPERATOR, "Петро Колега (демо)", "SIP/op1001",
-                     shown=False)
+COLLEAGUE = DemoUser("colleague", Role.OPERATOR, "Петро Колега (демо)", "SIP/op1001")
 
 # What residents call about, as the colleague writes it down: (category, description).
 EVERYDAY = (
@@ -92,7 +90,7 @@ async def ensure_users(auth: Auth, contractors: Sequence[str]
     crews = new_password()
     acting = {"colleague": await _principal(auth, COLLEAGUE, new_password())}
     for code in contractors:
-        crew = DemoUser(code, Role.CONTRACTOR, code, contractor=code, shown=False)
+        crew = DemoUser(code, Role.CONTRACTOR, code, contractor=code)
         acting[code] = await _principal(auth, crew, crews)
     shown.append((DemoUser("<код виконавця>", Role.CONTRACTOR, "виконавці"), crews))
     return shown, acting
