@@ -33,6 +33,8 @@ from callcenter.core.ami.link import AmiAuthError, AmiLink, LinkSettings
 from callcenter.core.config import Config
 from callcenter.core.database import Database
 from callcenter.core.pacing import Supervisor
+from callcenter.outages.service.announcements import Announcer
+from callcenter.outages.wiring import build_announcer
 from callcenter.pops.wiring import PopSide, bind_link, link_frames, link_login, link_pops, wanted
 from callcenter.recordings.audio import PydubEncoder
 from callcenter.recordings.service.archive import Archive
@@ -40,6 +42,7 @@ from callcenter.recordings.service.recordings import Recordings, RecordingSettin
 from callcenter.recordings.store.recordings import SqlRecordingStore
 
 log = structlog.get_logger("callcenter")
+RELOAD = "Reload"  # Event: Reload (class system), Asterisk reloaded a module or all
 
 
 @dataclass
@@ -53,6 +56,7 @@ class Listener:
     pops: PopSide | None = None
     queue_log: QueueLogReconciler | None = None
     dialer: Dialer | None = None  # call-backs: Originate and the outbound calls
+    announcer: Announcer | None = None  # what callers hear before the queue (Setvar)
     supervisor: Supervisor = dataclasses.field(default_factory=Supervisor)
 
     async def run(self) -> None:
@@ -71,6 +75,8 @@ class Listener:
                 loops["queue-log"] = self.queue_log.run
             if self.dialer is not None:
                 loops["callbacks"] = self.dialer.run
+            if self.announcer is not None:
+                loops["announcements"] = self.announcer.run
             for name, loop in loops.items():
                 group.create_task(keep(name, loop), name=name)
 
@@ -101,21 +107,29 @@ def build_listener(config: Config) -> Listener:
     )
     settings = LinkSettings(**dataclasses.asdict(config.ami))
     dialer: list[Dialer] = []  # built once the link exists, which it needs
+    announcer: list[Announcer] = []  # likewise
     to_pops, pops_login = link_frames(pops, intake), link_login(pops, intake)
 
     def on_frame(headers: ami_events.Headers) -> None:
+        if ami_events.header(headers, "Event") == RELOAD:
+            announcer[0].reloaded()  # a reload may have emptied the dialplan's globals
+            return
         to_pops(headers)
         dialer[0].frame(headers)
 
     async def on_login(link: AmiLink) -> None:
         dialer[0].link_lost()  # calls followed before a reconnect ended unseen
+        announcer[0].link_up()  # a restarted Asterisk has lost the announcement
         await pops_login(link)
 
-    link = AmiLink(settings, on_frame=on_frame, on_login=on_login, wanted=wanted)
+    link = AmiLink(settings, on_frame=on_frame, on_login=on_login,
+                   wanted=lambda event, variable: event == RELOAD or wanted(event, variable))
     dialer.append(build_dialer(config, db, link))
+    announcer.append(build_announcer(config, db, link))
     bind_link(pops, config, intake=intake, link=link)
     return Listener(db, intake, link, recordings, pops,
-                    build_queue_log(config, db, intake=intake, link=link), dialer[0])
+                    build_queue_log(config, db, intake=intake, link=link), dialer[0],
+                    announcer[0])
 
 
 def build_queue_log(config: Config, db: Database, *, intake: Intake,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -274,6 +275,13 @@ class OutagesConfig:
     probable_window_minutes: int = 30  # ... and no outage registered: flagged to supervisors
     digest_at: str = "08:00"  # local time of the morning digest
     digest_emails: tuple[str, ...] = ()  # the leadership list
+    # What callers hear: announcements a supervisor switches on, played before the queue.
+    sounds_dir: str = "var/sounds"  # where the backend writes their WAVs ...
+    asterisk_sounds_dir: str = "/var/lib/asterisk/sounds/custom/1580"  # ... as Asterisk sees it
+    notice_variable: str = "OUTAGE_NOTICE"  # the dialplan's global (dialplans/extensions.conf)
+    notice_check_seconds: float = 30.0  # read the global back this often (a reload clears it)
+    speech_voice: str = "uk"  # espeak-ng's voice for spoken announcements
+    speech_rate: int = 140  # words per minute
 
 
 @dataclass(frozen=True)
@@ -574,6 +582,17 @@ def _validate_outages(outages: OutagesConfig) -> None:
             or outages.probable_window_minutes < 1:
         raise ConfigError("outages: expected soon_hours >= 0, probable_calls >= 1 and "
                           "probable_window_minutes >= 1")
+    folder = outages.asterisk_sounds_dir
+    if not folder.startswith("/") or re.search(r"[\s,&|()${}\\;\"']", folder):
+        raise ConfigError(f"outages.asterisk_sounds_dir: expected an absolute path without "
+                          f"spaces, commas, &, |, quotes or brackets (it goes into the "
+                          f"dialplan's Playback), got {folder!r}")
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,63}", outages.notice_variable):
+        raise ConfigError(f"outages.notice_variable: expected a plain variable name, got "
+                          f"{outages.notice_variable!r}")
+    if outages.notice_check_seconds < 1 or not 80 <= outages.speech_rate <= 400:
+        raise ConfigError("outages: expected notice_check_seconds >= 1 and speech_rate "
+                          "between 80 and 400")
 
 
 def _validate_portal(portal: PortalConfig) -> None:

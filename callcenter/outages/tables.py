@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter.core.tables import Base, Id, UtcDateTime
@@ -60,3 +60,35 @@ class OutageAppealRow(Base):
     appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), primary_key=True)
     outage_id: Mapped[int] = mapped_column(ForeignKey("outages.id"), index=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class AnnouncementRow(Base):
+    """An announcement callers hear before the queue (model/announcements.py): switched on
+    once, switched off once (by hand, or when its outage is over); never edited."""
+
+    __tablename__ = "outage_announcements"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16))
+    sound: Mapped[str] = mapped_column(String(32))
+    seconds: Mapped[float] = mapped_column(Float)
+    outage_id: Mapped[int | None] = mapped_column(ForeignKey("outages.id"), index=True)
+    on_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    on_by: Mapped[str] = mapped_column(String(128))
+    off_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    off_by: Mapped[str | None] = mapped_column(String(128))
+    off_reason: Mapped[str | None] = mapped_column(String(16))
+
+
+class PbxNoticeRow(Base):
+    """Per PBX, what its AMI process last set (or read back) in the dialplan's global."""
+
+    __tablename__ = "pbx_notices"
+
+    pbx: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+    applied_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    checked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    error: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="")

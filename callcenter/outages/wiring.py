@@ -4,12 +4,18 @@ the routing rules file, and the [outages] settings."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
+from callcenter.core.ami.link import AmiLink
 from callcenter.core.config import Config
 from callcenter.core.database import Database
 from callcenter.core.scheduler import Scheduler
+from callcenter.outages.ami import AmiNotice
+from callcenter.outages.audio import SoundMaker
 from callcenter.outages.service import Outages, OutagesDigest, OutageSettings
+from callcenter.outages.service.announcements import Announcements, Announcer
 from callcenter.outages.store import SqlOutageStore
+from callcenter.outages.store.announcements import SqlAnnouncements
 from callcenter.reference.model.street_search import StreetIndex
 from callcenter.reference.model.streets import Street
 from callcenter.reference.service import located
@@ -48,3 +54,24 @@ def schedule(config: Config, scheduler: Scheduler, streets: StreetIndex) -> None
         await outages.advance()
 
     scheduler.every("outages-advance", 1, advance)
+
+
+def build_sounds(config: Config) -> SoundMaker:
+    o = config.outages
+    return SoundMaker(Path(o.sounds_dir), voice=o.speech_voice, rate=o.speech_rate)
+
+
+def build_announcements(config: Config, db: Database) -> Announcements:
+    """The supervisors' switch of what callers hear before the queue (the web side)."""
+    return Announcements(SqlAnnouncements(db), build_sounds(config), pbx=config.pbx.name,
+                         folder=config.outages.asterisk_sounds_dir, timezone=config.timezone,
+                         check_seconds=config.outages.notice_check_seconds)
+
+
+def build_announcer(config: Config, db: Database, link: AmiLink) -> Announcer:
+    """In the process holding the AMI link: keeps the dialplan's global as the register
+    says."""
+    o = config.outages
+    return Announcer(SqlAnnouncements(db), AmiNotice(link, o.notice_variable),
+                     pbx=config.pbx.name, folder=o.asterisk_sounds_dir,
+                     check_seconds=o.notice_check_seconds)

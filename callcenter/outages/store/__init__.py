@@ -25,6 +25,7 @@ from callcenter.outages.model.records import (
     Status,
 )
 from callcenter.outages.rows import as_outage
+from callcenter.outages.store.announcements import switch_off_for
 from callcenter.outages.tables import (
     OutageAppealRow,
     OutageHistoryRow,
@@ -86,6 +87,8 @@ class SqlOutageStore:
             if not done.rowcount:  # type: ignore[attr-defined]
                 return False
             await _history(session, outage_id, at, actor, "status", status, comment)
+            if status in FINAL:
+                await switch_off_for(session, outage_id, at, actor)
         return True
 
     async def due(self, now: datetime) -> list[tuple[int, Status]]:
