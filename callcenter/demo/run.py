@@ -28,11 +28,12 @@ from callcenter.core.database import Database, make_engine
 from callcenter.core.errors import DomainError
 from callcenter.demo import pages
 from callcenter.demo.callbacks import CallBacker
-from callcenter.demo.day import CityDay
+from callcenter.demo.day import CityDay, NextCall
 from callcenter.demo.duty import duty_day
 from callcenter.demo.mailbox import Mailbox, MailCatcher
 from callcenter.demo.outages import DemoOutages
 from callcenter.demo.people import (
+    PEOPLE,
     PORTAL_APPEALS,
     Colleague,
     Crews,
@@ -47,12 +48,15 @@ from callcenter.reference.service import load_reference
 from callcenter.routing.wiring import prepare
 from callcenter.simulator.demo import write_recording
 from callcenter.simulator.pbx import SimulatedPbx
+from callcenter.users.model import Role
 from callcenter.users.wiring import build_auth
 
 log = structlog.get_logger("callcenter.demo")
 PBX_NAME = "demo"  # the demo's calls are on this PBX: how it knows its own appeals
 PEOPLE_EVERY = 2.0  # seconds between the demo people's rounds
 RESIDENTS_DOMAIN = "demo.example.com"  # the demo's residents who write on the portal
+HEARD_AND_LEFT = "pjsip-caller-hangs-up-during-notice"  # a caller told by the announcement
+SUPERVISOR = next(p.username for p in PEOPLE if p.role == Role.SUPERVISOR)
 PORTAL_EVERY = 6  # one portal appeal per so many calls
 MAIL_EVERY = 5  # one resident's e-mail per so many calls
 DEMO_LETTERS = (
@@ -178,7 +182,8 @@ class Hotline:
         colleague = Colleague(self.db, app.state.appeals, acting["colleague"], streets, burst,
                               self.random, pace)
         crews = Crews(self.db, app.state.contractor_desk, acting, self.random, pace)
-        self.outages = DemoOutages(app.state.outages, burst)
+        self.outages = DemoOutages(app.state.outages, burst, app.state.announcements,
+                                   SUPERVISOR)
         colleague.outage_answer = self.outages.answer
         await self.outages.plan()
         self.backer = CallBacker(app.state.callbacks, acting["colleague"].username,
@@ -212,7 +217,7 @@ class Hotline:
             await asyncio.sleep(call.after)
             # the first calls come in on each trunk in turn (callers alternate trunks)
             caller = self.callers[placed if placed < 3 else call.caller]
-            linkedid = self.place(caller, scenario_for(caller, call.answered, self.random))
+            linkedid = self.place(caller, self.scenario(caller, call))
             if call.burst:
                 colleague.burst_calls.add(linkedid)
                 if self.outages is not None:
@@ -222,6 +227,13 @@ class Hotline:
                 await self.resident_writes(placed // PORTAL_EVERY)
             if placed % MAIL_EVERY == 2:
                 await self.resident_mails(placed // MAIL_EVERY)
+
+    def scenario(self, caller: Caller, call: NextCall) -> str:
+        """Half the callers about the burst hang up once the announcement told them."""
+        heard = self.pbx.globals.get(self.config.outages.notice_variable, "")
+        if call.burst and heard and self.random.random() < 0.5:
+            return HEARD_AND_LEFT
+        return scenario_for(caller, call.answered, self.random)
 
     def place(self, caller: Caller, scenario: str) -> str:
         ring = self.random.uniform(3.0, 8.0)
@@ -316,6 +328,8 @@ def guide(base: str, shown: list[tuple[DemoUser, str]]) -> str:
         f"  6. Outages: {base}/vidkliuchennia (public; hot water planned on Галицька, and the",
         "     water company registers the burst on Незалежності when it begins: the colleague",
         f"     then answers most calls about it by the outage); staff at {base}/outages.",
+        "     The supervisor switches on the announcement callers hear before the queue,",
+        f"     and half the callers about the burst hang up once told: {base}/outages/announcement",
         "  7. Another terminal, same folder: callcenter appeals list",
         "",
         "A compressed day: quiet night, a morning peak, a water main bursts around 12:30.",

@@ -127,12 +127,45 @@ def _getvar(pbx: SimulatedPbx, client: Client, headers: Headers) -> bool:
     if name and channel is None:
         client.send(response("Error", action_id, "No such channel"))
         return True
-    value = channel.variables.get(variable.lstrip("_"), "") if channel else ""
+    if channel is not None:
+        value = channel.variables.get(variable.lstrip("_"), "")
+    else:
+        value = pbx.globals.get(_global_name(variable), "")
     frame: Frame = [("Response", "Success")]
     if action_id:
         frame.append(("ActionID", action_id))
     client.send(frame_bytes([*frame, ("Variable", variable), ("Value", value)]))
     return True
+
+
+def _setvar(pbx: SimulatedPbx, client: Client, headers: Headers) -> bool:
+    """As action_setvar: class `call` only; no Channel sets a global (the announcement the
+    dialplan plays, trace pjsip-announcement-actions), `Message: Variable Set`."""
+    action_id, variable = headers.get("actionid", ""), headers.get("variable", "")
+    name = headers.get("channel", "")
+    if "call" not in pbx.write_classes:
+        client.send(response("Error", action_id, "Permission denied"))
+    elif not variable:
+        client.send(response("Error", action_id, "No variable specified"))
+    elif name and pbx.live.named(name) is None:
+        client.send(response("Error", action_id, "No such channel"))
+    else:
+        channel = pbx.live.named(name) if name else None
+        if channel is not None:
+            channel.variables[variable.lstrip("_")] = headers.get("value", "")
+        else:
+            pbx.globals[_global_name(variable)] = headers.get("value", "")
+        pbx.setvars += 1
+        client.send(response("Success", action_id, "Variable Set"))
+    return True
+
+
+def _global_name(variable: str) -> str:
+    """`GLOBAL(X)` and `X` name one global (a name without a channel is a global)."""
+    inner = variable.strip()
+    if inner.upper().startswith("GLOBAL(") and inner.endswith(")"):
+        inner = inner[7:-1]
+    return inner
 
 
 def _list(client: Client, action_id: str, message: str, items: list[Frame], event: str) -> None:
@@ -189,6 +222,7 @@ HANDLERS: dict[str, Handler] = {
     "logoff": _logoff,
     "ping": _ping,
     "getvar": _getvar,
+    "setvar": _setvar,
     "coreshowchannels": _core_show_channels,
     "queuestatus": _queue_status,
     "queuesummary": _queue_summary,

@@ -62,7 +62,11 @@ class SimulatedPbx:
         # what each dialled number does (answer | no_answer | busy; absent: answer), the
         # operator phones that never answer, an Originate queued but never answered (no
         # OriginateResponse), and the seconds the resident rings and talks.
-        self.write_classes = frozenset({"reporting", "agent", "originate"})
+        self.write_classes = frozenset({"reporting", "agent", "originate", "call"})
+        # The dialplan's globals set over AMI (Setvar without a Channel): the announcement
+        # callers hear. A restart or `dialplan reload` (clearglobalvars) empties them.
+        self.globals: dict[str, str] = {}
+        self.setvars = 0  # Setvar actions taken
         self.callees: dict[str, str] = {}
         self.seats_away: set[str] = set()
         self.originate_silent = False
@@ -261,7 +265,16 @@ class SimulatedPbx:
             played.append(with_timestamp(patched, event_stamp()) if timestamps else patched)
         self.broadcast(played)
 
+    def dialplan_reload(self, *, event: bool = False) -> None:
+        """`dialplan reload` with clearglobalvars: the globals go, and no event says so;
+        with event=True as `module reload pbx_config.so`, which sends `Event: Reload`."""
+        self.globals.clear()
+        if event:
+            self.broadcast([[("Event", "Reload"), ("Privilege", "system,all"),
+                             ("Module", "pbx_config.so"), ("Status", "0")]])
+
     def _forget(self) -> None:
+        self.globals.clear()
         self.live = LiveChannels()
         self.queue = QueueState()
         self._booted = time.monotonic()
