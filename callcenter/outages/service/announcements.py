@@ -190,15 +190,16 @@ class Announcer:
         self._clock = clock
         self._held: str | None = None  # what Asterisk holds as far as we know; None: unknown
         self._notice = PbxNotice("", None, None)
+        self._failed: tuple[str, datetime] | None = None  # what failed to play, and when
         self.sets = 0  # Setvar actions that Asterisk took
 
     def reloaded(self) -> None:
         """Asterisk reloaded a module (`Event: Reload`): the globals may be empty now."""
-        self._held = None
+        self._held, self._failed = None, None
 
     def link_up(self) -> None:
         """After every login: Asterisk may have restarted, and a restart empties globals."""
-        self._held = None
+        self._held, self._failed = None, None
 
     async def run(self) -> None:
         while True:
@@ -212,11 +213,18 @@ class Announcer:
             log.warning("announcements_unreadable", error=str(exc))
             return
         now = self._clock()
-        checked = self._notice.checked_at
-        if wanted == self._held and checked is not None \
-                and (now - checked).total_seconds() < self._check:
+        if not self._due(wanted, now):
             return
         await self._save(await self._bring(wanted, now))
+
+    def _due(self, wanted: str, now: datetime) -> bool:
+        """A change to bring, or a read-back due; after a failure, the next try waits a
+        check interval unless what should play changes (or the link comes back)."""
+        if self._failed is not None and self._failed[0] == wanted:
+            return (now - self._failed[1]).total_seconds() >= self._check
+        checked = self._notice.checked_at
+        return wanted != self._held or checked is None \
+            or (now - checked).total_seconds() >= self._check
 
     async def _bring(self, wanted: str, now: datetime) -> PbxNotice:
         try:
@@ -230,10 +238,11 @@ class Announcer:
                 applied = now
                 log.info("notice_set", value=wanted)
         except NoticeFailed as exc:
-            self._held = None
-            log.warning("notice_failed", error=exc.error_id, detail=exc.detail)
+            self._held, self._failed = None, (wanted, now)
+            if exc.error_id != self._notice.error:  # once per kind of failure, not per try
+                log.warning("notice_failed", error=exc.error_id, detail=exc.detail)
             return replace(self._notice, error=exc.error_id, detail=exc.detail)
-        self._held = wanted
+        self._held, self._failed = wanted, None
         return PbxNotice(wanted, applied, now)
 
     async def _save(self, notice: PbxNotice) -> None:

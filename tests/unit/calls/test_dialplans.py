@@ -46,3 +46,20 @@ def test_the_dialplan_tells_the_queue_result_before_the_call_later_notice() -> N
     assert event in apps
     notice = next(i for i, app in enumerate(apps) if "CALL_LATER_NOTICE" in app)
     assert queue < apps.index(event) < notice
+
+
+def test_the_outage_announcement_plays_after_the_recording_notice_and_before_the_queue() -> None:
+    apps = [application(line) for line in section("from-trunk", "extensions.conf")
+            if line.startswith(("exten => 1580,", "same =>"))]
+    read = apps.index("Set(NOTICE=${GLOBAL(OUTAGE_NOTICE)})")
+    play = apps.index('ExecIf($["${NOTICE}" != ""]?Playback(${NOTICE}))')
+    recording = next(i for i, app in enumerate(apps) if "RECORDING_NOTICE" in app)
+    queue = next(i for i, app in enumerate(apps) if app.startswith("Queue("))
+    assert recording < read < play < queue
+    assert "OUTAGE_NOTICE" not in settings("globals", "extensions.conf")  # set over AMI only
+
+
+def test_the_ami_user_may_set_a_global_but_holds_no_system_or_command_class() -> None:
+    write = {c.strip() for c in settings("callcenter", "manager.conf")["write"].split(",")}
+    assert "call" in write  # Setvar of the announcement's global (manager.c: EVENT_FLAG_CALL)
+    assert not write & {"system", "command", "config", "all"}
