@@ -30,6 +30,7 @@ from callcenter.outages.model.records import (
 )
 from callcenter.outages.model.sheet import parse_local, template_csv, template_xlsx
 from callcenter.outages.model.texts import addresses, day_post, outage_post, period_text
+from callcenter.outages.pages.announcements import announcements_of
 from callcenter.outages.service import Outages
 from callcenter.users.access import allow, public
 from callcenter.users.model import Principal, Role
@@ -155,7 +156,9 @@ async def _list(request: Request, user: Principal, *, problems: dict[str, str] |
     desk = user.role != Role.CONTRACTOR
     drawing = await service.drawing_calls() if desk else []
     probable = await service.probable() if desk else []
+    playing = len((await announcements_of(request).view(recent=0)).playing) if desk else 0
     return render(request, "outages/staff.html", status=status, principal=user,
+                  desk=desk, playing=playing,
                   drawing=[(shown(o, service.timezone, now), n) for o, n in drawing],
                   probable=probable,
                   outages=[shown(o, service.timezone, now) for o in listed],
@@ -178,7 +181,8 @@ async def _one(request: Request, user: Principal, outage_id: int, *,
                   utilities=UTILITY_TITLES, kinds=KIND_NAMES, statuses=STATUS_NAMES,
                   places=places, start=_local(outage.starts_at, tz),
                   expected_end=_local(outage.expected_end, tz), problems=problems or {},
-                  post=outage_post(outage, tz), tz=tz)
+                  post=outage_post(outage, tz), tz=tz,
+                  can_announce=user.role in (Role.SUPERVISOR, Role.ADMIN))
 
 
 def _local(moment: datetime | None, tz: str) -> str:

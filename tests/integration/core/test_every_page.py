@@ -52,11 +52,11 @@ VISIBLE_TEXT = """() => {
   return text;
 }"""
 ROLE_PAGES = {
-    "operator": ["/operator", "/appeals/{done}"],
+    "operator": ["/operator", "/appeals/{done}", "/outages/announcement"],
     "supervisor": ["/supervisor", "/supervisor/disputes", "/supervisor/board",
                    "/supervisor/overdue", "/supervisor/outbox",
                    "/supervisor/appeals/{recorded}/recordings", "/appeals/{done}",
-                   "/operator"],
+                   "/operator", "/outages/announcement"],
     "admin": ["/supervisor", "/admin/contractors", "/admin/users", "/admin/open311"],
     "contractor": ["/contractor", "/contractor/appeals/{taken}", "/contractor/appeals/{done}",
                    "/contractor/appeals/{recorded}"],

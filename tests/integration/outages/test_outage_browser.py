@@ -4,6 +4,7 @@ the address being typed, with one click answering the call's appeal by an outage
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ from callcenter.pops.model.cards import outage_line
 from tests.integration.appeals.test_operator_page import open_page, seed_call
 from tests.integration.browser import chromium, pop, sign_in
 from tests.integration.routing_web import import_sample_contractors
+from tests.sounds import require_tool
 from tests.web_rig import LiveWeb
 
 pytestmark = pytest.mark.parametrize("empty_database_url", ["sqlite"], indirect=True)
@@ -123,3 +125,38 @@ async def test_the_board_shows_outages_drawing_calls(browser: BrowserContext,
     await sign_in(page, live_web, "sofia", "/supervisor/board")
     await expect(page.locator("#outages-drawing")).to_contain_text(
         "вул. Незалежності: 1-41 непарні · дзвінків за останню годину: 1")
+
+
+async def test_a_supervisor_listens_first_then_switches_the_announcement_on(
+        browser: BrowserContext, live_web: LiveWeb, tmp_path: Path) -> None:
+    """The whole page in Chromium at 1366x768: the text taken from the outage, the preview
+    playing the very WAV that will play, switched on, then an operator sees it without the
+    switches."""
+    require_tool("espeak-ng")
+    announcements = live_web.rig.app.state.announcements
+    announcements.sounds.folder = tmp_path / "sounds"
+    await live_web.rig.user("sofia", "supervisor")
+    outage_id = await register(live_web, "Незалежності", "1-41 непарні", Utility.WATER)
+    page = await browser.new_page()
+    await page.set_viewport_size({"width": 1366, "height": 768})
+    await sign_in(page, live_web, "sofia", f"/outages/{outage_id}")
+    await page.click("#announce")
+    text = page.locator("textarea[name=text]")
+    await expect(text).to_have_value(re.compile(r"^Увага! Аварійне відключення водопост"))
+    await page.click("button[value=preview]")
+    audio = page.locator("#preview audio")
+    seconds = await audio.evaluate(
+        "a => new Promise(done => a.readyState >= 1 ? done(a.duration)"
+        " : a.addEventListener('loadedmetadata', () => done(a.duration)))")
+    await page.screenshot(path=str(tmp_path / "announcement-preview.png"), full_page=True)
+    await page.click("#switch-on")
+    await expect(page.locator("#switched")).to_be_visible()
+    await expect(page.locator("#playing .notice")).to_have_count(1)
+    await expect(page.locator("#pbx-state")).to_contain_text("АТС ще нічого не повідомила")
+    await page.screenshot(path=str(tmp_path / "announcement-on.png"))
+    async with live_web.rig.client(await live_web.rig.token("olena", "operator")) as desk:
+        seen = (await desk.get("/outages/announcement")).text
+        refused = await desk.post("/outages/announcement", data={"text": "Увага!"})
+    assert 3 < seconds < 60
+    assert "Увага! Аварійне" in seen and 'id="new-announcement"' not in seen
+    assert 'class="off"' not in seen and refused.status_code == 403
