@@ -80,7 +80,7 @@ async def test_it_sets_what_the_register_says_and_then_only_reads_back_now_and_t
 
 
 async def test_a_reload_or_a_new_login_brings_a_lost_value_back_at_once() -> None:
-    a, pbx, register, clock = announcer()
+    a, pbx, register, _ = announcer()
     register.sounds = ["notice-00000000000000aa"]
     await a.tick()
     pbx.value = ""  # `module reload`: clearglobalvars emptied it
@@ -109,7 +109,7 @@ async def test_a_refusal_is_reported_once_and_tried_again_after_a_check_interval
 
 
 async def test_switching_off_empties_the_global() -> None:
-    a, pbx, register, clock = announcer()
+    a, pbx, register, _ = announcer()
     register.sounds = ["notice-00000000000000aa"]
     await a.tick()
     register.sounds = []
