@@ -27,6 +27,7 @@ from callcenter.outages.model.records import (
 )
 from callcenter.outages.model.texts import addresses, headline, outage_post, period_text
 from callcenter.outages.service import Outages
+from callcenter.outages.service.announcements import Announcements
 from callcenter.users.access import allow, only, public
 from callcenter.users.model import Principal, Role
 
@@ -42,6 +43,11 @@ PUBLIC = "/vidkliuchennia"
 
 def outages_of(request: Request) -> Outages:
     found: Outages = request.app.state.outages
+    return found
+
+
+def announcements_of(request: Request) -> Announcements:
+    found: Announcements = request.app.state.announcements
     return found
 
 
@@ -211,4 +217,7 @@ async def watch(request: Request, user: Desk) -> dict[str, Any]:
     return {"drawing": [{"calls_last_hour": n, **as_json(o, service.timezone)}
                         for o, n in await service.drawing_calls()],
             "probable": [{"utility": p.utility.value, "street": p.street,
-                          "appeals": p.appeals} for p in await service.probable()]}
+                          "appeals": p.appeals} for p in await service.probable()],
+            "announcements": [{"id": a.id, "text": a.text, "on_at": a.on_at.isoformat(),
+                               "calls": a.calls, "left_before_queue": a.left_before_queue}
+                              for a in (await announcements_of(request).view(0)).playing]}

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from callcenter.core.errors import DomainError
 from callcenter.core.web.pages import render
-from callcenter.outages.api import PUBLIC, outages_of
+from callcenter.outages.api import PUBLIC, announcements_of, outages_of
 from callcenter.outages.model.places import parse_places, street_place
 from callcenter.outages.model.records import (
     KIND_NAMES,
@@ -30,7 +30,6 @@ from callcenter.outages.model.records import (
 )
 from callcenter.outages.model.sheet import parse_local, template_csv, template_xlsx
 from callcenter.outages.model.texts import addresses, day_post, outage_post, period_text
-from callcenter.outages.pages.announcements import announcements_of
 from callcenter.outages.service import Outages
 from callcenter.users.access import allow, public
 from callcenter.users.model import Principal, Role

@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from callcenter.core.web.i18n import language_of
 from callcenter.core.web.labels import Labels, local_time, names_of
 from callcenter.core.web.pages import render
+from callcenter.outages.api import announcements_of
 from callcenter.outages.model.announcements import (
     MAX_PLAYING,
     MAX_SECONDS,
@@ -23,7 +24,6 @@ from callcenter.outages.model.announcements import (
     Sound,
 )
 from callcenter.outages.model.texts import addresses, headline
-from callcenter.outages.service.announcements import Announcements
 from callcenter.users.access import allow
 from callcenter.users.model import Principal, Role
 
@@ -32,11 +32,6 @@ PAGE = "/outages/announcement"
 Desk = Annotated[Principal, Depends(allow(Role.OPERATOR, Role.SUPERVISOR))]
 Switching = Annotated[Principal, Depends(allow(Role.SUPERVISOR))]
 MAX_UPLOAD = 20_000_000
-
-
-def announcements_of(request: Request) -> Announcements:
-    found: Announcements = request.app.state.announcements
-    return found
 
 
 @router.get(PAGE, response_class=HTMLResponse)

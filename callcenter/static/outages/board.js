@@ -1,5 +1,6 @@
 // The supervisors' board: outages drawing calls in the last hour and probable unreported ones
-// (/api/outages/watch), refreshed every 30 s; registering one is a click on /outages.
+// (/api/outages/watch), refreshed every 30 s; registering one is a click on /outages. Above
+// them, the announcements callers hear before the queue and how many hung up once told.
 (function () {
   "use strict";
   const panel = document.getElementById("outages-board");
@@ -29,6 +30,11 @@
     document.getElementById("outages-drawing").replaceChildren(...data.drawing.map((o) =>
       item(`${o.title}: ${o.addresses.join("; ")} · ${say(words.calls, o.calls_last_hour)}`,
            `/outages/${o.id}`)));
+    const announced = (data.announcements || []).map((a) =>
+      item(`«${a.text}» · ${words.heard.replace("%(calls)s", String(a.calls))
+        .replace("%(left)s", String(a.left_before_queue))}`, "/outages/announcement"));
+    document.getElementById("outages-announced").replaceChildren(
+      ...(announced.length ? announced : [item(words.silent, "/outages/announcement")]));
     document.getElementById("outages-probable").replaceChildren(...data.probable.map((p) =>
       item(`${p.street} · ${say(words.appeals, p.appeals)}`, "/outages#probable")));
   }
