@@ -154,6 +154,11 @@ async def test_a_supervisor_listens_first_then_switches_the_announcement_on(
     await expect(page.locator("#playing .notice")).to_have_count(1)
     await expect(page.locator("#pbx-state")).to_contain_text("АТС ще нічого не повідомила")
     await page.screenshot(path=str(tmp_path / "announcement-on.png"))
+    await page.goto(live_web.url + "/supervisor/board")
+    await expect(page.locator("#outages-announced")).to_contain_text(
+        "«Увага! Аварійне відключення водопостачання")
+    await expect(page.locator("#outages-announced")).to_contain_text(
+        "дзвінків: 0, поклали слухавку до черги: 0")
     async with live_web.rig.client(await live_web.rig.token("olena", "operator")) as desk:
         seen = (await desk.get("/outages/announcement")).text
         refused = await desk.post("/outages/announcement", data={"text": "Увага!"})
