@@ -58,7 +58,7 @@ from callcenter.open311.store import SqlOpen311Store
 from callcenter.outages import api as outages_api
 from callcenter.outages import pages as outages_pages
 from callcenter.outages import wiring as outages_wiring
-from callcenter.outages.wiring import build_outages
+from callcenter.outages.wiring import build_digest_archive, build_outages
 from callcenter.pops.api import board as board_routes
 from callcenter.pops.api import operator as pop_routes
 from callcenter.pops.api.operator import PopWeb
@@ -151,7 +151,9 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                               portal_pages.router, open311_api.router, open311_pages.pages,
                               mail_api.router,
                               outages_api.open_router, outages_api.router,
-                              outages_pages.staff, outages_pages.residents,
+                              # digests first: /outages/digests is not an outage's id
+                              outages_pages.digests, outages_pages.staff,
+                              outages_pages.residents,
                               duty_api.router, duty_pages.router,
                               callbacks_api.router, callbacks_pages.router],
                      error_formats={open311_api.PREFIX.rsplit("/", 1)[0] + "/":
@@ -172,6 +174,7 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                             "public_statuses": build_statuses(config, db),
                             "mail_letters": build_letters(config, db),
                             "outages": build_outages(config, db, reference.streets),
+                            "outage_digests": build_digest_archive(config, db),
                             "duty": duty_wiring.build_duty(config, db),
                             "callbacks": build_callbacks(config, db),
                             **residents_side(config, db, reference, routing_services,

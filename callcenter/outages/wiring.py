@@ -9,7 +9,9 @@ from callcenter.core.config import Config
 from callcenter.core.database import Database
 from callcenter.core.scheduler import Scheduler
 from callcenter.outages.service import Outages, OutagesDigest, OutageSettings
+from callcenter.outages.service.digests import DigestArchive
 from callcenter.outages.store import SqlOutageStore
+from callcenter.outages.store.digests import SqlDigestArchive
 from callcenter.reference.model.street_search import StreetIndex
 from callcenter.reference.model.streets import Street
 from callcenter.reference.service import located
@@ -34,6 +36,11 @@ def build_digest(config: Config, db: Database) -> OutagesDigest:
     store = SqlOutageStore(db)
     return OutagesDigest(store, config.timezone, mail=store,
                          recipients=config.outages.digest_emails)
+
+
+def build_digest_archive(config: Config, db: Database) -> DigestArchive:
+    """The digests sent, for their pages."""
+    return DigestArchive(SqlDigestArchive(db), config.timezone)
 
 
 def schedule(config: Config, scheduler: Scheduler, streets: StreetIndex) -> None:

@@ -52,12 +52,13 @@ VISIBLE_TEXT = """() => {
   return text;
 }"""
 ROLE_PAGES = {
-    "operator": ["/operator", "/appeals/{done}"],
+    "operator": ["/operator", "/appeals/{done}", "/outages/digests"],
     "supervisor": ["/supervisor", "/supervisor/disputes", "/supervisor/board",
                    "/supervisor/overdue", "/supervisor/outbox",
                    "/supervisor/appeals/{recorded}/recordings", "/appeals/{done}",
-                   "/operator"],
-    "admin": ["/supervisor", "/admin/contractors", "/admin/users", "/admin/open311"],
+                   "/operator", "/outages/digests", "/outages/digests/{digest}"],
+    "admin": ["/supervisor", "/admin/contractors", "/admin/users", "/admin/open311",
+              "/outages/digests/{digest}"],
     "contractor": ["/contractor", "/contractor/appeals/{taken}", "/contractor/appeals/{done}",
                    "/contractor/appeals/{recorded}"],
 }
