@@ -20,7 +20,7 @@ from callcenter.core.web.labels import Labels, local_time
 from callcenter.core.web.pages import render
 from callcenter.outages.api import PUBLIC, outages_of
 from callcenter.outages.model.digests import DigestNotFound, parse_day
-from callcenter.outages.model.places import parse_places, street_place
+from callcenter.outages.model.places import parse_places, places_text, street_place
 from callcenter.outages.model.records import (
     KIND_NAMES,
     STATUS_NAMES,
@@ -176,8 +176,7 @@ async def _one(request: Request, user: Principal, outage_id: int, *,
     page = await service.page(outage_id, contractor=scope(user))
     tz = service.timezone
     outage = page.outage
-    places = "\n".join(f"{p.street}: {p.houses}" if p.houses else p.street
-                       for p in outage.places)
+    places = places_text(outage.places, service.districts)
     return render(request, "outages/staff_one.html", status=status, principal=user,
                   item=shown(outage, tz, service.clock()),
                   history=[(_local(e.at, tz).replace("T", " "), e) for e in page.history],
