@@ -59,7 +59,7 @@ from callcenter.outages import api as outages_api
 from callcenter.outages import pages as outages_pages
 from callcenter.outages import wiring as outages_wiring
 from callcenter.outages.pages import announcements as announcement_pages
-from callcenter.outages.wiring import build_outages
+from callcenter.outages.wiring import build_digest_archive, build_outages
 from callcenter.pops.api import board as board_routes
 from callcenter.pops.api import operator as pop_routes
 from callcenter.pops.api.operator import PopWeb
@@ -152,7 +152,8 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                               portal_pages.router, open311_api.router, open311_pages.pages,
                               mail_api.router,
                               outages_api.open_router, outages_api.router,
-                              announcement_pages.router,
+                              # digests first: /outages/digests is not an outage's id
+                              announcement_pages.router, outages_pages.digests,
                               outages_pages.staff, outages_pages.residents,
                               duty_api.router, duty_pages.router,
                               callbacks_api.router, callbacks_pages.router],
@@ -175,6 +176,7 @@ def build_web(config: Config, db: Database, *, listener: Listener | None = None,
                             "mail_letters": build_letters(config, db),
                             "outages": build_outages(config, db, reference.streets),
                             "announcements": outages_wiring.build_announcements(config, db),
+                            "outage_digests": build_digest_archive(config, db),
                             "duty": duty_wiring.build_duty(config, db),
                             "callbacks": build_callbacks(config, db),
                             **residents_side(config, db, reference, routing_services,

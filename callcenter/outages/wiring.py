@@ -14,8 +14,10 @@ from callcenter.outages.ami import AmiNotice
 from callcenter.outages.audio import SoundMaker
 from callcenter.outages.service import Outages, OutagesDigest, OutageSettings
 from callcenter.outages.service.announcements import Announcements, Announcer
+from callcenter.outages.service.digests import DigestArchive
 from callcenter.outages.store import SqlOutageStore
 from callcenter.outages.store.announcements import SqlAnnouncements
+from callcenter.outages.store.digests import SqlDigestArchive
 from callcenter.reference.model.street_search import StreetIndex
 from callcenter.reference.model.streets import Street
 from callcenter.reference.service import located
@@ -40,6 +42,11 @@ def build_digest(config: Config, db: Database) -> OutagesDigest:
     store = SqlOutageStore(db)
     return OutagesDigest(store, config.timezone, mail=store,
                          recipients=config.outages.digest_emails)
+
+
+def build_digest_archive(config: Config, db: Database) -> DigestArchive:
+    """The digests sent, for their pages."""
+    return DigestArchive(SqlDigestArchive(db), config.timezone)
 
 
 def schedule(config: Config, scheduler: Scheduler, streets: StreetIndex) -> None:

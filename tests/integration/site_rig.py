@@ -1,15 +1,18 @@
 """A whole desk seeded so that every page has something to show: users of every role, appeals
 in several statuses with history, a stored recording, a dispute with a contractor's link,
-outbox messages queued and failed, an overdue appeal; served on a loopback port."""
+outbox messages queued and failed, an overdue appeal, an outage and this morning's digest of
+it; served on a loopback port."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -21,6 +24,10 @@ from callcenter.calls.model.facts import (
     CallQueued,
 )
 from callcenter.calls.store.calls import SqlCallStore
+from callcenter.outages.model.places import street_place
+from callcenter.outages.model.records import Kind, OutageDraft, Utility
+from callcenter.outages.service import Outages
+from callcenter.outages.wiring import build_digest
 from tests.integration.replay_rig import Eventually, SupervisionRig, make_supervision
 from tests.integration.routing_web import (
     completed,
@@ -111,7 +118,24 @@ async def seed(rig: SupervisionRig, eventually: Eventually) -> dict[str, str]:
     async with web.client(await token(rig, "olena")) as client:  # queued, never tried
         numbers["heating"] = (await completed(web, client, HEATING))["number"]
     await calls_today(rig)
+    numbers["digest"] = await outage_digest(rig)
     return numbers
+
+
+async def outage_digest(rig: SupervisionRig) -> str:
+    """An emergency outage and this morning's digest of it, queued for two addresses: the
+    day's ISO date."""
+    service: Outages = rig.web.app.state.outages
+    now = datetime.now(UTC)
+    await service.create([OutageDraft(
+        Utility.WATER, Kind.EMERGENCY, (street_place("Шевченка", "2-40 парні", service.streets),),
+        now - timedelta(hours=3), now + timedelta(hours=5), "Підвіз води о 12:00",
+        "Бригада 3")], "iryna")
+    config = rig.web.config
+    config = config.replace(outages=dataclasses.replace(
+        config.outages, digest_emails=("mer@if.example.org", "zastupnyk@if.example.org")))
+    await build_digest(config, rig.db).send(now)
+    return now.astimezone(ZoneInfo(config.timezone)).date().isoformat()
 
 
 async def calls_today(rig: SupervisionRig) -> None:

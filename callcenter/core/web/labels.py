@@ -185,6 +185,9 @@ class Labels:
     def outcome(self, code: str) -> str:
         return self._word(OUTCOMES, code)
 
+    def delivery(self, code: str) -> str:
+        return self._word(DELIVERY, code)
+
     def statuses(self) -> dict[str, str]:
         return {code: gettext(self.language, label) for code, label in STATUSES.items()}
 

@@ -142,6 +142,7 @@ def ordered(hits: Iterable[Hit]) -> list[Hit]:
 
 
 DISTRICT_WORDS = ("мікрорайон", "мкр.", "мкр", "район", "district")
+DISTRICT_WORD = DISTRICT_WORDS[0]  # as the form asks for it
 
 
 def parse_places(text: str, streets: StreetIndex,
@@ -170,3 +171,29 @@ def _line_places(line: str, streets: StreetIndex,
         return district_places(rest, districts)
     street, _, houses = line.partition(":")
     return (street_place(street, houses, streets),)
+
+
+def places_text(places: Iterable[Place], districts: Mapping[str, tuple[Street, ...]]) -> str:
+    """The places as the form shows them for editing, one a line, read back by `parse_places`
+    into the same places: a district as `мікрорайон Центр` while its streets are still the
+    district's, anything else street by street (a district whose list has changed since would
+    come back with other streets: its streets are kept instead, without its name)."""
+    places = tuple(places)
+    named = {p.district for p in places if p.district}
+    kept = {name for name in named if _same_streets(name, places, districts)}
+    lines = [f"{DISTRICT_WORD} {p.district}" if p.district in kept else _street_line(p)
+             for p in places]
+    return "\n".join(dict.fromkeys(lines))
+
+
+def _same_streets(name: str, places: tuple[Place, ...],
+                  districts: Mapping[str, tuple[Street, ...]]) -> bool:
+    try:
+        today = district_places(name, districts)
+    except InvalidOutage:  # no longer a district
+        return False
+    return today == tuple(p for p in places if p.district == name)
+
+
+def _street_line(place: Place) -> str:
+    return f"{place.street}: {place.houses}" if place.houses else place.street

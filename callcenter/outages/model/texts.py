@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from callcenter.outages.model.places import DISTRICT_WORD
 from callcenter.outages.model.records import (
     FINAL,
     KIND_NAMES,
@@ -25,18 +26,29 @@ _SIDE_WORDS = {"odd": "непарні", "even": "парні"}
 
 def addresses(places: Iterable[Place]) -> list[str]:
     """One line per street, in the order streets first appear: `вул. Незалежності: 1-15
-    непарні, 20`; a whole street as `вул. Шевченка (уся вулиця)`."""
-    by_street: dict[str, list[str]] = {}
+    непарні, 20`; a whole street as `вул. Шевченка (уся вулиця)`; a district entered whole as
+    one line naming it and its streets (`мікрорайон Центр: вул. Незалежності, вул. Галицька
+    (вулиці повністю)`), its streets not repeated."""
+    places = tuple(places)
+    in_district = {p.street for p in places if p.district and not p.houses}
+    groups: dict[tuple[str, str], list[str]] = {}
     for place in places:
-        specs = by_street.setdefault(place.street, [])
-        specs.append(_houses(place.houses))
-    lines = []
-    for street, specs in by_street.items():
-        if "" in specs:
-            lines.append(f"{street} (уся вулиця)")
-        else:
-            lines.append(f"{street}: {', '.join(dict.fromkeys(specs))}")
-    return lines
+        if place.district and not place.houses:
+            groups.setdefault(("district", place.district), []).append(place.street)
+        elif place.street not in in_district:
+            groups.setdefault(("street", place.street), []).append(_houses(place.houses))
+    return [_district_line(name, items) if kind == "district" else _street_line(name, items)
+            for (kind, name), items in groups.items()]
+
+
+def _district_line(name: str, streets: list[str]) -> str:
+    return f"{DISTRICT_WORD} {name}: {', '.join(dict.fromkeys(streets))} (вулиці повністю)"
+
+
+def _street_line(street: str, specs: list[str]) -> str:
+    if "" in specs:
+        return f"{street} (уся вулиця)"
+    return f"{street}: {', '.join(dict.fromkeys(specs))}"
 
 
 def _houses(spec: str) -> str:

@@ -1,22 +1,26 @@
 """Outages' pages. Staff (`/outages`: operators and supervisors see and enter every outage;
 contractors their own): the list, a form to register one, its page to edit, resolve or
-cancel, and a sheet upload with the template to download. Residents (`/vidkliuchennia`, no
-sign-in, no script): current, today's and planned outages by utility and street, and a page
-per outage with the text for social media."""
+cancel, and a sheet upload with the template to download; the desk also reads the morning
+digests sent (`/outages/digests`, a day's in full at `/outages/digests/{day}`). Residents
+(`/vidkliuchennia`, no sign-in, no script): current, today's and planned outages by utility
+and street, and a page per outage with the text for social media."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Annotated
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from callcenter.core.errors import DomainError
+from callcenter.core.web.i18n import language_of
+from callcenter.core.web.labels import Labels, local_time
 from callcenter.core.web.pages import render
 from callcenter.outages.api import PUBLIC, announcements_of, outages_of
-from callcenter.outages.model.places import parse_places, street_place
+from callcenter.outages.model.digests import DigestNotFound, parse_day
+from callcenter.outages.model.places import parse_places, places_text, street_place
 from callcenter.outages.model.records import (
     KIND_NAMES,
     STATUS_NAMES,
@@ -31,10 +35,12 @@ from callcenter.outages.model.records import (
 from callcenter.outages.model.sheet import parse_local, template_csv, template_xlsx
 from callcenter.outages.model.texts import addresses, day_post, outage_post, period_text
 from callcenter.outages.service import Outages
-from callcenter.users.access import allow, public
+from callcenter.outages.service.digests import DigestArchive
+from callcenter.users.access import Desk, allow, public
 from callcenter.users.model import Principal, Role
 
 staff = APIRouter(include_in_schema=False)
+digests = APIRouter(include_in_schema=False)
 residents = APIRouter(include_in_schema=False, dependencies=[Depends(public())])
 Staff = Annotated[Principal, Depends(allow(Role.OPERATOR, Role.SUPERVISOR, Role.CONTRACTOR))]
 Text = Annotated[str, Form(max_length=4000)]
@@ -172,8 +178,7 @@ async def _one(request: Request, user: Principal, outage_id: int, *,
     page = await service.page(outage_id, contractor=scope(user))
     tz = service.timezone
     outage = page.outage
-    places = "\n".join(f"{p.street}: {p.houses}" if p.houses else p.street
-                       for p in outage.places)
+    places = places_text(outage.places, service.districts)
     return render(request, "outages/staff_one.html", status=status, principal=user,
                   item=shown(outage, tz, service.clock()),
                   history=[(_local(e.at, tz).replace("T", " "), e) for e in page.history],
@@ -210,6 +215,40 @@ def _draft(service: Outages, utility: str, kind: str, places: str, start: str,
         raise InvalidOutage(problems or {"start": "required"})
     return OutageDraft(Utility(utility), Kind(kind), found, times[0], times[1], note.strip(),
                        internal_note.strip(), contractor)
+
+
+# --- the morning digests sent ---
+
+def archive_of(request: Request) -> DigestArchive:
+    found: DigestArchive = request.app.state.outage_digests
+    return found
+
+
+def digest_words(request: Request, archive: DigestArchive) -> dict[str, Any]:
+    return {"labels": Labels(language_of(request)),
+            "when": local_time(ZoneInfo(archive.timezone))}
+
+
+@digests.get("/outages/digests", response_class=HTMLResponse)
+async def digest_list(request: Request, user: Desk,
+                      before: Annotated[date | None, Query()] = None) -> HTMLResponse:
+    archive = archive_of(request)
+    found = await archive.recent(before)
+    return render(request, "outages/digests.html", principal=user, digests=found.digests,
+                  older=found.older, paged=before is not None,
+                  **digest_words(request, archive))
+
+
+@digests.get("/outages/digests/{day}", response_class=HTMLResponse)
+async def digest_one(request: Request, user: Desk,
+                     day: Annotated[str, Path(max_length=32)]) -> HTMLResponse:
+    archive = archive_of(request)
+    try:
+        digest = await archive.of_day(parse_day(day))
+    except DigestNotFound:
+        return render(request, "outages/digest_missing.html", principal=user, status=404)
+    return render(request, "outages/digest.html", principal=user, digest=digest,
+                  **digest_words(request, archive))
 
 
 # --- residents ---

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from callcenter.core.folding import fold
 from callcenter.delivery.model.outbox import EMAIL, NewMessage
+from callcenter.outages.model.digests import DIGEST_EVENT, digest_key
 from callcenter.outages.model.places import Hit, OutageIndex, address_of
 from callcenter.outages.model.records import (
     FINAL,
@@ -272,9 +273,9 @@ class OutagesDigest:
             return 0
         day = due.astimezone(ZoneInfo(self.timezone)).date()
         digest = await self.compose(day)
-        messages = [NewMessage(f"outages:digest:{day.isoformat()}:{to}", "outages.digest", EMAIL,
-                               to, {"event": "outages.digest", "day": day.isoformat(),
-                                    "subject": digest.subject, "text": digest.text})
+        messages = [NewMessage(digest_key(day, to), DIGEST_EVENT, EMAIL, to,
+                               {"event": DIGEST_EVENT, "day": day.isoformat(),
+                                "subject": digest.subject, "text": digest.text})
                     for to in self.recipients]
         return await self.mail.send_mail(messages, due)
 

@@ -52,12 +52,14 @@ VISIBLE_TEXT = """() => {
   return text;
 }"""
 ROLE_PAGES = {
-    "operator": ["/operator", "/appeals/{done}", "/outages/announcement"],
+    "operator": ["/operator", "/appeals/{done}", "/outages/digests", "/outages/announcement"],
     "supervisor": ["/supervisor", "/supervisor/disputes", "/supervisor/board",
                    "/supervisor/overdue", "/supervisor/outbox",
                    "/supervisor/appeals/{recorded}/recordings", "/appeals/{done}",
-                   "/operator", "/outages/announcement"],
-    "admin": ["/supervisor", "/admin/contractors", "/admin/users", "/admin/open311"],
+                   "/operator", "/outages/digests", "/outages/digests/{digest}",
+                   "/outages/announcement"],
+    "admin": ["/supervisor", "/admin/contractors", "/admin/users", "/admin/open311",
+              "/outages/digests/{digest}"],
     "contractor": ["/contractor", "/contractor/appeals/{taken}", "/contractor/appeals/{done}",
                    "/contractor/appeals/{recorded}"],
 }

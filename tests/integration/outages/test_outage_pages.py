@@ -56,7 +56,7 @@ async def test_staff_register_resolve_and_the_public_sees_it(database_url: str,
             anon = await anyone.get("/outages")
     assert bad.status_code == 422 and "Неіснуюча" in bad.text
     assert "вул. Незалежності: 1-15 непарні, 20" in one.text  # the former name resolved
-    assert "вул. Євгена Коновальця (уся вулиця)" in one.text  # the district's streets
+    assert "вул. Дністровська, вул. Євгена Коновальця (вулиці повністю)" in one.text  # district
     assert '<span id="contractor">vodokanal</span>' in one.text
     assert [h["when"] for h in check.json()] == ["now"] and miss.json() == []
     assert public.status_code == 200 and "Аварійне відключення водопостачання" in public.text
