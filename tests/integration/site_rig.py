@@ -118,16 +118,16 @@ async def seed(rig: SupervisionRig, eventually: Eventually) -> dict[str, str]:
     async with web.client(await token(rig, "olena")) as client:  # queued, never tried
         numbers["heating"] = (await completed(web, client, HEATING))["number"]
     await calls_today(rig)
-    numbers["digest"] = await outage_digest(rig)
+    numbers["digest"], numbers["outage"] = await outage_digest(rig)
     return numbers
 
 
-async def outage_digest(rig: SupervisionRig) -> str:
+async def outage_digest(rig: SupervisionRig) -> tuple[str, str]:
     """An emergency outage and this morning's digest of it, queued for two addresses: the
-    day's ISO date."""
+    day's ISO date and the outage's id."""
     service: Outages = rig.web.app.state.outages
     now = datetime.now(UTC)
-    await service.create([OutageDraft(
+    [outage_id] = await service.create([OutageDraft(
         Utility.WATER, Kind.EMERGENCY, (street_place("Шевченка", "2-40 парні", service.streets),),
         now - timedelta(hours=3), now + timedelta(hours=5), "Підвіз води о 12:00",
         "Бригада 3")], "iryna")
@@ -135,7 +135,7 @@ async def outage_digest(rig: SupervisionRig) -> str:
     config = config.replace(outages=dataclasses.replace(
         config.outages, digest_emails=("mer@if.example.org", "zastupnyk@if.example.org")))
     await build_digest(config, rig.db).send(now)
-    return now.astimezone(ZoneInfo(config.timezone)).date().isoformat()
+    return now.astimezone(ZoneInfo(config.timezone)).date().isoformat(), str(outage_id)
 
 
 async def calls_today(rig: SupervisionRig) -> None:

@@ -45,6 +45,8 @@ from callcenter.core.errors import DomainError, InvalidTransition, StoreUnavaila
 from callcenter.core.web.i18n import N_, gettext, language_of
 from callcenter.duty.model import DutyError, HandoverRefused
 from callcenter.mail.model import AttachmentNotFound
+from callcenter.outages.model.announcements import AnnouncementNotFound
+from callcenter.outages.model.records import NotYourOutage, OutageMoveRefused, OutageNotFound
 from callcenter.pops.model.pausing import NoSeat, PbxUnavailable, SeatNotInQueue
 from callcenter.recordings.model.disputes import (
     DisputeClosed,
@@ -166,6 +168,12 @@ RULES: list[tuple[type[Exception], ErrorRule]] = [
     (ItemGone, ErrorRule(409, N_("This item is no longer on the list: someone has dealt "
                                  "with it."))),
     (AttemptNotFound, ErrorRule(404, N_("There is no such call-back."))),
+    (OutageNotFound, ErrorRule(404, N_("There is no such outage."))),
+    # A contractor never learns whether another contractor's outage exists.
+    (NotYourOutage, ErrorRule(404, N_("There is no such outage."))),
+    (OutageMoveRefused, ErrorRule(409, N_("The outage cannot move to that status now: "
+                                          "someone has moved it already."))),
+    (AnnouncementNotFound, ErrorRule(404, N_("There is no such announcement."))),
     (WrongOutcome, ErrorRule(422, N_("This result does not fit the call. Write down what the "
                                      "resident said where it is asked."))),
     (InvalidTransition, ErrorRule(409, N_("The appeal cannot move to that status now."))),

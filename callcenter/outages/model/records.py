@@ -84,7 +84,10 @@ class OutageMoveRefused(DomainError):
 
 
 class NotYourOutage(DomainError):
-    error_id = "not_your_outage"
+    """Another contractor's outage: answered as if there were none (its existence is not
+    theirs to learn)."""
+
+    error_id = "outage_not_found"
 
     def __init__(self, outage_id: int) -> None:
         super().__init__(f"outage {outage_id} was reported by another contractor")

@@ -15,8 +15,8 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Upload
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from callcenter.core.errors import DomainError
-from callcenter.core.web.i18n import language_of
-from callcenter.core.web.labels import Labels, local_time
+from callcenter.core.web.i18n import N_, language_of
+from callcenter.core.web.labels import Labels, local_time, names_of
 from callcenter.core.web.pages import render
 from callcenter.outages.api import PUBLIC, announcements_of, outages_of
 from callcenter.outages.model.digests import DigestNotFound, parse_day
@@ -39,6 +39,8 @@ from callcenter.outages.service.digests import DigestArchive
 from callcenter.users.access import Desk, allow, public
 from callcenter.users.model import Principal, Role
 
+HISTORY_ACTIONS = {"created": N_("registered"), "edited": N_("changed"),
+                   "status": N_("status changed"), "appeal": N_("an appeal answered by it")}
 staff = APIRouter(include_in_schema=False)
 digests = APIRouter(include_in_schema=False)
 residents = APIRouter(include_in_schema=False, dependencies=[Depends(public())])
@@ -136,7 +138,10 @@ async def staff_edit(request: Request, user: Staff, outage_id: int,
                        internal_note, scope(user))
         await service.edit(outage_id, draft, user.username, contractor=scope(user))
     except InvalidOutage as exc:
-        return await _one(request, user, outage_id, problems=exc.problems, status=422)
+        typed = {"utility": utility, "kind": kind, "places": places, "start": start,
+                 "expected_end": expected_end, "note": note, "internal_note": internal_note}
+        return await _one(request, user, outage_id, problems=exc.problems, status=422,
+                          typed=typed)
     return RedirectResponse(f"/outages/{outage_id}", status_code=303)
 
 
@@ -173,19 +178,24 @@ async def _list(request: Request, user: Principal, *, problems: dict[str, str] |
 
 
 async def _one(request: Request, user: Principal, outage_id: int, *,
-               problems: dict[str, str] | None = None, status: int = 200) -> HTMLResponse:
+               problems: dict[str, str] | None = None, status: int = 200,
+               typed: dict[str, str] | None = None) -> HTMLResponse:
+    """An outage's page; after a refused edit the form shows what was typed, not the
+    stored outage, so nothing typed is lost."""
     service = outages_of(request)
     page = await service.page(outage_id, contractor=scope(user))
     tz = service.timezone
     outage = page.outage
-    places = places_text(outage.places, service.districts)
+    form = {"places": places_text(outage.places, service.districts),
+            "start": _local(outage.starts_at, tz), "expected_end": _local(outage.expected_end, tz),
+            "note": outage.note, "internal_note": outage.internal_note,
+            "utility": outage.utility.value, "kind": outage.kind.value, **(typed or {})}
     return render(request, "outages/staff_one.html", status=status, principal=user,
-                  item=shown(outage, tz, service.clock()),
-                  history=[(_local(e.at, tz).replace("T", " "), e) for e in page.history],
+                  item=shown(outage, tz, service.clock()), history=page.history,
+                  local=local_time(ZoneInfo(tz)), actions=HISTORY_ACTIONS,
+                  labels=Labels(language_of(request), await names_of(request)),
                   utilities=UTILITY_TITLES, kinds=KIND_NAMES, statuses=STATUS_NAMES,
-                  places=places, start=_local(outage.starts_at, tz),
-                  expected_end=_local(outage.expected_end, tz), problems=problems or {},
-                  post=outage_post(outage, tz), tz=tz,
+                  form=form, problems=problems or {}, post=outage_post(outage, tz), tz=tz,
                   can_announce=user.role in (Role.SUPERVISOR, Role.ADMIN))
 
 

@@ -36,7 +36,7 @@ DOCS = Path(__file__).parents[3] / "docs"
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 # Brand, product and format names a Ukrainian page may show as they are.
-ALLOWED = {"kyivstar", "vodafone", "lifecell", "mp3", "wav", "sha-256", "open311", "en", "uk",
+ALLOWED = {"kyivstar", "vodafone", "lifecell", "mp3", "wav", "xlsx", "csv", "sha-256", "open311", "en", "uk",
            "jpeg", "png", "webp", "zip", "ip", "sms", "ctrl", "enter", "esc", "alt", "shift", "tab"}
 LATIN = re.compile(r"[A-Za-z][A-Za-z0-9_.\-/]*")
 # E-mail addresses, web addresses and SHA-256 sums are data, not words.
@@ -52,12 +52,13 @@ VISIBLE_TEXT = """() => {
   return text;
 }"""
 ROLE_PAGES = {
-    "operator": ["/operator", "/appeals/{done}", "/outages/digests", "/outages/announcement"],
+    "operator": ["/operator", "/appeals/{done}", "/outages", "/outages/{outage}",
+                 "/outages/digests", "/outages/announcement"],
     "supervisor": ["/supervisor", "/supervisor/disputes", "/supervisor/board",
                    "/supervisor/overdue", "/supervisor/outbox",
                    "/supervisor/appeals/{recorded}/recordings", "/appeals/{done}",
-                   "/operator", "/outages/digests", "/outages/digests/{digest}",
-                   "/outages/announcement"],
+                   "/operator", "/outages", "/outages/{outage}", "/outages/digests",
+                   "/outages/digests/{digest}", "/outages/announcement"],
     "admin": ["/supervisor", "/admin/contractors", "/admin/users", "/admin/open311",
               "/outages/digests/{digest}"],
     "contractor": ["/contractor", "/contractor/appeals/{taken}", "/contractor/appeals/{done}",

@@ -87,7 +87,7 @@ async def test_contractors_report_their_own(database_url: str, tmp_path: Path) -
     assert made.status_code == 201, made.text
     assert outage["status"] == "planned" and outage["addresses"] == ["вул. Шевченка (уся вулиця)"]
     assert [o["id"] for o in listed.json()] == [outage["id"]] and theirs.json() == []
-    assert foreign.status_code == 422 and "not_your_outage" in foreign.text
+    assert foreign.status_code == 404 and "outage_not_found" in foreign.text
     assert cancel.status_code == 200 and cancel.json()["status"] == "cancelled"
 
 
@@ -143,3 +143,25 @@ async def test_feeds_are_valid_and_stable(database_url: str, tmp_path: Path) -> 
     events = Calendar.from_ical(ics.content).walk("VEVENT")
     assert sorted(str(e["uid"]) for e in events) == sorted(
         f"outage-{i.rsplit('/', 1)[1]}@1580.hotline" for i in ids)
+
+
+async def test_a_refused_edit_keeps_what_was_typed_and_a_missing_outage_is_404(
+        database_url: str, tmp_path: Path) -> None:
+    async with residents_web(database_url, tmp_path) as rig:
+        token = await rig.web.token("sofia", "supervisor")
+        async with rig.web.client(token) as staff:
+            made = await staff.post("/outages", data=NEW)
+            page = made.headers["location"]
+            typed = {**NEW, "places": "вул. Радянська: 1-15 непарні\nНеіснуюча вулиця: 3",
+                     "note": "Підвезення води о 14:00, цистерна біля школи"}
+            refused = await staff.post(page, data=typed)
+            missing = await staff.get("/outages/999999")
+            moved_twice = [await staff.post(page + "/status", data={"status": "cancelled"})
+                           for _ in range(2)]
+            after = await staff.get(page)
+    assert refused.status_code == 422
+    assert "Неіснуюча вулиця: 3" in refused.text  # the form shows what was typed ...
+    assert "цистерна біля школи" in refused.text  # ... not the stored outage
+    assert missing.status_code == 404 and "Такого відключення немає" in missing.text
+    assert moved_twice[0].status_code == 303 and moved_twice[1].status_code == 409
+    assert "зареєстровано" in after.text and "змінено стан" in after.text
