@@ -36,8 +36,9 @@ DOCS = Path(__file__).parents[3] / "docs"
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 # Brand, product and format names a Ukrainian page may show as they are.
-ALLOWED = {"kyivstar", "vodafone", "lifecell", "mp3", "wav", "xlsx", "csv", "sha-256", "open311", "en", "uk",
-           "jpeg", "png", "webp", "zip", "ip", "sms", "ctrl", "enter", "esc", "alt", "shift", "tab"}
+ALLOWED = {"kyivstar", "vodafone", "lifecell", "mp3", "wav", "xlsx", "csv", "sha-256", "open311",
+           "en", "uk", "jpeg", "png", "webp", "zip", "ip", "sms", "ctrl", "enter", "esc", "alt",
+           "shift", "tab"}
 LATIN = re.compile(r"[A-Za-z][A-Za-z0-9_.\-/]*")
 # E-mail addresses, web addresses and SHA-256 sums are data, not words.
 SKIPPED = re.compile(r"\S+@\S+|https?://\S+|(?<!\w)/[\w/.\-]+|\b[0-9a-f]{32,64}\b")
