@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import sqlite3
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -70,11 +72,60 @@ async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Any
         await drop_pg_database(name)
 
 
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """One database per engine migrated for real to the newest revision, once a session;
+    each test's database is a copy of it (the migrations' own tests start from empty ones:
+    tests/integration/core/test_migrations.py)."""
+    made: dict[str, str] = {"folder": str(tmp_path_factory.mktemp("templates"))}
+    yield made
+    if "postgresql" in made:
+        asyncio.run(drop_pg_database(made["postgresql"]))
+
+
 @pytest.fixture
-async def database_url(empty_database_url: str) -> str:
-    """A fresh database on each engine, migrated for real to the newest revision."""
-    await asyncio.to_thread(migrate.upgrade, empty_database_url)
+async def database_url(empty_database_url: str, migrated_templates: dict[str, str]) -> str:
+    """A fresh database on each engine, at the newest revision: a copy of the session's
+    migrated template (SQLite's backup API; PostgreSQL's CREATE DATABASE ... TEMPLATE)."""
+    if empty_database_url.startswith("sqlite"):
+        template = await _sqlite_template(migrated_templates)
+        await asyncio.to_thread(_copy_sqlite, template, empty_database_url.split("///", 1)[1])
+    else:
+        template = await _pg_template(migrated_templates)
+        name = empty_database_url.rsplit("/", 1)[1]
+        await drop_pg_database(name)
+        await _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     return empty_database_url
+
+
+async def _sqlite_template(made: dict[str, str]) -> str:
+    if "sqlite" not in made:
+        path = str(Path(made["folder"]) / "template.db")
+        await asyncio.to_thread(migrate.upgrade, f"sqlite+aiosqlite:///{path}")
+        made["sqlite"] = path
+    return made["sqlite"]
+
+
+def _copy_sqlite(template: str, target: str) -> None:
+    source, copy = sqlite3.connect(template), sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+
+
+async def _pg_template(made: dict[str, str]) -> str:
+    if "postgresql" not in made:
+        name = f"cc_template_{uuid.uuid4().hex[:12]}"
+        await _admin(f'CREATE DATABASE "{name}"')
+        made["postgresql"] = name
+        await asyncio.to_thread(
+            migrate.upgrade, f"postgresql+asyncpg://postgres@{PG_HOST}:{PG_PORT}/{name}")
+        # a template may have no other session while it is copied
+        await _admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                     f"WHERE datname = '{name}' AND pid <> pg_backend_pid()")
+    return made["postgresql"]
 
 
 async def _eventually(check: Callable[[], Any], timeout: float = 10.0,
