@@ -21,6 +21,7 @@ import structlog
 
 from callcenter.outages.model.announcements import (
     MAX_SECONDS,
+    MAX_UPLOAD,
     SOUND_NAME,
     AnnouncementRefused,
     Sound,
@@ -29,7 +30,6 @@ from callcenter.outages.model.announcements import (
 
 log = structlog.get_logger("callcenter.outages")
 RUN_SECONDS = 60.0  # a converter taking longer than this is stopped
-MAX_UPLOAD = 20_000_000
 TO_PHONE_WAV = ["-vn", "-ac", "1", "-ar", "8000", "-c:a", "pcm_s16le", "-map_metadata", "-1",
                 "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "wav"]
 
@@ -75,10 +75,10 @@ class SoundMaker:
         seconds = _seconds(out)
         content = out.read_bytes()
         name = "notice-" + hashlib.sha256(content).hexdigest()[:16]
-        self._keep(out, name)
+        self._keep(content, name)
         return Sound(name, seconds)
 
-    def _keep(self, made: Path, name: str) -> None:
+    def _keep(self, content: bytes, name: str) -> None:
         """Into the folder by a rename, so Asterisk never reads half a file."""
         self.folder.mkdir(parents=True, exist_ok=True)
         final = self.folder / f"{name}.wav"
@@ -86,7 +86,7 @@ class SoundMaker:
             return
         fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".part")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(made.read_bytes())
+            handle.write(content)
         os.chmod(temporary, 0o644)  # Asterisk runs as another user
         os.replace(temporary, final)
 

@@ -22,6 +22,7 @@ from callcenter.outages.model.texts import headline, local
 MAX_PLAYING = 3  # callers wait through every one of them before the queue
 MAX_TEXT = 600  # characters of a spoken announcement (about 40 s of speech)
 MAX_SECONDS = 90  # the longest sound a caller is made to hear
+MAX_UPLOAD = 20_000_000  # bytes of an uploaded recording
 SOUND_NAME = re.compile(r"^notice-[0-9a-f]{16}$")
 OFF_BY_HAND, OFF_OUTAGE_OVER = "hand", "outage_over"
 
@@ -169,7 +170,7 @@ _ABBREVIATIONS = {
     "пров.": "провулок", "наб.": "набережна", "буд.": "будинок", "м.": "місто",
     "р-н": "район",
 }
-_SIDES = {"непарні": "непарні", "парні": "парні", "odd": "непарні", "even": "парні"}
+_SIDES = {"odd": "непарні", "even": "парні"}
 _RANGE = re.compile(r"(\d+[а-яієїґ]?)\s*[-–—]\s*(\d+[а-яієїґ]?)", re.IGNORECASE)
 _WORD = re.compile(r"\S+")
 

@@ -19,6 +19,7 @@ from callcenter.outages.model.announcements import (
     MAX_PLAYING,
     MAX_SECONDS,
     MAX_TEXT,
+    MAX_UPLOAD,
     AnnouncementNotFound,
     AnnouncementRefused,
     Sound,
@@ -31,7 +32,6 @@ router = APIRouter(include_in_schema=False)
 PAGE = "/outages/announcement"
 Desk = Annotated[Principal, Depends(allow(Role.OPERATOR, Role.SUPERVISOR))]
 Switching = Annotated[Principal, Depends(allow(Role.SUPERVISOR))]
-MAX_UPLOAD = 20_000_000
 
 
 @router.get(PAGE, response_class=HTMLResponse)

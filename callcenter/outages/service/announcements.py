@@ -109,8 +109,9 @@ class Announcements:
 
     async def view(self, recent: int = 20) -> AnnouncementsView:
         playing = await self.store.announcements(playing=True)
+        over = await self.store.announcements(playing=False, limit=recent) if recent else []
         return AnnouncementsView(
-            playing, await self.store.announcements(playing=False, limit=recent),
+            playing, over,
             notice_value([a.sound for a in playing], self.folder),
             await self.store.notice(self.pbx))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import wave
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -160,11 +161,10 @@ async def _counted(r: Rig) -> str:
     return page if "Дзвінків відтоді: 2," in page else ""
 
 
-def _textarea(html: str) -> str:
-    start = html.index('<textarea name="text"')
-    body = html[html.index(">", start) + 1:html.index("</textarea>", start)]
-    import html as markup
-    return markup.unescape(body)
+def _textarea(page: str) -> str:
+    start = page.index('<textarea name="text"')
+    body = page[page.index(">", start) + 1:page.index("</textarea>", start)]
+    return html.unescape(body)
 
 
 @pytest.mark.parametrize("problem", ["empty", "long", "corrupt"])
